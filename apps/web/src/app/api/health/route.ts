@@ -1,0 +1,13 @@
+import { getDb } from '@aw/db';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export async function GET() {
+  try {
+    await getDb().$queryRaw`SELECT 1`;
+    return Response.json({ status: 'ok' });
+  } catch {
+    return Response.json({ status: 'database unavailable' }, { status: 503 });
+  }
+}

@@ -1,0 +1,11 @@
+import 'server-only';
+import { cache } from 'react';
+import { auth } from './auth';
+import { createCaller } from './root';
+import { createContext } from './trpc';
+
+/** tRPC caller for server components: same procedures, same tenancy checks as the HTTP API. */
+export const serverApi = cache(async () => {
+  const session = await auth();
+  return createCaller(await createContext({ userId: session?.user?.id ?? null }));
+});

@@ -1,0 +1,78 @@
+import 'server-only';
+import { isMspStaff, loadViewer, tenantScope, type Viewer } from '@aw/accounts';
+import { HTTP_STATUS, isAppError } from '@aw/core/errors';
+import { getDb, type PrismaClient, type Role } from '@aw/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+
+export interface Context {
+  prisma: PrismaClient;
+  userId: string | null;
+}
+
+export async function createContext(opts: { userId: string | null; prisma?: PrismaClient }): Promise<Context> {
+  return { prisma: opts.prisma ?? getDb(), userId: opts.userId };
+}
+
+const CODES = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+  500: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? error.cause.flatten() : null,
+      },
+    };
+  },
+});
+
+/** Maps transport-agnostic AppErrors from services onto tRPC errors: the one place that does. */
+const appErrors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && isAppError(res.error.cause)) {
+    const e = res.error.cause;
+    throw new TRPCError({ code: CODES[HTTP_STATUS[e.code] as keyof typeof CODES], message: e.message, cause: e });
+  }
+  return res;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Tier 1: anyone. */
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Tier 2: signed in, with a live membership (re-read from the database on every call). */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
+  const viewer = await loadViewer(ctx.prisma, ctx.userId);
+  if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'your access was removed' });
+  return next({ ctx: { ...ctx, userId: ctx.userId, viewer, scope: tenantScope(viewer) } });
+});
+
+/** Tier 3: MSP staff, optionally with one of the given roles. */
+export function mspProcedure(roles: Role[] = ['OWNER', 'ADMIN', 'TECHNICIAN']) {
+  return protectedProcedure.use(async ({ ctx, next }) => {
+    if (!isMspStaff(ctx.viewer) || !roles.includes(ctx.viewer.membership.role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'your role cannot do this' });
+    }
+    return next({ ctx: { ...ctx, mspId: ctx.viewer.membership.mspId } });
+  });
+}
+
+export type { Viewer };

@@ -1,0 +1,2 @@
+export * from './authenticate.ts';
+export * from './access.ts';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Thrown at startup when the environment is incomplete or invalid: lists every problem at once. */
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
+  message: 'must be 32 bytes, base64 encoded (openssl rand -base64 32)',
+});
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** postgres://… of an external server. Unset: the embedded PostgreSQL 17 is started. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+  AUTH_URL: z.string().url().optional(),
+  APP_ENCRYPTION_KEY: base64Key32.optional(),
+  DEMO: bool.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  MAIL_TRANSPORT: z.enum(['console']).default('console'),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+const REQUIRED_IN_PRODUCTION = ['AUTH_SECRET', 'APP_ENCRYPTION_KEY', 'AUTH_URL'] as const;
+
+/**
+ * Parses the environment once at startup. In production the secrets must be set explicitly;
+ * elsewhere the launcher fills them from .data/secrets.json before this runs.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env): TEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const env = parsed.success ? parsed.data : undefined;
+  if (env?.NODE_ENV === 'production') {
+    for (const key of REQUIRED_IN_PRODUCTION) {
+      if (!env[key]) problems.push(`${key}: required when NODE_ENV=production`);
+    }
+  }
+  if (problems.length > 0 || !env) throw new EnvError(problems);
+  return env;
+}

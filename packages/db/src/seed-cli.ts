@@ -1,0 +1,16 @@
+import path from 'node:path';
+import { createPrismaClient } from './index.ts';
+import { ensureDatabase } from './launcher.ts';
+import { REPO_ROOT } from './paths.ts';
+import { seedDemo } from './seed.ts';
+
+const db = await ensureDatabase();
+const prisma = createPrismaClient(db.url, { max: 2 });
+try {
+  const res = await seedDemo(prisma, path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data'));
+  console.log(res.created ? 'Seeded the demo MSP.' : 'Demo MSP already present.');
+  for (const l of res.logins) console.log(`  ${l.role.padEnd(36)} ${l.email}  ${l.password}`);
+} finally {
+  await prisma.$disconnect();
+  await db.stop();
+}

@@ -1,0 +1,1 @@
+export { createTestDatabase, freePort, startTargets, type PgTarget } from './postgres.ts';
