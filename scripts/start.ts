@@ -46,7 +46,8 @@ try {
 }
 
 step('npx', ['turbo', 'run', 'generate', '--output-logs=errors-only'], 'prisma generate');
-if (!dev && !skipBuild) step('npx', ['turbo', 'run', 'build', '--filter=@aw/web', '--output-logs=errors-only'], 'web build');
+if (!dev && !skipBuild)
+  step('npx', ['turbo', 'run', 'build', '--filter=@aw/web', '--output-logs=errors-only'], 'web build');
 
 console.log(local ? '▸ Starting the embedded PostgreSQL 17 …' : '▸ Using DATABASE_URL …');
 const db = await ensureDatabase(process.env);
@@ -63,7 +64,15 @@ if (env.DEMO ?? local) {
 const nextBin = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const web = spawn(
   process.execPath,
-  [nextBin, dev ? 'dev' : 'start', '-p', String(port), '-H', env.HOST, ...(dev ? [] : ['--keepAliveTimeout', '65000'])],
+  [
+    nextBin,
+    dev ? 'dev' : 'start',
+    '-p',
+    String(port),
+    '-H',
+    env.HOST,
+    ...(dev ? [] : ['--keepAliveTimeout', '65000']),
+  ],
   {
     cwd: path.join(REPO_ROOT, 'apps', 'web'),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -78,7 +87,9 @@ web.stdout.on('data', (chunk: Buffer) => {
     announced = true;
     const url = process.env.AUTH_URL;
     console.log(`\n  Alert Whisperer is running at ${url}`);
-    console.log(`  Database: ${db.embedded ? `embedded PostgreSQL (${path.relative(REPO_ROOT, dataDir)}/postgres)` : 'DATABASE_URL'}`);
+    console.log(
+      `  Database: ${db.embedded ? `embedded PostgreSQL (${path.relative(REPO_ROOT, dataDir)}/postgres)` : 'DATABASE_URL'}`,
+    );
     if (logins.length) {
       console.log('  Demo sign-in (also in .data/demo-credentials.json):');
       for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email}   ${l.password}`);

@@ -24,7 +24,9 @@ describe('accounts', () => {
     const a2 = await mk(mspA.id, 'a2');
     const b1 = await mk(mspB.id, 'b1');
     const tech = await prisma.user.create({ data: { email: 'tech@a.test', name: 't', passwordHash: hash } });
-    const client = await prisma.user.create({ data: { email: 'client@a1.test', name: 'c', passwordHash: hash } });
+    const client = await prisma.user.create({
+      data: { email: 'client@a1.test', name: 'c', passwordHash: hash },
+    });
     await prisma.membership.create({ data: { userId: tech.id, mspId: mspA.id, role: 'TECHNICIAN' } });
     await prisma.membership.create({
       data: { userId: client.id, mspId: mspA.id, companyId: a1.id, role: 'CLIENT_ADMIN' },
@@ -42,12 +44,19 @@ describe('accounts', () => {
   });
 
   it('rejects a wrong password and an unknown email the same way', async () => {
-    expect(await authenticate(prisma, 'tech@a.test', 'nope nope nope')).toEqual({ ok: false, reason: 'invalid' });
-    expect(await authenticate(prisma, 'ghost@a.test', 'nope nope nope')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await authenticate(prisma, 'tech@a.test', 'nope nope nope')).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await authenticate(prisma, 'ghost@a.test', 'nope nope nope')).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 
   it('locks the account after repeated failures, even for the right password', async () => {
-    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await authenticate(prisma, 'client@a1.test', 'wrong password!');
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++)
+      await authenticate(prisma, 'client@a1.test', 'wrong password!');
     expect(await authenticate(prisma, 'client@a1.test', 'a good long password')).toEqual({
       ok: false,
       reason: 'locked',

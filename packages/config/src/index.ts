@@ -32,7 +32,11 @@ export const ZEnv = z.object({
   APP_ENCRYPTION_KEY: base64Key32.optional(),
   DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   MAIL_TRANSPORT: z.enum(['console']).default('console'),
 });

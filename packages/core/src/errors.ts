@@ -48,7 +48,9 @@ export function isAppError(e: unknown): e is AppError {
 }
 
 /** The JSON body every HTTP endpoint returns for an error. */
-export function errorBody(e: AppError): { error: { code: AppErrorCode; message: string; problems?: FieldProblem[] } } {
+export function errorBody(e: AppError): {
+  error: { code: AppErrorCode; message: string; problems?: FieldProblem[] };
+} {
   return {
     error: { code: e.code, message: e.message, ...(e.problems.length ? { problems: e.problems } : {}) },
   };

@@ -42,7 +42,9 @@ export async function seedDemo(
   ];
   const hashes = await Promise.all(logins.map((l) => hashPassword(l.password)));
   const mspId = await prisma.$transaction(async (tx) => {
-    const msp = await tx.msp.create({ data: { name: 'Demo MSP', slug: DEMO_MSP_SLUG, awsAccountId: '111122223333' } });
+    const msp = await tx.msp.create({
+      data: { name: 'Demo MSP', slug: DEMO_MSP_SLUG, awsAccountId: '111122223333' },
+    });
     const companies = [];
     for (const c of DEMO_COMPANIES) {
       companies.push(

@@ -11,7 +11,10 @@ export interface Context {
   userId: string | null;
 }
 
-export async function createContext(opts: { userId: string | null; prisma?: PrismaClient }): Promise<Context> {
+export async function createContext(opts: {
+  userId: string | null;
+  prisma?: PrismaClient;
+}): Promise<Context> {
   return { prisma: opts.prisma ?? getDb(), userId: opts.userId };
 }
 
@@ -46,7 +49,11 @@ const appErrors = t.middleware(async ({ next }) => {
   const res = await next();
   if (!res.ok && isAppError(res.error.cause)) {
     const e = res.error.cause;
-    throw new TRPCError({ code: CODES[HTTP_STATUS[e.code] as keyof typeof CODES], message: e.message, cause: e });
+    throw new TRPCError({
+      code: CODES[HTTP_STATUS[e.code] as keyof typeof CODES],
+      message: e.message,
+      cause: e,
+    });
   }
   return res;
 });

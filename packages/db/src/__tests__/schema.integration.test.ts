@@ -64,7 +64,9 @@ describe.each(targets)('schema on $name', (target) => {
       lastSeenAt: new Date(),
     };
     await prisma.incident.create({ data: { ...base, openKey: base.correlationKey } });
-    await expect(prisma.incident.create({ data: { ...base, openKey: base.correlationKey } })).rejects.toThrow();
+    await expect(
+      prisma.incident.create({ data: { ...base, openKey: base.correlationKey } }),
+    ).rejects.toThrow();
     await prisma.incident.create({ data: { ...base, openKey: null, status: 'RESOLVED' } });
     await prisma.incident.create({ data: { ...base, openKey: null, status: 'RESOLVED' } });
     expect(await prisma.incident.count({ where: { companyId: company.id } })).toBe(3);
@@ -74,7 +76,9 @@ describe.each(targets)('schema on $name', (target) => {
     const msp = await prisma.msp.create({ data: { name: 'M2', slug: `m2-${target.name}` } });
     const [a, b] = await Promise.all(
       ['a', 'b'].map((s) =>
-        prisma.company.create({ data: { mspId: msp.id, name: s, slug: s, awsExternalId: `x-${s}-${target.name}` } }),
+        prisma.company.create({
+          data: { mspId: msp.id, name: s, slug: s, awsExternalId: `x-${s}-${target.name}` },
+        }),
       ),
     );
     const alert = (companyId: string) => ({

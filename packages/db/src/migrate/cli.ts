@@ -25,7 +25,8 @@ async function main(): Promise<number> {
         console.log(`Database: ${where}`);
         console.log(`Applied migrations (${s.applied.length}):`);
         for (const m of s.applied) console.log(`  ✓ ${m}`);
-        if (s.pending.length) console.log(`Pending (${s.pending.length}):\n${s.pending.map((m) => `  … ${m}`).join('\n')}`);
+        if (s.pending.length)
+          console.log(`Pending (${s.pending.length}):\n${s.pending.map((m) => `  … ${m}`).join('\n')}`);
         if (s.failed.length) console.log(`Failed: ${s.failed.join(', ')}`);
         if (s.edited.length) console.log(`Edited after being applied: ${s.edited.join(', ')}`);
         if (!s.pending.length && !s.failed.length) console.log('Database schema is up to date.');
@@ -37,7 +38,11 @@ async function main(): Promise<number> {
           return 2;
         }
         const created = await createMigration(db.url, name);
-        console.log(created ? `Created prisma/migrations/${created}/migration.sql` : 'Schema unchanged: no migration created.');
+        console.log(
+          created
+            ? `Created prisma/migrations/${created}/migration.sql`
+            : 'Schema unchanged: no migration created.',
+        );
         const applied = await deployMigrations(db.url);
         if (applied.length) console.log(`Applied on ${where}: ${applied.join(', ')}`);
         return 0;

@@ -44,7 +44,11 @@ export interface MigrationStatus {
 export async function migrationStatus(url: string, opts: MigrateOptions = {}): Promise<MigrationStatus> {
   const list = await readMigrations(opts.migrationsDir ?? MIGRATIONS_DIR);
   const diag = await withEngine(url, opts, ({ engine }) =>
-    engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: NO_FILTER }),
+    engine.diagnoseMigrationHistory({
+      migrationsList: list,
+      optInToShadowDatabase: false,
+      filters: NO_FILTER,
+    }),
   );
   const applied: string[] = [];
   if (diag.hasMigrationsTable) {

@@ -3,12 +3,6 @@
 import type { TestProject } from 'vitest/node';
 import { startTargets } from './postgres.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgTargets: { name: string; templateUrl: string }[];
-  }
-}
-
 export default async function setup(project: TestProject) {
   const targets = await startTargets();
   project.provide(

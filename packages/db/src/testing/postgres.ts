@@ -10,6 +10,13 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded.ts';
 import { deployMigrations } from '../migrate/ops.ts';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by global-setup.ts: the PostgreSQL servers of this test run. */
+    pgTargets: { name: string; templateUrl: string }[];
+  }
+}
+
 export interface PgTarget {
   /** e.g. "postgres-17-embedded" */
   name: string;
@@ -71,7 +78,9 @@ export async function startEmbedded17(): Promise<StartedTarget> {
 
 export function findPostgres15Bin(): string | null {
   const candidates = [process.env.PG15_BIN, '/usr/lib/postgresql/15/bin'].filter(Boolean) as string[];
-  return candidates.find((d) => existsSync(path.join(d, 'initdb')) && existsSync(path.join(d, 'pg_ctl'))) ?? null;
+  return (
+    candidates.find((d) => existsSync(path.join(d, 'initdb')) && existsSync(path.join(d, 'pg_ctl'))) ?? null
+  );
 }
 
 function postgresUserIds(): { uid: number; gid: number } | undefined {
@@ -83,12 +92,18 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
 
 function run(bin: string, args: string[], ids?: { uid: number; gid: number }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(bin, args, {
+      ...ids,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -112,7 +127,16 @@ export async function startPostgres15(binDir: string): Promise<StartedTarget> {
   );
   await run(
     path.join(binDir, 'pg_ctl'),
-    ['-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start'],
+    [
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`,
+      'start',
+    ],
     ids,
   );
   const adminUrl = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
@@ -122,12 +146,16 @@ export async function startPostgres15(binDir: string): Promise<StartedTarget> {
       name: 'postgres-15',
       templateUrl,
       async stop() {
-        await run(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], ids).catch(() => undefined);
+        await run(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], ids).catch(
+          () => undefined,
+        );
         rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {
-    await run(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop'], ids).catch(() => undefined);
+    await run(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop'], ids).catch(
+      () => undefined,
+    );
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -139,8 +167,13 @@ export async function startTargets(): Promise<StartedTarget[]> {
   const bin15 = findPostgres15Bin();
   if (bin15) targets.push(await startPostgres15(bin15));
   else if (process.env.CI === 'true')
-    throw new Error('CI=true but PostgreSQL 15 is not installed (apt-get install -y postgresql): refusing to skip it.');
-  else console.warn('[test] PostgreSQL 15 not installed: integration tests run on the embedded PostgreSQL 17 only.');
+    throw new Error(
+      'CI=true but PostgreSQL 15 is not installed (apt-get install -y postgresql): refusing to skip it.',
+    );
+  else
+    console.warn(
+      '[test] PostgreSQL 15 not installed: integration tests run on the embedded PostgreSQL 17 only.',
+    );
   return targets;
 }
 

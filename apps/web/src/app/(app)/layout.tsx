@@ -25,7 +25,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span>
-              {me.user.name} <span className="text-zinc-500 dark:text-zinc-400">({me.role.replace('_', ' ').toLowerCase()})</span>
+              {me.user.name}{' '}
+              <span className="text-zinc-500 dark:text-zinc-400">
+                ({me.role.replace('_', ' ').toLowerCase()})
+              </span>
             </span>
             <form
               action={async () => {
@@ -33,7 +36,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
                 await signOut({ redirectTo: '/sign-in' });
               }}
             >
-              <button type="submit" className="rounded-md border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+              <button
+                type="submit"
+                className="rounded-md border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              >
                 Sign out
               </button>
             </form>

@@ -4,7 +4,10 @@ import { useActionState } from 'react';
 import { type SignInState, signInAction } from './actions';
 
 export function SignInForm() {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, { error: null, email: '' });
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {
+    error: null,
+    email: '',
+  });
   return (
     <form action={action} className="space-y-4" noValidate>
       <div>
@@ -35,7 +38,10 @@ export function SignInForm() {
         />
       </div>
       {state.error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {state.error}
         </p>
       ) : null}

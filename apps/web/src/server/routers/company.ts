@@ -3,7 +3,9 @@ import { protectedProcedure, router } from '../trpc';
 export const companyRouter = router({
   /** Companies the viewer may see: all of the MSP for staff, only their own for client people. */
   list: protectedProcedure.query(async ({ ctx }) => {
-    const where = ctx.scope.companyId ? { mspId: ctx.scope.mspId, id: ctx.scope.companyId } : { mspId: ctx.scope.mspId };
+    const where = ctx.scope.companyId
+      ? { mspId: ctx.scope.mspId, id: ctx.scope.companyId }
+      : { mspId: ctx.scope.mspId };
     const companies = await ctx.prisma.company.findMany({
       where,
       orderBy: { name: 'asc' },
@@ -20,6 +22,10 @@ export const companyRouter = router({
         _count: { select: { incidents: { where: { status: { not: 'RESOLVED' } } }, alerts: true } },
       },
     });
-    return companies.map(({ _count, ...c }) => ({ ...c, openIncidents: _count.incidents, alerts: _count.alerts }));
+    return companies.map(({ _count, ...c }) => ({
+      ...c,
+      openIncidents: _count.incidents,
+      alerts: _count.alerts,
+    }));
   }),
 });

@@ -13,8 +13,8 @@ export default async function DashboardPage() {
       <div>
         <h1 className="text-2xl font-semibold">Dashboard</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {open} open incident{open === 1 ? '' : 's'} from {alerts} alert{alerts === 1 ? '' : 's'} across {companies.length}{' '}
-          compan{companies.length === 1 ? 'y' : 'ies'}.
+          {open} open incident{open === 1 ? '' : 's'} from {alerts} alert{alerts === 1 ? '' : 's'} across{' '}
+          {companies.length} compan{companies.length === 1 ? 'y' : 'ies'}.
         </p>
       </div>
       {companies.length === 0 ? (
@@ -24,7 +24,10 @@ export default async function DashboardPage() {
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Companies">
           {companies.map((c) => (
-            <li key={c.id} className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+            <li
+              key={c.id}
+              className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+            >
               <div className="flex items-center justify-between gap-2">
                 <h2 className="font-medium">{c.name}</h2>
                 {c.simulated ? (
@@ -39,7 +42,9 @@ export default async function DashboardPage() {
                 <dt className="text-zinc-500 dark:text-zinc-400">Alerts</dt>
                 <dd className="text-right font-mono">{c.alerts}</dd>
                 <dt className="text-zinc-500 dark:text-zinc-400">AWS</dt>
-                <dd className="text-right">{c.webhookOnly ? 'webhook only' : c.awsStatus.toLowerCase().replace('_', ' ')}</dd>
+                <dd className="text-right">
+                  {c.webhookOnly ? 'webhook only' : c.awsStatus.toLowerCase().replace('_', ' ')}
+                </dd>
                 <dt className="text-zinc-500 dark:text-zinc-400">Webhook signing</dt>
                 <dd className="text-right">{c.hmacRequired ? 'HMAC required' : 'off'}</dd>
               </dl>

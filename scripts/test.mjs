@@ -1,0 +1,63 @@
+// `npm test`: typecheck, lint, then every package's tests (unit, integration on PostgreSQL 17
+// embedded + PostgreSQL 15 when installed, browser e2e), then one closing summary line.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const reports = path.join(root, '.reports');
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  TURBO_TELEMETRY_DISABLED: '1',
+  CHECKPOINT_DISABLE: '1',
+};
+rmSync(reports, { recursive: true, force: true });
+
+const stages = [
+  ['prisma generate', ['turbo', 'run', 'generate', '--output-logs=errors-only']],
+  ['typecheck', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['lint', ['turbo', 'run', 'lint', '--output-logs=errors-only']],
+  ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
+];
+const failedStages = [];
+const t0 = Date.now();
+for (const [label, args] of stages) {
+  console.log(`\n━━ ${label} ━━`);
+  const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) {
+    failedStages.push(label);
+    if (label !== 'tests' && label !== 'lint' && label !== 'typecheck') break;
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const perPackage = [];
+if (existsSync(reports)) {
+  for (const f of readdirSync(reports).filter((n) => n.endsWith('.json'))) {
+    const r = JSON.parse(readFileSync(path.join(reports, f), 'utf8'));
+    // vitest json and playwright json (stats) reports
+    const p = r.numPassedTests ?? r.stats?.expected ?? 0;
+    const fl = (r.numFailedTests ?? r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
+    const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) + (r.stats?.skipped ?? 0);
+    passed += p;
+    failed += fl;
+    skipped += s;
+    perPackage.push(
+      `${f.replace(/\.json$/, '').padEnd(14)} ${p} passed, ${fl} failed${s ? `, ${s} skipped` : ''}`,
+    );
+  }
+}
+console.log('\n━━ summary ━━');
+for (const line of perPackage.sort()) console.log(`  ${line}`);
+if (failedStages.length) console.log(`Failed stages: ${failedStages.join(', ')}`);
+if (process.env.CI === 'true' && skipped > 0) {
+  console.log(`CI=true: ${skipped} skipped test(s) count as failures.`);
+  failed += skipped;
+}
+console.log(`Finished in ${Math.round((Date.now() - t0) / 1000)} s`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failedStages.length || failed || passed === 0 ? 1 : 0);
