@@ -20,6 +20,7 @@ const stages = [
   ['typecheck', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['lint', ['turbo', 'run', 'lint', '--output-logs=errors-only']],
   ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
+  ['browser tests', ['turbo', 'run', 'e2e', '--concurrency=1', '--continue']],
 ];
 const failedStages = [];
 const t0 = Date.now();
@@ -28,7 +29,7 @@ for (const [label, args] of stages) {
   const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     failedStages.push(label);
-    if (label !== 'tests' && label !== 'lint' && label !== 'typecheck') break;
+    if (label === 'prisma generate') break;
   }
 }
 
