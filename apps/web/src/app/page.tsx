@@ -1,7 +1,6 @@
 import { redirect } from 'next/navigation';
-import { auth } from '~/server/auth';
+import { currentViewer } from '~/server/caller';
 
 export default async function Home() {
-  const session = await auth();
-  redirect(session?.user ? '/dashboard' : '/sign-in');
+  redirect((await currentViewer()) ? '/dashboard' : '/sign-in');
 }

@@ -9,3 +9,9 @@ export const serverApi = cache(async () => {
   const session = await auth();
   return createCaller(await createContext({ userId: session?.user?.id ?? null }));
 });
+
+/** The signed-in person with a live membership, or null (no session, or access removed). */
+export const currentViewer = cache(async () => {
+  const api = await serverApi();
+  return api.viewer.me().catch(() => null);
+});

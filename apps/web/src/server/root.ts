@@ -1,10 +1,14 @@
+import { auditRouter } from './routers/audit/router';
 import { companyRouter } from './routers/company';
+import { membersRouter } from './routers/members/router';
 import { viewerRouter } from './routers/viewer';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
   viewer: viewerRouter,
   company: companyRouter,
+  members: membersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,14 +2,19 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { signOut } from '~/server/auth';
-import { serverApi } from '~/server/caller';
+import { MainNav, type NavItem } from '~/components/nav';
+import { currentViewer } from '~/server/caller';
 
 export const dynamic = 'force-dynamic';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const api = await serverApi();
-  const me = await api.viewer.me().catch(() => null);
+  const me = await currentViewer();
   if (!me) redirect('/sign-in');
+  const nav: NavItem[] = [
+    { href: '/dashboard', label: 'Dashboard' },
+    { href: '/settings/members', label: 'Members' },
+    { href: '/settings/audit', label: 'Audit log' },
+  ];
   return (
     <div className="min-h-screen">
       <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
@@ -18,11 +23,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             Alert Whisperer
           </Link>
           <span className="text-sm text-zinc-500 dark:text-zinc-400">{me.msp.name}</span>
-          <nav aria-label="Main" className="flex gap-3 text-sm">
-            <Link href="/dashboard" className="hover:underline">
-              Dashboard
-            </Link>
-          </nav>
+          <MainNav items={nav} />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span>
               {me.user.name}{' '}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { artefacts, signIn, watchConsole } from './helpers';
+
+test('a new MSP signs up, invites a technician who joins, and neither sees the demo MSP', async ({
+  browser,
+}) => {
+  const stamp = Date.now().toString(36);
+  const ownerEmail = `owner-${stamp}@newmsp.test`;
+  const techEmail = `tech-${stamp}@newmsp.test`;
+
+  const ownerCtx = await browser.newContext();
+  const owner = await ownerCtx.newPage();
+  const errors = watchConsole(owner);
+  await owner.goto('/sign-up');
+  await owner.getByLabel('MSP name').fill(`Northwind IT ${stamp}`);
+  await owner.getByLabel('Your name').fill('Nora Owner');
+  await owner.getByLabel('Work email').fill(ownerEmail);
+  await owner.getByLabel('Password').fill('northwind password');
+  await owner.screenshot({ path: path.join(artefacts, 'sign-up.png'), fullPage: true });
+  await owner.getByRole('button', { name: 'Create MSP workspace' }).click();
+  await expect(owner).toHaveURL(/\/dashboard/);
+  await expect(owner.getByText(`Northwind IT ${stamp}`)).toBeVisible();
+  await expect(owner.getByText('No client companies yet')).toBeVisible();
+
+  await owner.getByRole('link', { name: 'Members' }).click();
+  await owner.getByLabel('Email').fill(techEmail);
+  await owner.getByLabel('Role').selectOption('TECHNICIAN');
+  await owner.getByRole('button', { name: 'Send invitation' }).click();
+  const link = await owner.getByLabel('Invitation link').inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  await owner.screenshot({ path: path.join(artefacts, 'members.png'), fullPage: true });
+  expect(errors).toEqual([]);
+
+  const techCtx = await browser.newContext();
+  const tech = await techCtx.newPage();
+  await tech.goto(new URL(link).pathname);
+  await tech.getByLabel('Your name').fill('Tom Tech');
+  await tech.getByLabel('Choose a password').fill('tom tech password');
+  await tech.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(tech).toHaveURL(/\/dashboard/);
+  await expect(tech.getByText(`Northwind IT ${stamp}`)).toBeVisible();
+  await expect(tech.getByText('Acme Manufacturing')).toHaveCount(0);
+
+  // the link is single use
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(new URL(link).pathname);
+  await expect(again.getByText('This invitation cannot be used')).toBeVisible();
+
+  // the owner removes the technician: access ends on the next request
+  await owner.reload();
+  await owner.once('dialog', (d) => d.accept());
+  await owner.getByRole('button', { name: `Remove ${techEmail}` }).click();
+  await expect(owner.getByRole('button', { name: `Remove ${techEmail}` })).toHaveCount(0);
+  await tech.goto('/dashboard');
+  await expect(tech).toHaveURL(/\/sign-in/);
+  await signIn(again, ownerEmail, 'northwind password');
+});

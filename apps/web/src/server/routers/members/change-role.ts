@@ -1,0 +1,12 @@
+import { changeRole } from '@aw/accounts';
+import { z } from 'zod';
+import { protectedProcedure } from '../../trpc';
+
+export const changeRoleProcedure = protectedProcedure
+  .input(
+    z.object({
+      membershipId: z.string().uuid(),
+      role: z.enum(['OWNER', 'ADMIN', 'TECHNICIAN', 'CLIENT_ADMIN', 'CLIENT_VIEWER']),
+    }),
+  )
+  .mutation(({ ctx, input }) => changeRole(ctx.prisma, ctx.viewer, input.membershipId, input.role));
