@@ -1,0 +1,6 @@
+export * from './types.ts';
+export * from './fields.ts';
+export * from './schedule.ts';
+export * from './state.ts';
+export * from './pipeline.ts';
+export * from './engine.ts';

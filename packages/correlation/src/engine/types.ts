@@ -1,0 +1,197 @@
+// Types of the pure correlation engine. No I/O: the engine sees alerts, rules, a configuration
+// and a state object, and returns decisions; persistence (../store) loads and saves the state.
+
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+export type AlertStatus = 'FIRING' | 'RESOLVED';
+export type Decision = 'CORRELATED' | 'DEDUPLICATED' | 'SUPPRESSED' | 'INHIBITED' | 'RESOLVED_SIGNAL';
+export type IncidentStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+export type ResolutionKind = 'MANUAL' | 'AUTO' | 'RUNBOOK';
+export type WindowMode = 'FIXED' | 'ROLLING';
+
+export const SEVERITY_RANK: Record<Severity, number> = { INFO: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+/** The normalized alert as ingestion stored it (only what correlation reads). */
+export interface EngineAlert {
+  id: bigint;
+  fingerprint: string;
+  source: string;
+  asset: string;
+  signature: string;
+  service: string | null;
+  summary: string;
+  severity: Severity;
+  status: AlertStatus;
+  occurredAt: Date;
+  labels: Record<string, string>;
+}
+
+/** Per-company settings (Company.correlation* columns). */
+export interface CorrelationConfig {
+  windowMinutes: number;
+  windowMode: WindowMode;
+  maxSpanMinutes: number;
+  /** e.g. `asset|signature`, `service|signature`, `asset|label:env` */
+  aggregationKey: string;
+  minAlertsToOpen: number;
+  autoResolveQuietMinutes: number;
+  autoCloseAfterMinutes: number | null;
+  flapThreshold: number;
+  flapWindowMinutes: number;
+}
+
+export const DEFAULT_CONFIG: CorrelationConfig = {
+  windowMinutes: 15,
+  windowMode: 'FIXED',
+  maxSpanMinutes: 1440,
+  aggregationKey: 'asset|signature',
+  minAlertsToOpen: 1,
+  autoResolveQuietMinutes: 0,
+  autoCloseAfterMinutes: null,
+  flapThreshold: 4,
+  flapWindowMinutes: 30,
+};
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+/** field: `asset`, `signature`, `service`, `source`, `severity`, `summary` or `label:<name>`. */
+export interface Matcher {
+  field: string;
+  op: MatchOp;
+  value: string;
+}
+
+export type Recurrence =
+  /** days: 0 = Sunday … 6 = Saturday; start "HH:MM" in the window's time zone. */
+  | { kind: 'weekly'; days: number[]; start: string; durationMinutes: number }
+  /** Five-field cron (minute hour day-of-month month day-of-week) in the window's time zone. */
+  | { kind: 'cron'; expr: string; durationMinutes: number };
+
+export interface MaintenanceWindowRule {
+  id: string;
+  name: string;
+  matchers: Matcher[];
+  /** One-off: the window. Recurring: the period in which the recurrence applies. */
+  startsAt: Date;
+  endsAt: Date;
+  recurrence: Recurrence | null;
+  timezone: string;
+}
+
+export interface SilenceRule {
+  id: string;
+  matchers: Matcher[];
+  startsAt: Date;
+  endsAt: Date;
+  comment: string;
+}
+
+export interface InhibitionRuleDef {
+  id: string;
+  name: string;
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+  enabled: boolean;
+}
+
+export interface RuleSet {
+  maintenanceWindows: MaintenanceWindowRule[];
+  silences: SilenceRule[];
+  inhibitionRules: InhibitionRuleDef[];
+}
+
+export const NO_RULES: RuleSet = { maintenanceWindows: [], silences: [], inhibitionRules: [] };
+
+export interface IncidentState {
+  id: string;
+  key: string;
+  status: IncidentStatus;
+  title: string;
+  asset: string;
+  signature: string;
+  source: string;
+  severity: Severity;
+  alertCount: number;
+  firingCount: number;
+  windowMode: WindowMode;
+  windowStart: Date;
+  windowEnd: Date;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  flapping: boolean;
+  transitions: number;
+  quietSince: Date | null;
+  lastTransitionAt: Date | null;
+  resolvedAt: Date | null;
+  resolution: ResolutionKind | null;
+  resolutionNote: string | null;
+}
+
+/** What the engine remembers about one alert identity (fingerprint). */
+export interface FingerprintState {
+  fingerprint: string;
+  status: AlertStatus;
+  source: string;
+  asset: string;
+  signature: string;
+  service: string | null;
+  severity: Severity;
+  labels: Record<string, string>;
+  lastAlertId: bigint;
+  lastSeenAt: Date;
+  /** The incident this identity currently counts in (null when suppressed, inhibited or held). */
+  incidentId: string | null;
+  /** Times of its recent FIRING↔RESOLVED transitions (within the flap window). */
+  transitions: Date[];
+}
+
+/** Alerts of a key waiting for `minAlertsToOpen`: decided CORRELATED, linked once the incident opens. */
+export interface HeldGroup {
+  key: string;
+  windowStart: Date;
+  alertIds: bigint[];
+  fingerprints: string[];
+}
+
+export interface WindowInfo {
+  mode: WindowMode;
+  start: string;
+  end: string;
+}
+
+/** The explanation stored in Alert.decisionReason. */
+export interface DecisionReason {
+  stage: 'dedup' | 'resolve' | 'suppress' | 'inhibit' | 'incident';
+  rule: string;
+  explanation: string;
+  key: string | null;
+  incidentId: string | null;
+  window: WindowInfo | null;
+  ruleId?: string;
+  ruleName?: string;
+  sourceFingerprint?: string;
+  sourceAlertId?: string;
+  groupStart?: string;
+}
+
+export interface AlertDecisionOut {
+  alertId: bigint;
+  decision: Decision;
+  correlationKey: string | null;
+  incidentId: string | null;
+  reason: DecisionReason;
+}
+
+export type IncidentEventType =
+  'created' | 'resolved' | 'flapping' | 'flapping_cleared' | 'acknowledged' | 'assigned' | 'note';
+
+export interface IncidentEventOut {
+  incidentId: string;
+  type: IncidentEventType;
+  at: Date;
+  message: string;
+  data: Record<string, unknown>;
+}
