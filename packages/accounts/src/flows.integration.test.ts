@@ -174,3 +174,59 @@ describe.each(targets)('account flows on $name', (target) => {
     expect(otherLog.items.every((i) => i.mspId === otherOwner.membership.mspId)).toBe(true);
   });
 });
+
+describe.each(targets)('companies on $name', (target) => {
+  let db: { url: string; drop(): Promise<void> };
+  let prisma: PrismaClient;
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    prisma = createPrismaClient(db.url, { max: 4 });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('creates companies with unique unguessable External IDs, only for owners and admins', async () => {
+    const { signUp: su } = await import('./signup.ts');
+    const { createCompany, updateCompanyProfile, setOnboardingStep } = await import('./companies.ts');
+    const a = await su(prisma, {
+      mspName: 'Gamma',
+      name: 'G',
+      email: 'g@gamma.test',
+      password: 'gamma password',
+    });
+    const owner = (await loadViewer(prisma, a.userId))!;
+    const c1 = await createCompany(prisma, owner, { name: 'Hooli' });
+    const c2 = await createCompany(prisma, owner, { name: 'Hooli' });
+    expect(c1.slug).toBe('hooli');
+    expect(c2.slug).toBe('hooli-2');
+    expect(c1.awsExternalId).toMatch(/^aw-[0-9a-f]{32}$/);
+    expect(c1.awsExternalId).not.toBe(c2.awsExternalId);
+
+    const tech = await prisma.user.create({ data: { email: 't@gamma.test', name: 't', passwordHash: 'x' } });
+    await prisma.membership.create({ data: { userId: tech.id, mspId: a.mspId, role: 'TECHNICIAN' } });
+    const techViewer = (await loadViewer(prisma, tech.id))!;
+    await expect(createCompany(prisma, techViewer, { name: 'Nope' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+
+    await expect(
+      updateCompanyProfile(prisma, owner, c1.id, { name: 'Hooli XYZ', timezone: 'Mars/Olympus' }),
+    ).rejects.toMatchObject({ problems: [{ field: 'timezone' }] });
+    expect((await prisma.company.findUniqueOrThrow({ where: { id: c1.id } })).name).toBe('Hooli');
+    await updateCompanyProfile(prisma, owner, c1.id, { name: 'Hooli XYZ', timezone: 'Europe/Berlin' });
+    const done = await setOnboardingStep(prisma, owner, c1.id, 'done', { webhookOnly: true });
+    expect(done.onboardingDoneAt).not.toBeNull();
+    expect(done.webhookOnly).toBe(true);
+
+    const b = await su(prisma, {
+      mspName: 'Delta',
+      name: 'D',
+      email: 'd@delta.test',
+      password: 'delta password',
+    });
+    const other = (await loadViewer(prisma, b.userId))!;
+    await expect(setOnboardingStep(prisma, other, c1.id, 'aws')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -6,3 +6,4 @@ export * from './mail.ts';
 export * from './members.ts';
 export * from './password-reset.ts';
 export * from './signup.ts';
+export * from './companies.ts';

@@ -12,6 +12,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!me) redirect('/sign-in');
   const nav: NavItem[] = [
     { href: '/dashboard', label: 'Dashboard' },
+    { href: '/companies', label: me.role.startsWith('CLIENT') ? 'My company' : 'Companies' },
     { href: '/settings/members', label: 'Members' },
     { href: '/settings/audit', label: 'Audit log' },
   ];
