@@ -1,0 +1,11 @@
+export { FakeAws, AwsError, type FakeAwsOptions } from './server.ts';
+export { resolveTemplate, type CfnTemplate, type ProvisionedRole } from './cfn.ts';
+export {
+  grantedActions,
+  isAllowed,
+  wildcardMatch,
+  type PolicyDocument,
+  type PolicyStatement,
+} from './policy.ts';
+export { parseAuthorization, verifySigV4 } from './sigv4.ts';
+export type { FakeState, FakeInstance, FakeActivation } from './state.ts';

@@ -1,0 +1,178 @@
+// POST /api/v1/sites/activation: a Kubernetes cluster running the operator, authenticated by its
+// company's API key, asks for a hybrid activation for its site. A web-standard handler; the API-key
+// check is injected so the ingest package's verifier can guard it.
+import { decryptSecret } from '@aw/core/crypto';
+import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
+import type { PrismaClient } from '@aw/db';
+import { installCommands } from './install-commands.ts';
+import type { AwsRuntime } from './runtime.ts';
+import { activationAad, createActivation } from './service.ts';
+
+export interface SiteCaller {
+  companyId: string;
+  mspId: string;
+  apiKeyId?: string;
+}
+
+export interface SiteActivationDeps {
+  prisma: PrismaClient;
+  runtime: AwsRuntime;
+  /** Verifies the request's company API key; null when it is missing or invalid. */
+  authenticate: (req: Request) => Promise<SiteCaller | null> | SiteCaller | null;
+  /** APP_ENCRYPTION_KEY: the code is kept encrypted so a restarted operator gets it again. */
+  encryptionKey: string;
+  now?: () => number;
+}
+
+const SITE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Reuse an activation while it has registrations left and at least this long to live. */
+const REUSE_MIN_REMAINING_MS = 24 * 3_600_000;
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
+
+function fail(e: AppError): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (e.retryAfterSeconds) headers['retry-after'] = String(e.retryAfterSeconds);
+  return new Response(JSON.stringify(errorBody(e)), { status: HTTP_STATUS[e.code], headers });
+}
+
+interface Body {
+  siteName: string;
+  clusterUid?: string;
+  operatorVersion?: string;
+  registrationLimit: number;
+  expiresInDays: number;
+}
+
+function parseBody(raw: unknown): Body {
+  const b = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const problems: { field: string; reason: string }[] = [];
+  const siteName = typeof b.siteName === 'string' ? b.siteName : '';
+  if (!SITE_NAME.test(siteName))
+    problems.push({ field: 'siteName', reason: 'lowercase letters, digits and -, 1-63' });
+  const limit = b.registrationLimit === undefined ? 10 : Number(b.registrationLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    problems.push({ field: 'registrationLimit', reason: '1-1000' });
+  const days = b.expiresInDays === undefined ? 30 : Number(b.expiresInDays);
+  if (!Number.isInteger(days) || days < 1 || days > 30)
+    problems.push({ field: 'expiresInDays', reason: '1-30' });
+  const optional = (k: string) => {
+    const v = b[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length > 128) problems.push({ field: k, reason: 'string up to 128' });
+    return typeof v === 'string' ? v : undefined;
+  };
+  const clusterUid = optional('clusterUid');
+  const operatorVersion = optional('operatorVersion');
+  if (problems.length) throw new AppError('BAD_REQUEST', 'invalid request body', problems);
+  return { siteName, clusterUid, operatorVersion, registrationLimit: limit, expiresInDays: days };
+}
+
+export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Request) => Promise<Response> {
+  const now = deps.now ?? Date.now;
+  return async (req) => {
+    try {
+      if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
+      const caller = await deps.authenticate(req);
+      if (!caller) throw new AppError('UNAUTHORIZED', 'a valid company API key is required');
+      if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+      const text = await req.text();
+      if (text.length > 16_384) throw new AppError('PAYLOAD_TOO_LARGE', 'body too large');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw new AppError('BAD_REQUEST', 'body is not JSON');
+      }
+      const body = parseBody(raw);
+      const company = await deps.prisma.company.findFirst({
+        where: { id: caller.companyId, mspId: caller.mspId },
+      });
+      if (!company) throw new AppError('UNAUTHORIZED', 'a valid company API key is required');
+      const site = await deps.prisma.site.upsert({
+        where: { companyId_name: { companyId: company.id, name: body.siteName } },
+        create: {
+          mspId: company.mspId,
+          companyId: company.id,
+          name: body.siteName,
+          kind: 'KUBERNETES',
+          clusterUid: body.clusterUid ?? null,
+          operatorVersion: body.operatorVersion ?? null,
+          apiKeyId: caller.apiKeyId ?? null,
+          lastSeenAt: new Date(now()),
+        },
+        update: {
+          lastSeenAt: new Date(now()),
+          ...(body.clusterUid ? { clusterUid: body.clusterUid } : {}),
+          ...(body.operatorVersion ? { operatorVersion: body.operatorVersion } : {}),
+        },
+      });
+      const reusable = await deps.prisma.hybridActivation.findFirst({
+        where: {
+          companyId: company.id,
+          siteId: site.id,
+          deletedAt: null,
+          codeCiphertext: { not: null },
+          expiresAt: { gt: new Date(now() + REUSE_MIN_REMAINING_MS) },
+          region: company.awsRegion,
+        },
+        orderBy: { createdAt: 'desc' },
+      });
+      if (reusable && reusable.registrationsCount < reusable.registrationLimit) {
+        const code = await decryptSecret(
+          reusable.codeCiphertext!,
+          deps.encryptionKey,
+          activationAad(company.id, reusable.activationId),
+        );
+        return json(200, {
+          siteId: site.id,
+          activationId: reusable.activationId,
+          activationCode: code,
+          region: reusable.region,
+          registrationLimit: reusable.registrationLimit,
+          expiresAt: reusable.expiresAt.toISOString(),
+          reused: true,
+          commands: installCommands({
+            activationCode: code,
+            activationId: reusable.activationId,
+            region: reusable.region,
+          }),
+        });
+      }
+      const created = await createActivation({
+        prisma: deps.prisma,
+        runtime: deps.runtime,
+        companyId: company.id,
+        actorId: null,
+        input: {
+          registrationLimit: body.registrationLimit,
+          expiresAt: new Date(now() + body.expiresInDays * 86_400_000 - 60_000),
+          defaultInstanceName: `${company.slug}-${body.siteName}`,
+          description: `Kubernetes site ${body.siteName}`,
+          siteId: site.id,
+          keepCodeWithKey: deps.encryptionKey,
+        },
+      });
+      return json(201, {
+        siteId: site.id,
+        activationId: created.activationId,
+        activationCode: created.activationCode,
+        region: created.region,
+        registrationLimit: created.registrationLimit,
+        expiresAt: created.expiresAt.toISOString(),
+        reused: false,
+        commands: created.commands,
+      });
+    } catch (e) {
+      if (isAppError(e)) return fail(e);
+      console.error('site activation failed', e);
+      return fail(new AppError('INTERNAL', 'internal error'));
+    }
+  };
+}
