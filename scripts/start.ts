@@ -91,7 +91,7 @@ web.stdout.on('data', (chunk: Buffer) => {
       `  Database: ${db.embedded ? `embedded PostgreSQL (${path.relative(REPO_ROOT, dataDir)}/postgres)` : 'DATABASE_URL'}`,
     );
     if (logins.length) {
-      console.log('  Demo sign-in (also in .data/demo-credentials.json):');
+      console.log(`  Demo sign-in (also in ${path.relative(REPO_ROOT, path.join(dataDir, 'demo-credentials.json'))}):`);
       for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email}   ${l.password}`);
     }
     console.log('  Press Ctrl-C to stop.\n');
