@@ -1,0 +1,130 @@
+// Hot-path credential lookups over a plain pg pool, with a short positive cache. The cache cannot
+// delay a revocation: the writer re-checks every key inside the transaction that stores alerts.
+import { sha256Hex, timingSafeEqualStr } from '@aw/core/crypto';
+import type pg from 'pg';
+import { apiKeyPrefix, openWebhookSecret } from './keys.ts';
+
+export interface KeyInfo {
+  id: string;
+  companyId: string;
+  mspId: string;
+  scopes: string[];
+  allowUnsigned: boolean;
+  hmacRequired: boolean;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+interface Row {
+  id: string;
+  companyId: string;
+  mspId: string;
+  hash: string;
+  scopes: string[];
+  allowUnsigned: boolean;
+  hmacRequired: boolean;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const KEY_SQL = `SELECT k.id, k."companyId", c."mspId", k.hash, k.scopes, k."allowUnsigned", c."hmacRequired",
+  k."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt"
+  FROM "ApiKey" k JOIN "Company" c ON c.id = k."companyId" AND c."mspId" = k."mspId"`;
+
+function usable(k: KeyInfo, now: number): boolean {
+  return !k.revokedAt && (!k.expiresAt || k.expiresAt.getTime() > now);
+}
+
+export class CredentialStore {
+  private keys = new Map<string, { at: number; info: KeyInfo }>();
+  private secrets = new Map<string, { at: number; secrets: string[] }>();
+
+  constructor(
+    private pool: pg.Pool,
+    private encryptionKey: string | undefined,
+    private ttlMs = 5000,
+    private now: () => number = Date.now,
+  ) {}
+
+  private toInfo(r: Row): KeyInfo {
+    return {
+      id: r.id,
+      companyId: r.companyId,
+      mspId: r.mspId,
+      scopes: r.scopes,
+      allowUnsigned: r.allowUnsigned,
+      hmacRequired: r.hmacRequired,
+      expiresAt: r.expiresAt,
+      revokedAt: r.revokedAt,
+    };
+  }
+
+  private remember<T>(map: Map<string, { at: number } & T>, k: string, v: { at: number } & T) {
+    if (map.size > 10_000) map.clear();
+    map.set(k, v);
+  }
+
+  /** The usable key for a presented API key, or null (unknown, wrong secret, revoked, expired). */
+  async verifyApiKey(presented: string): Promise<KeyInfo | null> {
+    const prefix = apiKeyPrefix(presented);
+    if (!prefix) return null;
+    const hash = await sha256Hex(presented);
+    const now = this.now();
+    const hit = this.keys.get(hash);
+    if (hit && now - hit.at < this.ttlMs) return usable(hit.info, now) ? hit.info : null;
+    const { rows } = await this.pool.query<Row>(`${KEY_SQL} WHERE k.prefix = $1`, [prefix]);
+    const row = rows[0];
+    // Constant-time compare of the stored hash; an unknown prefix costs the same comparison.
+    const ok = timingSafeEqualStr(row?.hash ?? '0'.repeat(64), hash) && !!row;
+    if (!ok || !row) return null;
+    const info = this.toInfo(row);
+    this.remember(this.keys, hash, { at: now, info });
+    return usable(info, now) ? info : null;
+  }
+
+  /** PagerDuty senders authenticate with routing_key; it maps onto an API key by its SHA-256. */
+  async verifyRoutingKey(routingKey: string): Promise<KeyInfo | null> {
+    if (routingKey.length < 16 || routingKey.length > 128) return null;
+    const hash = await sha256Hex(routingKey);
+    const now = this.now();
+    const cacheKey = `rk:${hash}`;
+    const hit = this.keys.get(cacheKey);
+    if (hit && now - hit.at < this.ttlMs) return usable(hit.info, now) ? hit.info : null;
+    const { rows } = await this.pool.query<Row>(`${KEY_SQL} WHERE k."routingKeyHash" = $1`, [hash]);
+    const row = rows[0];
+    if (!row) return null;
+    const info = this.toInfo(row);
+    this.remember(this.keys, cacheKey, { at: now, info });
+    return usable(info, now) ? info : null;
+  }
+
+  /** The company's currently valid signing secrets (two during a rotation overlap). */
+  async webhookSecrets(companyId: string, opts: { fresh?: boolean } = {}): Promise<string[]> {
+    const now = this.now();
+    const hit = this.secrets.get(companyId);
+    if (!opts.fresh && hit && now - hit.at < this.ttlMs) return hit.secrets;
+    if (!this.encryptionKey) return [];
+    const { rows } = await this.pool.query<{ ciphertext: string }>(
+      `SELECT ciphertext FROM "WebhookSecret" WHERE "companyId" = $1 AND "revokedAt" IS NULL
+         AND ("expiresAt" IS NULL OR "expiresAt" > (now() AT TIME ZONE 'UTC'))
+       ORDER BY "createdAt" DESC LIMIT 5`,
+      [companyId],
+    );
+    const secrets: string[] = [];
+    for (const r of rows) {
+      try {
+        secrets.push(await openWebhookSecret(r.ciphertext, companyId, this.encryptionKey));
+      } catch {
+        // a row that does not decrypt (wrong key, copied row) is no secret at all
+      }
+    }
+    this.remember(this.secrets, companyId, { at: now, secrets });
+    return secrets;
+  }
+
+  /** Forget cached entries (after a rotation in this process, and in tests). */
+  clear(): void {
+    this.keys.clear();
+    this.secrets.clear();
+  }
+}

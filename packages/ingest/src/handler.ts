@@ -1,0 +1,416 @@
+// The request handler: a web-standard `(Request, runtime) => Promise<Response>` that any server
+// (Next.js route handlers, node:http, an edge runtime with a pg-compatible pool) can mount.
+//   415 wrong content type · 413 body too large · 401 bad key or signature (no hint which) ·
+//   429 + Retry-After per key · 400 with field + reason · 503 only for transient faults ·
+//   202 only after the alerts are committed.
+import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
+import type pg from 'pg';
+import { CredentialStore, type KeyInfo } from './auth.ts';
+import { finalizeAlerts } from './fingerprint.ts';
+import {
+  SIGNATURE_TOLERANCE_SECONDS,
+  verifyGrafanaSignature,
+  verifySignature,
+  type VerifyResult,
+} from './hmac.ts';
+import {
+  CertificateUnavailableError,
+  defaultSnsDeps,
+  isSnsUrl,
+  normalizeAlertmanager,
+  normalizeCloudWatch,
+  normalizeGeneric,
+  normalizeGrafana,
+  normalizeNative,
+  normalizePagerDuty,
+  pagerDutyRoutingKey,
+  parseSnsEnvelope,
+  SnsVerifier,
+  type GenericMappingPaths,
+  type NormalizeOutput,
+  type SnsDeps,
+} from './normalizers/index.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { AlertSink, Logger } from './types.ts';
+import { consoleLogger } from './types.ts';
+import { badRequest, parseJsonBody } from './util.ts';
+import { GroupCommitWriter, type HttpReply, type StoredAlertRef, type WriteOutcome } from './writer.ts';
+
+export const FORMATS = ['native', 'alertmanager', 'pagerduty', 'cloudwatch', 'grafana', 'generic'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface IngestOptions {
+  pool: pg.Pool;
+  /** APP_ENCRYPTION_KEY (base64, 32 bytes): decrypts webhook signing secrets. */
+  encryptionKey?: string;
+  sink?: AlertSink;
+  logger?: Logger;
+  bodyLimitBytes?: number;
+  rateLimitPerMinute?: number;
+  sns?: SnsDeps;
+  /** Milliseconds since the epoch (tests move the clock). */
+  now?: () => number;
+  writer?: { maxBatchAlerts?: number; maxInFlight?: number; maxQueuedAlerts?: number };
+  credentialCacheMs?: number;
+}
+
+export interface IngestRuntime {
+  pool: pg.Pool;
+  writer: GroupCommitWriter;
+  credentials: CredentialStore;
+  limiter: RateLimiter;
+  sns: SnsVerifier;
+  snsDeps: SnsDeps;
+  logger: Logger;
+  bodyLimitBytes: number;
+  now: () => number;
+  /** Drains the writer (the pool is the caller's). */
+  close(): Promise<void>;
+}
+
+/** Builds the long-lived parts (writer, caches, limiter) once per process. */
+export function createIngestRuntime(o: IngestOptions): IngestRuntime {
+  const now = o.now ?? Date.now;
+  const logger = o.logger ?? consoleLogger;
+  const writer = new GroupCommitWriter(o.pool, { sink: o.sink, logger, ...o.writer });
+  const snsDeps = o.sns ?? defaultSnsDeps;
+  return {
+    pool: o.pool,
+    writer,
+    credentials: new CredentialStore(o.pool, o.encryptionKey, o.credentialCacheMs ?? 5000, now),
+    limiter: new RateLimiter(o.rateLimitPerMinute ?? 6000, now),
+    sns: new SnsVerifier(snsDeps, now),
+    snsDeps,
+    logger,
+    bodyLimitBytes: o.bodyLimitBytes ?? 1024 * 1024,
+    now,
+    close: () => writer.close(),
+  };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+const UNAUTHORIZED = () => new AppError('UNAUTHORIZED', 'invalid credentials');
+
+function errorResponse(e: AppError, format: Format | null): Response {
+  const headers: Record<string, string> = {};
+  if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
+  if (e.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="alert-whisperer"';
+  const body: Record<string, unknown> = errorBody(e);
+  // PagerDuty senders expect the Events API's error shape as well.
+  if (format === 'pagerduty' && e.code === 'BAD_REQUEST') {
+    body.status = 'invalid event';
+    body.message = 'Event object is invalid';
+    body.errors = e.problems.map((p) => `${p.field}: ${p.reason}`);
+  }
+  return json(HTTP_STATUS[e.code], body, headers);
+}
+
+/** The format served at a path (`/api/v1/alerts`, `/api/v1/webhooks/<format>`), or null. */
+export function formatForPath(pathname: string): Format | null | 'unknown' {
+  const p = pathname.replace(/\/+$/, '');
+  if (p.endsWith('/api/v1/alerts')) return 'native';
+  const m = /\/api\/v1\/webhooks\/([^/]+)$/.exec(p);
+  if (!m) return null;
+  return (FORMATS as readonly string[]).includes(m[1]!) && m[1] !== 'native' ? (m[1] as Format) : 'unknown';
+}
+
+function presentedKey(req: Request): string | null {
+  const x = req.headers.get('x-api-key');
+  if (x) return x.trim();
+  const auth = req.headers.get('authorization');
+  if (!auth) return null;
+  const [scheme, value] = auth.trim().split(/\s+/, 2);
+  if (!scheme || !value) return null;
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) {
+    // SNS subscriptions carry credentials in the URL (https://user:KEY@host/…): the password is the key.
+    try {
+      const decoded = atob(value);
+      const i = decoded.indexOf(':');
+      return i >= 0 ? decoded.slice(i + 1) : decoded;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+function checkContentType(req: Request, format: Format) {
+  const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const jsonLike = ct === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(ct);
+  // SNS posts its JSON as text/plain.
+  if (jsonLike || (format === 'cloudwatch' && ct === 'text/plain')) return;
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json', [
+    { field: 'Content-Type', reason: ct ? `${ct} is not supported` : 'is missing' },
+  ]);
+}
+
+async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`, [
+      { field: 'body', reason: `must be at most ${limit} bytes` },
+    ]);
+  const declared = req.headers.get('content-length');
+  if (declared && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest('body', 'is not valid UTF-8');
+  }
+}
+
+function idempotencyKeyOf(req: Request): string | null {
+  const v = req.headers.get('idempotency-key');
+  if (v === null) return null;
+  const k = v.trim();
+  if (!k || k.length > 255 || !/^[\x21-\x7e]+$/.test(k))
+    throw badRequest('Idempotency-Key', 'must be 1..255 visible ASCII characters');
+  return k;
+}
+
+async function loadMapping(rt: IngestRuntime, companyId: string, name: string): Promise<GenericMappingPaths> {
+  const { rows } = await rt.pool.query<{ paths: GenericMappingPaths }>(
+    `SELECT paths FROM "GenericMapping" WHERE "companyId" = $1 AND name = $2`,
+    [companyId, name],
+  );
+  if (!rows[0])
+    throw badRequest('mapping', `no generic mapping named "${name}" for this company`, 'unknown format');
+  return rows[0].paths;
+}
+
+function replyFor(format: Format, info: Record<string, unknown> | undefined) {
+  return (stored: StoredAlertRef[]): HttpReply => {
+    if (format === 'pagerduty')
+      return {
+        status: 202,
+        body: { status: 'success', message: 'Event processed', dedup_key: info?.dedup_key },
+      };
+    const created = stored.filter((s) => s.created).length;
+    return {
+      status: 202,
+      body: {
+        accepted: stored.length,
+        created,
+        duplicates: stored.length - created,
+        alerts: stored.map((s) => ({
+          id: s.id,
+          fingerprint: s.fingerprint,
+          status: s.created ? 'created' : 'duplicate',
+        })),
+        ...(info ?? {}),
+      },
+    };
+  };
+}
+
+function outcomeResponse(o: WriteOutcome): Response {
+  switch (o.kind) {
+    case 'stored':
+      return json(o.reply.status, o.reply.body);
+    case 'idempotent-replay':
+      return json(o.reply.status, o.reply.body, { 'idempotent-replayed': 'true' });
+    case 'unauthorized':
+      throw UNAUTHORIZED();
+    case 'invalid':
+      throw badRequest('body', 'contains a value the database cannot store');
+    case 'unavailable':
+      throw new AppError('UNAVAILABLE', 'temporarily unable to store alerts, retry', [], 1);
+  }
+}
+
+/** Handles one ingestion request. `format` defaults to the one the URL path names. */
+export async function handleIngest(req: Request, rt: IngestRuntime, format?: Format): Promise<Response> {
+  let fmt: Format | null = format ?? null;
+  try {
+    if (!fmt) {
+      const f = formatForPath(new URL(req.url).pathname);
+      if (f === null) return json(404, errorBody(new AppError('NOT_FOUND', 'not found')));
+      if (f === 'unknown')
+        throw badRequest(
+          'format',
+          `unknown webhook format; use one of ${FORMATS.filter((x) => x !== 'native').join(', ')}`,
+          'unknown format',
+        );
+      fmt = f;
+    }
+    if (req.method !== 'POST')
+      return json(405, errorBody(new AppError('BAD_REQUEST', 'use POST')), { allow: 'POST' });
+    return await ingest(req, rt, fmt);
+  } catch (e) {
+    if (isAppError(e)) return errorResponse(e, fmt);
+    if (e instanceof CertificateUnavailableError)
+      return errorResponse(new AppError('UNAVAILABLE', 'signing certificate unavailable, retry', [], 5), fmt);
+    // Anything else is ours or the database's: transient from the sender's point of view.
+    rt.logger.error('ingest failed', { error: (e as Error)?.message });
+    return errorResponse(
+      new AppError('UNAVAILABLE', 'temporarily unable to store alerts, retry', [], 1),
+      fmt,
+    );
+  }
+}
+
+async function ingest(req: Request, rt: IngestRuntime, fmt: Format): Promise<Response> {
+  checkContentType(req, fmt);
+  const receivedAt = new Date(rt.now());
+  const idempotencyKey = idempotencyKeyOf(req);
+
+  // Credentials in a header are checked before the body is read; PagerDuty's routing_key is in it.
+  const presented = presentedKey(req);
+  let key: KeyInfo | null = null;
+  if (presented) {
+    key = await rt.credentials.verifyApiKey(presented);
+    if (!key) throw UNAUTHORIZED();
+  } else if (fmt !== 'pagerduty') throw UNAUTHORIZED();
+  if (key) limit(rt, key);
+
+  const raw = await readBody(req, rt.bodyLimitBytes);
+  let body: unknown;
+  let verified: VerifyResult | null;
+  if (key) {
+    // Authenticate the body before looking inside it.
+    verified = await checkSignature(req, rt, key, fmt, raw);
+    body = parseJsonBody(decodeUtf8(raw));
+  } else {
+    body = parseJsonBody(decodeUtf8(raw));
+    const rk = pagerDutyRoutingKey(body);
+    key = rk ? await rt.credentials.verifyRoutingKey(rk) : null;
+    if (!key) throw UNAUTHORIZED();
+    limit(rt, key);
+    verified = await checkSignature(req, rt, key, fmt, raw);
+  }
+
+  let out: NormalizeOutput;
+  const ctx = { receivedAt };
+  switch (fmt) {
+    case 'native':
+      out = normalizeNative(body, ctx);
+      break;
+    case 'alertmanager':
+      out = normalizeAlertmanager(body, ctx);
+      break;
+    case 'grafana':
+      out = normalizeGrafana(body, ctx);
+      break;
+    case 'pagerduty':
+      out = await normalizePagerDuty(body, ctx);
+      break;
+    case 'generic': {
+      const name = new URL(req.url).searchParams.get('mapping') ?? 'default';
+      if (!/^[\w.-]{1,100}$/.test(name)) throw badRequest('mapping', 'must be 1..100 letters, digits, . _ -');
+      out = normalizeGeneric(body, ctx, await loadMapping(rt, key.companyId, name));
+      break;
+    }
+    case 'cloudwatch': {
+      const env = parseSnsEnvelope(body);
+      if (!(await rt.sns.verify(env))) throw UNAUTHORIZED();
+      if (env.Type === 'SubscriptionConfirmation') {
+        if (!isSnsUrl(env.SubscribeURL!)) throw UNAUTHORIZED();
+        try {
+          await rt.snsDeps.confirmSubscription(env.SubscribeURL!);
+        } catch (e) {
+          rt.logger.warn('SNS subscription confirmation failed', { error: (e as Error).message });
+          throw new AppError('UNAVAILABLE', 'could not confirm the subscription, retry', [], 5);
+        }
+        rt.logger.info('SNS subscription confirmed', { companyId: key.companyId, topic: env.TopicArn });
+        return json(200, { confirmed: true, topicArn: env.TopicArn });
+      }
+      if (env.Type === 'UnsubscribeConfirmation')
+        return json(200, { unsubscribed: true, topicArn: env.TopicArn });
+      out = normalizeCloudWatch(env, ctx);
+      break;
+    }
+  }
+
+  const alerts = await finalizeAlerts(out.alerts);
+  const outcome = await rt.writer.submit({
+    companyId: key.companyId,
+    mspId: key.mspId,
+    apiKeyId: key.id,
+    alerts,
+    idempotencyKey,
+    nonce:
+      verified && verified.ok
+        ? {
+            signature: verified.signature,
+            expiresAt: new Date((verified.timestamp + SIGNATURE_TOLERANCE_SECONDS + 60) * 1000),
+          }
+        : null,
+    reply: replyFor(fmt, out.info),
+  });
+  return outcomeResponse(outcome);
+}
+
+function limit(rt: IngestRuntime, key: KeyInfo) {
+  const wait = rt.limiter.take(key.id);
+  if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'rate limit exceeded for this API key', [], wait);
+}
+
+/**
+ * Signature policy: required unless the company turned HMAC off or this key is for a sender that
+ * cannot sign. A signature that is present is always checked. Every failure is the same 401.
+ */
+async function checkSignature(
+  req: Request,
+  rt: IngestRuntime,
+  key: KeyInfo,
+  fmt: Format,
+  raw: Uint8Array,
+): Promise<VerifyResult | null> {
+  if (!key.scopes.includes('alerts:write')) throw UNAUTHORIZED();
+  const nowSeconds = Math.floor(rt.now() / 1000);
+  const ts = req.headers.get('x-timestamp');
+  const sig = req.headers.get('x-signature');
+  const gSig = fmt === 'grafana' ? req.headers.get('x-grafana-alerting-signature') : null;
+  const gTs = fmt === 'grafana' ? req.headers.get('x-grafana-alerting-timestamp') : null;
+  if (!sig && !ts && !gSig) {
+    if (key.hmacRequired && !key.allowUnsigned) throw UNAUTHORIZED();
+    return null;
+  }
+  const check = async (fresh: boolean) => {
+    const secrets = await rt.credentials.webhookSecrets(key.companyId, { fresh });
+    const input = { secrets, rawBody: raw, nowSeconds };
+    return sig || ts
+      ? verifySignature({ ...input, timestamp: ts, signature: sig })
+      : verifyGrafanaSignature({ ...input, timestamp: gTs, signature: gSig });
+  };
+  let verified = await check(false);
+  // A secret rotated a moment ago may not be in the cache yet: look once more.
+  if (!verified.ok && verified.reason === 'mismatch') verified = await check(true);
+  if (!verified.ok) {
+    rt.logger.info('signature rejected', { companyId: key.companyId, reason: verified.reason });
+    throw UNAUTHORIZED();
+  }
+  return verified;
+}

@@ -1,0 +1,13 @@
+export * from './types.ts';
+export * from './keys.ts';
+export * from './hmac.ts';
+export * from './fingerprint.ts';
+export * from './auth.ts';
+export * from './rate-limit.ts';
+export * from './writer.ts';
+export * from './handler.ts';
+export * from './examples.ts';
+export * from './normalizers/index.ts';
+export { parseJsonBody } from './util.ts';
+export * from './runtime.ts';
+export * from './server.ts';

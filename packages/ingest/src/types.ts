@@ -1,0 +1,55 @@
+// The one normalized alert shape every format maps onto, and the hand-off to correlation.
+
+export type Source = 'NATIVE' | 'ALERTMANAGER' | 'PAGERDUTY' | 'CLOUDWATCH' | 'GRAFANA' | 'GENERIC';
+export type SeverityLevel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+export type Status = 'FIRING' | 'RESOLVED';
+
+/** What a normalizer produces: everything but the hashes, which are computed on Web Crypto later. */
+export interface NormalizedAlertDraft {
+  source: Source;
+  asset: string;
+  signature: string;
+  service: string | null;
+  summary: string;
+  severity: SeverityLevel;
+  status: Status;
+  occurredAt: Date;
+  /** False when the sender gave no time: the dedup key then uses the payload hash instead. */
+  timeFromSender: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  raw: unknown;
+  /** Canonical text of what identifies this alert across firing/resolved (hashed into `fingerprint`). */
+  identity: string;
+}
+
+export interface NormalizedAlert extends NormalizedAlertDraft {
+  /** sha-256 hex of source + identity. */
+  fingerprint: string;
+  /** sha-256 hex of fingerprint + status + occurredAt (or the payload hash): a redelivery has the same value. */
+  dedupKey: string;
+}
+
+/**
+ * The one interface between ingestion and correlation. Called after the transaction that stored
+ * the alerts has committed, with the ids of newly created rows (all `decision = 'PENDING'`).
+ * Errors are logged and ignored: the correlation engine sweeps PENDING alerts on restart, so a
+ * crash or failure after commit loses nothing.
+ */
+export interface AlertSink {
+  alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
+}
+
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (m, d) => console.log(`[ingest] ${m}`, d ?? ''),
+  warn: (m, d) => console.warn(`[ingest] ${m}`, d ?? ''),
+  error: (m, d) => console.error(`[ingest] ${m}`, d ?? ''),
+};
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
