@@ -1,0 +1,372 @@
+// Applies the engine's decisions for one company in one transaction. Consistency across processes
+// comes from the database: a transaction-scoped advisory lock per company serialises deciders, the
+// open incidents are read FOR UPDATE, new incidents are inserted with ON CONFLICT on the unique
+// (companyId, openKey) index, and alerts are only updated while still PENDING.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { correlationKey } from '../engine/fields.ts';
+import { advanceIncident, decideAlert, stateHorizonMinutes, type EngineContext } from '../engine/pipeline.ts';
+import { CorrelationState, type StateChanges } from '../engine/state.ts';
+import type { AlertDecisionOut, CorrelationConfig, IncidentState } from '../engine/types.ts';
+import {
+  ALERT_COLUMNS,
+  INCIDENT_COLUMNS,
+  STATE_COLUMNS,
+  loadCompanyConfig,
+  loadRules,
+  toEngineAlert,
+  toFingerprintState,
+  toIncidentState,
+} from './rows.ts';
+import { inTransaction, isoOrNull, lockCompany, q } from './sql.ts';
+
+export interface IncidentChangedEvent {
+  type: 'incident.created' | 'incident.updated' | 'incident.resolved';
+  mspId: string;
+  companyId: string;
+  incidentId: string;
+  status: IncidentState['status'];
+  severity: IncidentState['severity'];
+  title: string;
+  correlationKey: string;
+  alertCount: number;
+  firingCount: number;
+  flapping: boolean;
+  lastSeenAt: string;
+}
+
+export type OnIncidentChanged = (e: IncidentChangedEvent) => void | Promise<void>;
+
+export interface ApplyResult {
+  decided: number;
+  decisions: AlertDecisionOut[];
+  events: IncidentChangedEvent[];
+}
+
+/** Raised when another writer created the same open key despite the lock (never expected); retried. */
+export class OpenKeyConflict extends Error {}
+
+const MIN = 60_000;
+
+async function loadIncidentsForUpdate(
+  c: pg.PoolClient,
+  companyId: string,
+  keys: string[],
+  ids: string[],
+): Promise<IncidentState[]> {
+  if (!keys.length && !ids.length) return [];
+  const r = await q<Record<string, unknown>>(
+    c,
+    `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
+      WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("openKey" = ANY($2::text[]) OR id = ANY($3::uuid[]))
+      ORDER BY id FOR UPDATE`,
+    [companyId, keys, ids],
+  );
+  return r.rows.map(toIncidentState);
+}
+
+/** Decides up to `batchSize` PENDING alerts of the company, in id order. */
+export async function correlateCompany(
+  pool: pg.Pool,
+  companyId: string,
+  opts: { batchSize?: number; newId?: () => string } = {},
+): Promise<ApplyResult> {
+  const batchSize = opts.batchSize ?? 500;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await inTransaction(pool, (c) => applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID));
+    } catch (e) {
+      if (e instanceof OpenKeyConflict && attempt < 3) continue;
+      throw e;
+    }
+  }
+}
+
+async function applyBatch(
+  c: pg.PoolClient,
+  companyId: string,
+  batchSize: number,
+  newId: () => string,
+): Promise<ApplyResult> {
+  await lockCompany(c, companyId);
+  const company = await loadCompanyConfig(c, companyId);
+  if (!company) return { decided: 0, decisions: [], events: [] };
+  const rows = await q<Record<string, unknown>>(
+    c,
+    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,
+    [companyId, batchSize],
+  );
+  if (!rows.rows.length) return { decided: 0, decisions: [], events: [] };
+  const alerts = rows.rows.map(toEngineAlert);
+  const { config } = company;
+  const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
+  const rules = await loadRules(c, companyId, minT);
+  const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules.length > 0);
+
+  const ctx: EngineContext = { config, rules, newId };
+  const decisions = alerts.map((a) => decideAlert(state, a, ctx));
+  const changes = state.drain();
+  await writeChanges(c, company.mspId, companyId, changes);
+  await writeDecisions(c, decisions);
+  return { decided: decisions.length, decisions, events: changeEvents(company.mspId, companyId, changes) };
+}
+
+async function loadState(
+  c: pg.PoolClient,
+  companyId: string,
+  config: CorrelationConfig,
+  alerts: ReturnType<typeof toEngineAlert>[],
+  minT: Date,
+  withInhibitionSources: boolean,
+): Promise<CorrelationState> {
+  const state = new CorrelationState();
+  const fps = [...new Set(alerts.map((a) => a.fingerprint))];
+  const keys = [...new Set(alerts.map((a) => correlationKey(config.aggregationKey, a)))];
+  const fpRows = await q<Record<string, unknown>>(
+    c,
+    `SELECT ${STATE_COLUMNS} FROM "AlertState" WHERE "companyId" = $1 AND fingerprint = ANY($2::text[])`,
+    [companyId, fps],
+  );
+  for (const r of fpRows.rows) state.putFingerprint(toFingerprintState(r));
+  if (withInhibitionSources) {
+    const horizon = new Date(minT.getTime() - stateHorizonMinutes(config) * MIN);
+    const src = await q<Record<string, unknown>>(
+      c,
+      `SELECT ${STATE_COLUMNS} FROM "AlertState" s
+        WHERE s."companyId" = $1 AND s.status = 'FIRING'
+          AND (s."lastSeenAt" >= $2::timestamp OR s."incidentId" IN (
+               SELECT id FROM "Incident" WHERE "companyId" = $1 AND status <> 'RESOLVED'))`,
+      [companyId, horizon.toISOString()],
+    );
+    for (const r of src.rows)
+      if (!state.fingerprints.has(r.fingerprint as string)) state.putFingerprint(toFingerprintState(r));
+  }
+  const ids = [
+    ...new Set([...state.fingerprints.values()].map((f) => f.incidentId).filter((x): x is string => !!x)),
+  ];
+  for (const inc of await loadIncidentsForUpdate(c, companyId, keys, ids)) state.putIncident(inc);
+
+  if (config.minAlertsToOpen > 1) {
+    // Held groups: CORRELATED alerts without an incident, latest group start per key.
+    const held = await q<Record<string, unknown>>(
+      c,
+      `SELECT id, fingerprint, "correlationKey" AS key, "decisionReason"->>'groupStart' AS gs FROM "Alert"
+        WHERE "companyId" = $1 AND decision = 'CORRELATED' AND "incidentId" IS NULL
+          AND "correlationKey" = ANY($2::text[]) AND "occurredAt" >= $3::timestamp ORDER BY id`,
+      [companyId, keys, new Date(minT.getTime() - config.windowMinutes * MIN).toISOString()],
+    );
+    for (const r of held.rows) {
+      if (typeof r.gs !== 'string') continue;
+      const start = new Date(r.gs);
+      const key = r.key as string;
+      const g = state.held.get(key);
+      if (!g || g.windowStart < start)
+        state.held.set(key, { key, windowStart: start, alertIds: [], fingerprints: [] });
+      const cur = state.held.get(key)!;
+      if (cur.windowStart.getTime() === start.getTime()) {
+        cur.alertIds.push(r.id as bigint);
+        cur.fingerprints.push(r.fingerprint as string);
+      }
+    }
+  }
+  return state;
+}
+
+function incidentParams(inc: IncidentState) {
+  return [
+    inc.id,
+    inc.key,
+    inc.status === 'RESOLVED' ? null : inc.key,
+    inc.status,
+    inc.severity,
+    inc.alertCount,
+    inc.firingCount,
+    inc.windowEnd.toISOString(),
+    inc.lastSeenAt.toISOString(),
+    inc.flapping,
+    inc.transitions,
+    isoOrNull(inc.quietSince),
+    isoOrNull(inc.lastTransitionAt),
+    isoOrNull(inc.resolvedAt),
+    inc.resolution,
+    inc.resolutionNote,
+  ];
+}
+
+async function writeChanges(
+  c: pg.PoolClient,
+  mspId: string,
+  companyId: string,
+  ch: StateChanges,
+): Promise<void> {
+  // Existing incidents first: one that resolved frees its open key for a new one of this batch.
+  for (const inc of ch.updated) {
+    await q(
+      c,
+      `UPDATE "Incident" SET "correlationKey" = $2, "openKey" = $3, status = $4::"IncidentStatus",
+              severity = $5::"Severity", "alertCount" = $6, "firingCount" = $7, "windowEnd" = $8::timestamp,
+              "lastSeenAt" = $9::timestamp, flapping = $10, transitions = $11, "quietSince" = $12::timestamp,
+              "lastTransitionAt" = $13::timestamp,
+              "resolvedAt" = COALESCE("resolvedAt", $14::timestamp),
+              resolution = COALESCE(resolution, $15::"ResolutionKind"),
+              "resolutionNote" = COALESCE("resolutionNote", $16), "updatedAt" = now()
+        WHERE id = $1`,
+      incidentParams(inc),
+    );
+  }
+  for (const inc of ch.created) {
+    const r = await q(
+      c,
+      `INSERT INTO "Incident" (id, "correlationKey", "openKey", status, severity, "alertCount", "firingCount",
+              "windowEnd", "lastSeenAt", flapping, transitions, "quietSince", "lastTransitionAt", "resolvedAt",
+              resolution, "resolutionNote", "mspId", "companyId", title, asset, signature, source, "windowMode",
+              "windowStart", "firstSeenAt", "createdAt", "updatedAt")
+       VALUES ($1, $2, $3, $4::"IncidentStatus", $5::"Severity", $6, $7, $8::timestamp, $9::timestamp, $10, $11,
+              $12::timestamp, $13::timestamp, $14::timestamp, $15::"ResolutionKind", $16, $17, $18, $19, $20, $21,
+              $22::"AlertSource", $23::"WindowMode", $24::timestamp, $25::timestamp, now(), now())
+       ON CONFLICT ("companyId", "openKey") DO NOTHING`,
+      [
+        ...incidentParams(inc),
+        mspId,
+        companyId,
+        inc.title.slice(0, 500),
+        inc.asset,
+        inc.signature,
+        inc.source,
+        inc.windowMode,
+        inc.windowStart.toISOString(),
+        inc.firstSeenAt.toISOString(),
+      ],
+    );
+    if (r.rowCount !== 1) throw new OpenKeyConflict(`open incident for key ${inc.key} already exists`);
+  }
+  if (ch.fingerprints.length) {
+    const f = ch.fingerprints;
+    await q(
+      c,
+      `INSERT INTO "AlertState" ("mspId", "companyId", fingerprint, status, source, asset, signature, service,
+              severity, labels, "lastAlertId", "lastSeenAt", "incidentId", transitions)
+       SELECT $1, $2, v.fp, v.status::"AlertStatus", v.source::"AlertSource", v.asset, v.signature, v.service,
+              v.severity::"Severity", v.labels::jsonb, v.last, v.seen::timestamp, v.inc::uuid,
+              ARRAY(SELECT jsonb_array_elements_text(v.tr::jsonb)::timestamp)
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
+              AS v(fp, status, source, asset, signature, service, severity, labels, last, seen, inc, tr)
+       ON CONFLICT ("companyId", fingerprint) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source,
+              asset = EXCLUDED.asset, signature = EXCLUDED.signature, service = EXCLUDED.service,
+              severity = EXCLUDED.severity, labels = EXCLUDED.labels, "lastAlertId" = EXCLUDED."lastAlertId",
+              "lastSeenAt" = EXCLUDED."lastSeenAt", "incidentId" = EXCLUDED."incidentId",
+              transitions = EXCLUDED.transitions`,
+      [
+        mspId,
+        companyId,
+        f.map((x) => x.fingerprint),
+        f.map((x) => x.status),
+        f.map((x) => x.source),
+        f.map((x) => x.asset),
+        f.map((x) => x.signature),
+        f.map((x) => x.service),
+        f.map((x) => x.severity),
+        f.map((x) => JSON.stringify(x.labels)),
+        f.map((x) => x.lastAlertId.toString()),
+        f.map((x) => x.lastSeenAt.toISOString()),
+        f.map((x) => x.incidentId),
+        f.map((x) => JSON.stringify(x.transitions.map((d) => d.toISOString()))),
+      ],
+    );
+  }
+  if (ch.events.length) {
+    const e = ch.events;
+    await q(
+      c,
+      `INSERT INTO "IncidentEvent" ("mspId", "companyId", "incidentId", type, message, data, "createdAt")
+       SELECT $1, $2, v.inc::uuid, v.type, v.msg, v.data::jsonb, v.at::timestamp
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(inc, type, msg, data, at)`,
+      [
+        mspId,
+        companyId,
+        e.map((x) => x.incidentId),
+        e.map((x) => x.type),
+        e.map((x) => x.message),
+        e.map((x) => JSON.stringify(x.data)),
+        e.map((x) => x.at.toISOString()),
+      ],
+    );
+  }
+  for (const l of ch.links) {
+    await q(
+      c,
+      `UPDATE "Alert" SET "incidentId" = $1::uuid WHERE id = ANY($2::bigint[]) AND "incidentId" IS NULL`,
+      [l.incidentId, l.alertIds.map(String)],
+    );
+  }
+}
+
+async function writeDecisions(c: pg.PoolClient, d: AlertDecisionOut[]): Promise<void> {
+  const r = await q(
+    c,
+    `UPDATE "Alert" a SET decision = v.decision::"AlertDecision", "correlationKey" = v.key,
+            "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = now()
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, decision, key, inc, reason)
+      WHERE a.id = v.id AND a.decision = 'PENDING'`,
+    [
+      d.map((x) => x.alertId.toString()),
+      d.map((x) => x.decision),
+      d.map((x) => x.correlationKey),
+      d.map((x) => x.incidentId),
+      d.map((x) => JSON.stringify(x.reason)),
+    ],
+  );
+  // Exactly once: the batch was read under the company lock, so every row must still be PENDING.
+  if (r.rowCount !== d.length) throw new Error(`expected ${d.length} pending alerts, updated ${r.rowCount}`);
+}
+
+function changeEvents(mspId: string, companyId: string, ch: StateChanges): IncidentChangedEvent[] {
+  const ev = (inc: IncidentState, created: boolean): IncidentChangedEvent => ({
+    type: inc.status === 'RESOLVED' ? 'incident.resolved' : created ? 'incident.created' : 'incident.updated',
+    mspId,
+    companyId,
+    incidentId: inc.id,
+    status: inc.status,
+    severity: inc.severity,
+    title: inc.title,
+    correlationKey: inc.key,
+    alertCount: inc.alertCount,
+    firingCount: inc.firingCount,
+    flapping: inc.flapping,
+    lastSeenAt: inc.lastSeenAt.toISOString(),
+  });
+  return [...ch.created.map((i) => ev(i, true)), ...ch.updated.map((i) => ev(i, false))];
+}
+
+/**
+ * Time-based transitions for one company at `now`: the end of flapping, auto-resolve after the
+ * quiet period, auto-close. The recorded times are the deadlines themselves, so a replay that
+ * applies them lazily reaches the same incidents.
+ */
+export async function tickCompany(
+  pool: pg.Pool,
+  companyId: string,
+  now: Date,
+): Promise<IncidentChangedEvent[]> {
+  return inTransaction(pool, async (c) => {
+    await lockCompany(c, companyId);
+    const company = await loadCompanyConfig(c, companyId);
+    if (!company) return [];
+    const { config } = company;
+    const r = await q<Record<string, unknown>>(
+      c,
+      `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
+        WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("firingCount" = 0 OR flapping OR $2)
+        ORDER BY id FOR UPDATE`,
+      [companyId, config.autoCloseAfterMinutes !== null && config.autoCloseAfterMinutes > 0],
+    );
+    if (!r.rows.length) return [];
+    const state = new CorrelationState();
+    for (const row of r.rows) state.putIncident(toIncidentState(row));
+    for (const inc of state.incidents.values()) advanceIncident(state, inc, now, config);
+    const ch = state.drain();
+    await writeChanges(c, company.mspId, companyId, ch);
+    return changeEvents(company.mspId, companyId, ch);
+  });
+}

@@ -1,0 +1,177 @@
+// Row ↔ engine-state mapping and loading of configuration and rules.
+import { parseMatchers } from '../engine/fields.ts';
+import { parseRecurrence } from '../engine/schedule.ts';
+import type {
+  CorrelationConfig,
+  EngineAlert,
+  FingerprintState,
+  IncidentState,
+  RuleSet,
+  Severity,
+} from '../engine/types.ts';
+import { q, type Queryable } from './sql.ts';
+
+export interface CompanyConfigRow {
+  mspId: string;
+  config: CorrelationConfig;
+}
+
+export async function loadCompanyConfig(db: Queryable, companyId: string): Promise<CompanyConfigRow | null> {
+  const r = await q<Record<string, unknown>>(
+    db,
+    `SELECT "mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
+            "aggregationKey", "minAlertsToOpen", "autoResolveQuietMinutes", "autoCloseAfterMinutes",
+            "flapThreshold", "flapWindowMinutes"
+       FROM "Company" WHERE id = $1`,
+    [companyId],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return {
+    mspId: row.mspId as string,
+    config: {
+      windowMinutes: Number(row.correlationWindowMinutes),
+      windowMode: row.correlationWindowMode as 'FIXED' | 'ROLLING',
+      maxSpanMinutes: Number(row.correlationMaxSpanMinutes),
+      aggregationKey: row.aggregationKey as string,
+      minAlertsToOpen: Number(row.minAlertsToOpen),
+      autoResolveQuietMinutes: Number(row.autoResolveQuietMinutes),
+      autoCloseAfterMinutes: row.autoCloseAfterMinutes === null ? null : Number(row.autoCloseAfterMinutes),
+      flapThreshold: Number(row.flapThreshold),
+      flapWindowMinutes: Number(row.flapWindowMinutes),
+    },
+  };
+}
+
+/** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
+export async function loadRules(db: Queryable, companyId: string, from: Date): Promise<RuleSet> {
+  const [mw, si, ir] = await Promise.all([
+    q<Record<string, unknown>>(
+      db,
+      `SELECT id, name, matchers, "startsAt", "endsAt", recurrence, timezone FROM "MaintenanceWindow"
+        WHERE "companyId" = $1 AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
+      [companyId, from.toISOString()],
+    ),
+    q<Record<string, unknown>>(
+      db,
+      `SELECT id, matchers, "startsAt", "endsAt", comment FROM "Silence"
+        WHERE "companyId" = $1 AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
+      [companyId, from.toISOString()],
+    ),
+    q<Record<string, unknown>>(
+      db,
+      `SELECT id, name, "sourceMatchers", "targetMatchers", equal, enabled FROM "InhibitionRule"
+        WHERE "companyId" = $1 AND enabled ORDER BY "createdAt", id`,
+      [companyId],
+    ),
+  ]);
+  return {
+    maintenanceWindows: mw.rows.flatMap((r) => {
+      const rec = parseRecurrence(r.recurrence);
+      if (rec === 'invalid') return [];
+      return [
+        {
+          id: r.id as string,
+          name: r.name as string,
+          matchers: parseMatchers(r.matchers),
+          startsAt: r.startsAt as Date,
+          endsAt: r.endsAt as Date,
+          recurrence: rec,
+          timezone: (r.timezone as string) || 'UTC',
+        },
+      ];
+    }),
+    silences: si.rows.map((r) => ({
+      id: r.id as string,
+      matchers: parseMatchers(r.matchers),
+      startsAt: r.startsAt as Date,
+      endsAt: r.endsAt as Date,
+      comment: r.comment as string,
+    })),
+    inhibitionRules: ir.rows.map((r) => ({
+      id: r.id as string,
+      name: r.name as string,
+      sourceMatchers: parseMatchers(r.sourceMatchers),
+      targetMatchers: parseMatchers(r.targetMatchers),
+      equal: (r.equal as string[]) ?? [],
+      enabled: Boolean(r.enabled),
+    })),
+  };
+}
+
+function stringLabels(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw && typeof raw === 'object' && !Array.isArray(raw))
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>))
+      if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+export const ALERT_COLUMNS = `id, fingerprint, source, asset, signature, service, summary, severity, status, "occurredAt", labels`;
+
+export function toEngineAlert(r: Record<string, unknown>): EngineAlert {
+  return {
+    id: r.id as bigint,
+    fingerprint: r.fingerprint as string,
+    source: r.source as string,
+    asset: r.asset as string,
+    signature: r.signature as string,
+    service: (r.service as string | null) ?? null,
+    summary: (r.summary as string) ?? '',
+    severity: r.severity as Severity,
+    status: r.status as 'FIRING' | 'RESOLVED',
+    occurredAt: r.occurredAt as Date,
+    labels: stringLabels(r.labels),
+  };
+}
+
+export const INCIDENT_COLUMNS = `id, "correlationKey", status, title, asset, signature, source, severity, "alertCount",
+  "firingCount", "windowMode", "windowStart", "windowEnd", "firstSeenAt", "lastSeenAt", flapping, transitions,
+  "quietSince", "lastTransitionAt", "resolvedAt", resolution, "resolutionNote"`;
+
+export function toIncidentState(r: Record<string, unknown>): IncidentState {
+  return {
+    id: r.id as string,
+    key: r.correlationKey as string,
+    status: r.status as IncidentState['status'],
+    title: r.title as string,
+    asset: r.asset as string,
+    signature: r.signature as string,
+    source: r.source as string,
+    severity: r.severity as Severity,
+    alertCount: Number(r.alertCount),
+    firingCount: Number(r.firingCount),
+    windowMode: r.windowMode as IncidentState['windowMode'],
+    windowStart: r.windowStart as Date,
+    windowEnd: r.windowEnd as Date,
+    firstSeenAt: r.firstSeenAt as Date,
+    lastSeenAt: r.lastSeenAt as Date,
+    flapping: Boolean(r.flapping),
+    transitions: Number(r.transitions),
+    quietSince: (r.quietSince as Date | null) ?? null,
+    lastTransitionAt: (r.lastTransitionAt as Date | null) ?? null,
+    resolvedAt: (r.resolvedAt as Date | null) ?? null,
+    resolution: (r.resolution as IncidentState['resolution']) ?? null,
+    resolutionNote: (r.resolutionNote as string | null) ?? null,
+  };
+}
+
+export const STATE_COLUMNS = `fingerprint, status, source, asset, signature, service, severity, labels, "lastAlertId",
+  "lastSeenAt", "incidentId", transitions`;
+
+export function toFingerprintState(r: Record<string, unknown>): FingerprintState {
+  return {
+    fingerprint: r.fingerprint as string,
+    status: r.status as FingerprintState['status'],
+    source: r.source as string,
+    asset: r.asset as string,
+    signature: r.signature as string,
+    service: (r.service as string | null) ?? null,
+    severity: r.severity as Severity,
+    labels: stringLabels(r.labels),
+    lastAlertId: r.lastAlertId as bigint,
+    lastSeenAt: r.lastSeenAt as Date,
+    incidentId: (r.incidentId as string | null) ?? null,
+    transitions: (r.transitions as Date[] | null) ?? [],
+  };
+}

@@ -1,0 +1,59 @@
+// pg helpers for the correlation hot path. Prisma stores DateTime as `timestamp(3)` holding UTC;
+// we read those columns as UTC whatever the process time zone, and write ISO strings.
+import pg from 'pg';
+
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
+const TIMESTAMP = 1114;
+const TIMESTAMP_ARRAY = 1115;
+const INT8 = 20;
+
+function parseUtc(s: string): Date {
+  return new Date(`${s.replace(' ', 'T')}Z`);
+}
+
+function parseUtcArray(s: string): Date[] {
+  const inner = s.slice(1, -1);
+  if (!inner) return [];
+  return inner.split(',').map((v) => parseUtc(v.replace(/^"|"$/g, '')));
+}
+
+const types = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === TIMESTAMP) return parseUtc;
+    if (oid === TIMESTAMP_ARRAY) return parseUtcArray;
+    if (oid === INT8) return (v: string) => BigInt(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export async function q<R extends pg.QueryResultRow = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ text, values, types });
+}
+
+export const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** Runs `fn` in a transaction on one pooled connection. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+/** Serialises correlation of one company across every process (released at commit). */
+export async function lockCompany(c: Queryable, companyId: string): Promise<void> {
+  await q(c, `SELECT pg_advisory_xact_lock(hashtextextended('aw-correlation:' || $1, 0))`, [companyId]);
+}
