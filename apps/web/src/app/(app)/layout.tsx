@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { signOut } from '~/server/auth';
 import { MainNav, type NavItem } from '~/components/nav';
+import { ThemeToggle } from '~/components/theme-toggle';
 import { currentViewer } from '~/server/caller';
 
 export const dynamic = 'force-dynamic';
@@ -26,6 +27,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <span className="text-sm text-zinc-500 dark:text-zinc-400">{me.msp.name}</span>
           <MainNav items={nav} />
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <ThemeToggle />
             <span>
               {me.user.name}{' '}
               <span className="text-zinc-500 dark:text-zinc-400">
