@@ -1,0 +1,141 @@
+// The short persisted event log (table "RealtimeEvent"): the source of truth every transport reads.
+// Rows are written together with a NOTIFY that carries only the row id, because a NOTIFY payload
+// must stay under 8000 bytes; listeners fetch the row.
+import type { PublishInput, RealtimeEvent } from './events.ts';
+import type { ViewerScope } from './scope.ts';
+
+/** A pg Pool, Client or PoolClient (pass a transaction's client to publish atomically with it). */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }>;
+}
+
+export const DEFAULT_NOTIFY_CHANNEL = 'aw_realtime';
+
+interface Row {
+  id: string;
+  mspId: string;
+  companyId: string | null;
+  type: string;
+  payload: unknown;
+  createdAt: Date;
+}
+
+const COLUMNS = `id::text AS id, "mspId"::text AS "mspId", "companyId"::text AS "companyId", type, payload,
+  ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"`;
+
+function toEvent(r: Row): RealtimeEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    mspId: r.mspId,
+    companyId: r.companyId,
+    payload: r.payload,
+    createdAt: r.createdAt.toISOString(),
+  } as RealtimeEvent;
+}
+
+const DIGITS = /^\d{1,19}$/;
+
+/** A client-supplied Last-Event-ID, or null when it is not one of ours. */
+export function parseEventId(v: string | null | undefined): string | null {
+  if (!v) return null;
+  const s = v.trim();
+  return DIGITS.test(s) ? s : null;
+}
+
+export class EventLog {
+  constructor(
+    private readonly db: Queryable,
+    readonly notifyChannel: string = DEFAULT_NOTIFY_CHANNEL,
+  ) {}
+
+  /** Inserts the event; with `notify`, also NOTIFYs its id (delivered when the statement commits). */
+  async append(input: PublishInput, opts: { notify: boolean; db?: Queryable }): Promise<RealtimeEvent> {
+    const values = [input.mspId, input.companyId, input.type, JSON.stringify(input.payload)];
+    const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
+    if (opts.notify) values.push(this.notifyChannel);
+    const { rows } = await (opts.db ?? this.db).query(
+      `WITH ins AS (
+         INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
+         VALUES ($1::uuid, $2::uuid, $3, $4::jsonb, now() AT TIME ZONE 'UTC')
+         RETURNING id, "createdAt")
+       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins`,
+      values,
+    );
+    const row = rows[0] as { id: string; createdAt: Date };
+    return {
+      id: row.id,
+      type: input.type,
+      mspId: input.mspId,
+      companyId: input.companyId,
+      payload: input.payload,
+      createdAt: row.createdAt.toISOString(),
+    } as RealtimeEvent;
+  }
+
+  async byIds(ids: string[]): Promise<RealtimeEvent[]> {
+    const clean = ids.filter((i) => DIGITS.test(i));
+    if (clean.length === 0) return [];
+    const { rows } = await this.db.query(
+      `SELECT ${COLUMNS} FROM "RealtimeEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [clean],
+    );
+    return (rows as Row[]).map(toEvent);
+  }
+
+  async byId(id: string): Promise<RealtimeEvent | null> {
+    return (await this.byIds([id]))[0] ?? null;
+  }
+
+  /** The newest id in the log ("0" when empty). */
+  async maxId(): Promise<string> {
+    const { rows } = await this.db.query(`SELECT COALESCE(max(id), 0)::text AS id FROM "RealtimeEvent"`);
+    return (rows[0] as { id: string }).id;
+  }
+
+  /**
+   * Events after `afterId` that `scope` may see, oldest first, at most `limit`.
+   * `complete` is false when the log cannot prove nothing is missing: the requested position was
+   * already pruned, or more than `limit` events wait. The caller then tells the client to refetch.
+   */
+  async after(
+    afterId: string,
+    scope: ViewerScope & { narrowToCompanyId?: string },
+    limit: number,
+  ): Promise<{ events: RealtimeEvent[]; complete: boolean }> {
+    const company = scope.companyId ?? scope.narrowToCompanyId ?? null;
+    const { rows } = await this.db.query(
+      `SELECT ${COLUMNS} FROM "RealtimeEvent"
+        WHERE id > $1::bigint AND "mspId" = $2::uuid AND ($3::uuid IS NULL OR "companyId" = $3::uuid)
+        ORDER BY id LIMIT $4`,
+      [afterId, scope.mspId, company, limit + 1],
+    );
+    const events = (rows as Row[]).map(toEvent);
+    let complete = events.length <= limit;
+    if (complete && afterId !== '0') {
+      // Pruned past the client's position? The oldest retained row tells (ids only grow; a hole
+      // left by a rolled-back insert can only cause a needless refetch, never a silent miss).
+      const { rows: o } = await this.db.query(`SELECT min(id)::text AS id FROM "RealtimeEvent"`);
+      const oldest = (o[0] as { id: string | null }).id;
+      if (oldest !== null && BigInt(oldest) > BigInt(afterId) + 1n) complete = false;
+    }
+    return { events: events.slice(0, limit), complete };
+  }
+
+  /** Deletes events older than `olderThanMs`, in batches. Returns how many rows went. */
+  async prune(olderThanMs: number, batch = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = await this.db.query(
+        `DELETE FROM "RealtimeEvent" WHERE id IN (
+           SELECT id FROM "RealtimeEvent"
+            WHERE "createdAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1::double precision)
+            ORDER BY id LIMIT $2)`,
+        [olderThanMs / 1000, batch],
+      );
+      const n = r.rowCount ?? 0;
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { createTestDatabase } from '@aw/db/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PublishInput } from './events.ts';
+import { connectSse, startSseInstance, type SseInstance } from './test-support.ts';
+
+const mspA = randomUUID();
+const mspB = randomUUID();
+const a1 = randomUUID();
+const a2 = randomUUID();
+const b1 = randomUUID();
+
+const sessions = {
+  'staff-a': { mspId: mspA },
+  'staff-b': { mspId: mspB },
+  'client-a1': { mspId: mspA, companyId: a1 },
+};
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function incident(mspId: string, companyId: string | null, title: string): PublishInput {
+  return {
+    type: 'incident.created',
+    mspId,
+    companyId,
+    payload: { incidentId: randomUUID(), title, severity: 'HIGH', status: 'OPEN', alertCount: 1 },
+  };
+}
+
+const titles = (evs: { payload: unknown }[]) => evs.map((e) => (e.payload as { title: string }).title);
+
+describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) => {
+  let db: { url: string; drop(): Promise<void> };
+  let one: SseInstance;
+  let two: SseInstance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    [one, two] = await Promise.all([
+      startSseInstance({ databaseUrl: db.url, sessions, options: { heartbeatMs: 200 } }),
+      startSseInstance({
+        databaseUrl: db.url,
+        sessions,
+        options: { heartbeatMs: 200, maxQueueBytes: 1024 * 1024, stallTimeoutMs: 30_000 },
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await db?.drop();
+  });
+
+  it('refuses a request without a session', async () => {
+    const c = connectSse(two.url);
+    expect(await c.status).toBe(401);
+    c.close();
+  });
+
+  it('delivers an event published on one instance to subscribers of both', async () => {
+    const onTwo = connectSse(two.url, auth('staff-a'));
+    const onOne = connectSse(one.url, auth('staff-a'));
+    await Promise.all([onTwo, onOne].map((c) => c.waitFor((f) => f.some((x) => x.event === 'ready'))));
+    const published = await one.hub.publish(incident(mspA, a1, 'cross-instance'));
+    await onTwo.waitFor(() => onTwo.events().length === 1);
+    await onOne.waitFor(() => onOne.events().length === 1);
+    for (const c of [onTwo, onOne]) {
+      const [e] = c.events();
+      expect(e).toMatchObject({ id: published!.id, type: 'incident.created', companyId: a1 });
+      expect(c.lastEventId()).toBe(published!.id);
+    }
+    // Heartbeats keep the stream alive (comments, invisible to EventSource).
+    onTwo.close();
+    onOne.close();
+  });
+
+  it('replays the gap after a reconnect with Last-Event-ID, on the other instance', async () => {
+    const first = connectSse(two.url, auth('staff-a'));
+    await first.waitFor((f) => f.some((x) => x.event === 'ready'));
+    await one.hub.publish(incident(mspA, a1, 'before'));
+    await first.waitFor(() => first.events().length === 1);
+    const lastId = first.lastEventId()!;
+    first.close();
+    await first.closed;
+
+    await one.hub.publish(incident(mspA, a1, 'gap-1'));
+    await two.hub.publish(incident(mspA, a2, 'gap-2'));
+    await one.hub.publish(incident(mspB, b1, 'other MSP'));
+
+    const again = connectSse(one.url, { ...auth('staff-a'), 'last-event-id': lastId });
+    await again.waitFor(() => again.events().length === 2);
+    expect(titles(again.events())).toEqual(['gap-1', 'gap-2']);
+    await two.hub.publish(incident(mspA, a1, 'live after resume'));
+    await again.waitFor(() => again.events().length === 3);
+    expect(titles(again.events())).toEqual(['gap-1', 'gap-2', 'live after resume']);
+    const ids = again.events().map((e) => BigInt(e.id));
+    expect([...ids].sort((x, y) => (x < y ? -1 : 1))).toEqual(ids);
+    again.close();
+  });
+
+  it('a fresh stream resumes from its ready position even if it saw no event', async () => {
+    const c = connectSse(two.url, auth('staff-a'));
+    await c.waitFor((f) => f.some((x) => x.event === 'ready'));
+    const pos = c.lastEventId()!;
+    c.close();
+    await c.closed;
+    await one.hub.publish(incident(mspA, a1, 'while away'));
+    const back = connectSse(two.url, { ...auth('staff-a'), 'last-event-id': pos });
+    await back.waitFor(() => back.events().length === 1);
+    expect(titles(back.events())).toEqual(['while away']);
+    back.close();
+  });
+
+  it("never shows a company's events to another company's people or another MSP", async () => {
+    const client = connectSse(two.url, auth('client-a1'));
+    const otherMsp = connectSse(one.url, auth('staff-b'));
+    const staff = connectSse(one.url, auth('staff-a'));
+    const narrowedA2 = connectSse(`${two.url}?companyId=${a2}`, auth('staff-a'));
+    const sneaky = connectSse(`${two.url}?companyId=${a2}`, auth('client-a1'));
+    expect(await sneaky.status).toBe(401);
+    const all = [client, otherMsp, staff, narrowedA2];
+    await Promise.all(all.map((c) => c.waitFor((f) => f.some((x) => x.event === 'ready'))));
+
+    await one.hub.publish(incident(mspA, a2, 'A2 only'));
+    await two.hub.publish(incident(mspB, b1, 'B1 only'));
+    await one.hub.publish(incident(mspA, null, 'MSP A wide'));
+    await two.hub.publish(incident(mspA, a1, 'A1 only'));
+
+    await staff.waitFor(() => staff.events().length === 3);
+    await client.waitFor(() => client.events().length === 1);
+    await narrowedA2.waitFor(() => narrowedA2.events().length === 1);
+    // Give stray deliveries a chance to show up before asserting their absence.
+    // Each instance fans out in id order: once a later marker arrives, nothing earlier is pending.
+    const marker = await one.hub.publish(incident(mspA, a1, 'marker'));
+    const markerB = await one.hub.publish(incident(mspB, b1, 'marker B'));
+    await client.waitFor(() => client.events().some((e) => e.id === marker!.id));
+    await staff.waitFor(() => staff.events().some((e) => e.id === marker!.id));
+    await otherMsp.waitFor(() => otherMsp.events().some((e) => e.id === markerB!.id));
+
+    expect(titles(client.events())).toEqual(['A1 only', 'marker']);
+    expect(titles(otherMsp.events())).toEqual(['B1 only', 'marker B']);
+    expect(titles(staff.events())).toEqual(['A2 only', 'MSP A wide', 'A1 only', 'marker']);
+    expect(titles(narrowedA2.events())).toEqual(['A2 only']);
+    for (const c of all) c.close();
+
+    // Replay is scoped the same way.
+    const replay = connectSse(one.url, { ...auth('client-a1'), 'last-event-id': '0' });
+    await replay.waitFor(() => replay.events().some((e) => e.id === marker!.id));
+    expect(replay.events().every((e) => e.companyId === a1)).toBe(true);
+    replay.close();
+  });
+
+  it('drops a consumer that stops reading instead of buffering without bound', async () => {
+    const before = two.hub.subscriberCount;
+    // A raw socket that sends the request and never reads the response.
+    const port = Number(new URL(two.url).port);
+    const sock = net.connect(port, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.pause();
+    sock.write(`GET /stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer staff-a\r\n\r\n`);
+    const healthy = connectSse(two.url, auth('staff-a'));
+    await healthy.waitFor((f) => f.some((x) => x.event === 'ready'));
+    await expect.poll(() => two.hub.subscriberCount, { timeout: 10_000 }).toBe(before + 2);
+    const lastTwo = two.connections.slice(-2);
+
+    const big = 'x'.repeat(16 * 1024);
+    const n = 1000; // ~16 MB, well past the kernel's loopback socket buffers and the 1 MiB queue
+    const startRss = process.memoryUsage().rss;
+    for (let i = 0; i < n; i++) await one.hub.publish(incident(mspA, a1, `${i}:${big}`));
+    await healthy.waitFor(() => healthy.events().length === n, 30_000);
+
+    await expect
+      .poll(() => lastTwo.filter((c) => c.stats.closedReason === 'slow consumer (queue full)').length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const slow = lastTwo.find((c) => c.stats.closedReason !== null)!;
+    const fast = lastTwo.find((c) => c.stats.closedReason === null)!;
+    expect(fast.stats.sentEvents).toBe(n);
+    expect(slow.stats.sentEvents).toBeLessThan(n);
+    expect(slow.stats.peakQueuedBytes).toBeLessThanOrEqual(1024 * 1024 + 20 * 1024);
+    expect(slow.stats.queuedBytes).toBe(0);
+    await expect.poll(() => two.hub.subscriberCount, { timeout: 10_000 }).toBe(before + 1);
+    // Memory did not grow by anything like the published volume per slow client.
+    expect(process.memoryUsage().rss - startRss).toBeLessThan(200 * 1024 * 1024);
+    sock.destroy();
+    healthy.close();
+  });
+
+  it('tells a client to refetch when its position was pruned from the log', async () => {
+    const first = await one.hub.publish(incident(mspA, a1, 'old'));
+    await one.pool.query(`UPDATE "RealtimeEvent" SET "createdAt" = "createdAt" - interval '2 days'`);
+    expect(await one.hub.prune()).toBeGreaterThan(0);
+    await one.hub.publish(incident(mspA, a1, 'new'));
+    const c = connectSse(two.url, { ...auth('staff-a'), 'last-event-id': String(BigInt(first!.id) - 5n) });
+    await c.waitFor((f) => f.some((x) => x.event === 'reset'));
+    expect(c.events()).toEqual([]);
+    c.close();
+  });
+});
