@@ -51,7 +51,7 @@ export class PusherPublisher implements RealtimePublisher {
     readonly settings: PusherSettings,
     private readonly opts: {
       /** Where events too large for Pusher are stored for the browser to fetch by id. */
-      log: EventLog;
+      log: Pick<EventLog, 'append' | 'prune'>;
       maxDataBytes?: number;
       retentionMs?: number;
       pruneEveryMs?: number;
