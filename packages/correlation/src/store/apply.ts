@@ -18,7 +18,13 @@ import {
   toFingerprintState,
   toIncidentState,
 } from './rows.ts';
-import { inTransaction, isoOrNull, lockCompany, q } from './sql.ts';
+import type { SqlRunner } from '../sql-runner.ts';
+import { inTransaction, isoOrNull, lockCompany, q, type Queryable } from './sql.ts';
+
+const runner =
+  (c: Queryable): SqlRunner =>
+  async <R>(text: string, values: unknown[] = []) =>
+    (await q(c, text, values)).rows as R[];
 
 export interface IncidentChangedEvent {
   type: 'incident.created' | 'incident.updated' | 'incident.resolved';
@@ -89,7 +95,7 @@ async function applyBatch(
   newId: () => string,
 ): Promise<ApplyResult> {
   await lockCompany(c, companyId);
-  const company = await loadCompanyConfig(c, companyId);
+  const company = await loadCompanyConfig(runner(c), companyId);
   if (!company) return { decided: 0, decisions: [], events: [] };
   const rows = await q<Record<string, unknown>>(
     c,
@@ -100,7 +106,7 @@ async function applyBatch(
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
-  const rules = await loadRules(c, companyId, minT);
+  const rules = await loadRules(runner(c), companyId, minT);
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules.length > 0);
 
   const ctx: EngineContext = { config, rules, newId };
@@ -351,7 +357,7 @@ export async function tickCompany(
 ): Promise<IncidentChangedEvent[]> {
   return inTransaction(pool, async (c) => {
     await lockCompany(c, companyId);
-    const company = await loadCompanyConfig(c, companyId);
+    const company = await loadCompanyConfig(runner(c), companyId);
     if (!company) return [];
     const { config } = company;
     const r = await q<Record<string, unknown>>(

@@ -9,23 +9,22 @@ import type {
   RuleSet,
   Severity,
 } from '../engine/types.ts';
-import { q, type Queryable } from './sql.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 
 export interface CompanyConfigRow {
   mspId: string;
   config: CorrelationConfig;
 }
 
-export async function loadCompanyConfig(db: Queryable, companyId: string): Promise<CompanyConfigRow | null> {
-  const r = await q<Record<string, unknown>>(
-    db,
+export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Promise<CompanyConfigRow | null> {
+  const rows = await sql(
     `SELECT "mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
             "aggregationKey", "minAlertsToOpen", "autoResolveQuietMinutes", "autoCloseAfterMinutes",
             "flapThreshold", "flapWindowMinutes"
-       FROM "Company" WHERE id = $1`,
+       FROM "Company" WHERE id = $1::uuid`,
     [companyId],
   );
-  const row = r.rows[0];
+  const row = rows[0];
   if (!row) return null;
   return {
     mspId: row.mspId as string,
@@ -44,29 +43,26 @@ export async function loadCompanyConfig(db: Queryable, companyId: string): Promi
 }
 
 /** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
-export async function loadRules(db: Queryable, companyId: string, from: Date): Promise<RuleSet> {
+export async function loadRules(sql: SqlRunner, companyId: string, from: Date): Promise<RuleSet> {
   const [mw, si, ir] = await Promise.all([
-    q<Record<string, unknown>>(
-      db,
+    sql(
       `SELECT id, name, matchers, "startsAt", "endsAt", recurrence, timezone FROM "MaintenanceWindow"
-        WHERE "companyId" = $1 AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
+        WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
       [companyId, from.toISOString()],
     ),
-    q<Record<string, unknown>>(
-      db,
+    sql(
       `SELECT id, matchers, "startsAt", "endsAt", comment FROM "Silence"
-        WHERE "companyId" = $1 AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
+        WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
       [companyId, from.toISOString()],
     ),
-    q<Record<string, unknown>>(
-      db,
+    sql(
       `SELECT id, name, "sourceMatchers", "targetMatchers", equal, enabled FROM "InhibitionRule"
-        WHERE "companyId" = $1 AND enabled ORDER BY "createdAt", id`,
+        WHERE "companyId" = $1::uuid AND enabled ORDER BY "createdAt", id`,
       [companyId],
     ),
   ]);
   return {
-    maintenanceWindows: mw.rows.flatMap((r) => {
+    maintenanceWindows: mw.flatMap((r) => {
       const rec = parseRecurrence(r.recurrence);
       if (rec === 'invalid') return [];
       return [
@@ -81,14 +77,14 @@ export async function loadRules(db: Queryable, companyId: string, from: Date): P
         },
       ];
     }),
-    silences: si.rows.map((r) => ({
+    silences: si.map((r) => ({
       id: r.id as string,
       matchers: parseMatchers(r.matchers),
       startsAt: r.startsAt as Date,
       endsAt: r.endsAt as Date,
       comment: r.comment as string,
     })),
-    inhibitionRules: ir.rows.map((r) => ({
+    inhibitionRules: ir.map((r) => ({
       id: r.id as string,
       name: r.name as string,
       sourceMatchers: parseMatchers(r.sourceMatchers),

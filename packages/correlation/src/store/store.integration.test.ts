@@ -8,6 +8,7 @@ import { createTenant, storeAlerts, type StoredAlertInput } from '../../test/fix
 import { CorrelationEngine } from '../engine/engine.ts';
 import type { RuleSet } from '../engine/types.ts';
 import { correlateCompany, tickCompany, type IncidentChangedEvent } from './apply.ts';
+import { poolRunner } from '../sql-runner.ts';
 import { loadRules, toEngineAlert, ALERT_COLUMNS } from './rows.ts';
 import { q } from './sql.ts';
 import { CorrelationWorker } from './worker.ts';
@@ -126,7 +127,7 @@ describe.each(inject('pgTargets'))('correlation store on $name', (target) => {
         [companyId],
       )
     ).rows.map(toEngineAlert);
-    const rules: RuleSet = await loadRules(pool, companyId, at(-1000));
+    const rules: RuleSet = await loadRules(poolRunner(pool), companyId, at(-1000));
     const engine = new CorrelationEngine({ rules });
     const pure = engine.process(alerts);
     expect(rows.map((r) => r.decision)).toEqual(pure.map((d) => d.decision));
