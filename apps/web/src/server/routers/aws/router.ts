@@ -1,0 +1,22 @@
+import { router } from '../../trpc';
+import {
+  createActivationProcedure,
+  deleteActivationProcedure,
+  listActivationsProcedure,
+} from './activations';
+import { listNodesProcedure, syncNodesProcedure } from './nodes';
+import { onboarding } from './onboarding';
+import { setRoleArnProcedure } from './set-role-arn';
+import { testConnectionProcedure } from './test-connection';
+
+export const awsRouter = router({
+  onboarding,
+  setRoleArn: setRoleArnProcedure,
+  testConnection: testConnectionProcedure,
+  activations: router({
+    create: createActivationProcedure,
+    list: listActivationsProcedure,
+    delete: deleteActivationProcedure,
+  }),
+  nodes: router({ list: listNodesProcedure, sync: syncNodesProcedure }),
+});

@@ -1,0 +1,23 @@
+import { getAwsRuntime, setRoleArn } from '@aw/aws';
+import { z } from 'zod';
+import { protectedProcedure } from '../../trpc';
+import { awsCompanyAccess } from './access';
+
+export const setRoleArnProcedure = protectedProcedure
+  .input(
+    z.object({
+      companyId: z.string().uuid(),
+      roleArn: z.string().trim().min(20).max(2048),
+      region: z.string().trim().min(9).max(32).optional(),
+    }),
+  )
+  .mutation(async ({ ctx, input }) => {
+    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    return setRoleArn({
+      prisma: ctx.prisma,
+      runtime: getAwsRuntime(),
+      companyId: input.companyId,
+      actorId: ctx.userId,
+      input: { roleArn: input.roleArn, region: input.region },
+    });
+  });
