@@ -39,6 +39,18 @@ export const ZEnv = z.object({
     .default(1024 * 1024),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   MAIL_TRANSPORT: z.enum(['console']).default('console'),
+  // Live updates: Pusher Channels when PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET are set, else SSE.
+  PUSHER_APP_ID: z.string().optional(),
+  PUSHER_KEY: z.string().optional(),
+  PUSHER_SECRET: z.string().optional(),
+  PUSHER_CLUSTER: z.string().optional(),
+  PUSHER_HOST: z.string().optional(),
+  PUSHER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PUSHER_USE_TLS: bool.optional(),
+  PUSHER_WS_HOST: z.string().optional(),
+  PUSHER_WS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  REALTIME_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  REALTIME_HEARTBEAT_SECONDS: z.coerce.number().min(1).default(15),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
