@@ -8,6 +8,7 @@ import { createPrismaClient, ensureDatabase } from '@aw/db';
 import { REPO_ROOT } from '@aw/db/paths';
 import { loadOrCreateLocalSecrets } from '@aw/db/secrets';
 import { seedDemo } from '@aw/db/seed';
+import { connectDemoAws, type DemoAws } from '@aw/aws/demo';
 
 const dev = process.argv.includes('--dev');
 const skipBuild = process.argv.includes('--no-build');
@@ -54,10 +55,13 @@ const db = await ensureDatabase(process.env);
 if (db.applied.length) console.log(`▸ Applied migrations: ${db.applied.join(', ')}`);
 
 let logins: { role: string; email: string; password: string }[] = [];
+let demoAws: DemoAws | null = null;
 if (env.DEMO ?? local) {
   const prisma = createPrismaClient(db.url, { max: 2 });
   const seeded = await seedDemo(prisma, dataDir);
   logins = seeded.logins;
+  // The demo's simulated AWS account (loopback fake); only companies with simulated = true use it.
+  demoAws = await connectDemoAws(prisma, { dataDir, log: console.log });
   await prisma.$disconnect();
 }
 
@@ -76,7 +80,12 @@ const web = spawn(
   {
     cwd: path.join(REPO_ROOT, 'apps', 'web'),
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: db.url, NODE_ENV: dev ? 'development' : 'production' },
+    env: {
+      ...process.env,
+      ...demoAws?.env,
+      DATABASE_URL: db.url,
+      NODE_ENV: dev ? 'development' : 'production',
+    },
   },
 );
 
@@ -106,6 +115,7 @@ async function shutdown(code: number) {
     web.kill('SIGTERM');
     await new Promise((r) => web.once('exit', r));
   }
+  await demoAws?.stop();
   await db.stop();
   process.exit(code);
 }

@@ -526,6 +526,8 @@ export class FakeAws {
         'ValidationError',
         'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
       );
+    for (const [id, k] of Object.entries(this.state.keys))
+      if (k.expiresAt !== undefined && k.expiresAt < this.now() - 3_600_000) delete this.state.keys[id];
     const expiresAt = this.now() + duration * 1000;
     const key: FakeKey = {
       accessKeyId: accessKey('ASIA'),

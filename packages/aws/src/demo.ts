@@ -3,7 +3,12 @@
 // same file a real client deploys), plus a few managed nodes so a newcomer sees them.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { FakeAws, type FakeState } from '@aw/aws-fake';
+import type { PrismaClient } from '@aw/db';
+import { DEMO_MSP_SLUG } from '@aw/db/seed';
+import { AwsRuntime } from './runtime.ts';
+import { setRoleArn, syncNodes, testConnection } from './service.ts';
 import { cloudFormationTemplate, HYBRID_ROLE_NAME } from './template.ts';
 
 export interface DemoCompany {
@@ -133,4 +138,46 @@ export async function startDemoAws(opts: {
       await fake.stop();
     },
   };
+}
+
+/**
+ * The launcher's few lines: start the simulated AWS for the demo MSP's simulated companies, point
+ * their role ARN at the role their template created, and run a first test connection and node sync
+ * so the portal shows a connected account with nodes. Returns null when there is no demo MSP.
+ */
+export async function connectDemoAws(
+  prisma: PrismaClient,
+  opts: { dataDir: string; mspSlug?: string; log?: (line: string) => void },
+): Promise<DemoAws | null> {
+  const msp = await prisma.msp.findUnique({
+    where: { slug: opts.mspSlug ?? DEMO_MSP_SLUG },
+    include: { companies: { where: { simulated: true } } },
+  });
+  if (!msp || !msp.awsAccountId || !msp.companies.length) return null;
+  const demo = await startDemoAws({
+    mspAccountId: msp.awsAccountId,
+    companies: msp.companies.map((c) => ({
+      id: c.id,
+      slug: c.slug,
+      externalId: c.awsExternalId,
+      region: c.awsRegion,
+    })),
+    stateFile: path.join(opts.dataDir, 'fake-aws.json'),
+  });
+  const runtime = new AwsRuntime({
+    fake: { endpoint: demo.endpoint, accessKeyId: demo.accessKeyId, secretAccessKey: demo.secretAccessKey },
+  });
+  try {
+    for (const c of msp.companies) {
+      const roleArn = demo.roleArns[c.id]!;
+      if (c.awsRoleArn !== roleArn)
+        await setRoleArn({ prisma, runtime, companyId: c.id, actorId: null, input: { roleArn } });
+      const r = await testConnection({ prisma, runtime, companyId: c.id, actorId: null });
+      if (r.ok) await syncNodes({ prisma, runtime, companyId: c.id, actorId: null });
+      opts.log?.(`▸ Simulated AWS account for ${c.name}: ${r.ok ? 'connected' : `failed (${r.error})`}`);
+    }
+  } finally {
+    runtime.destroy();
+  }
+  return demo;
 }
