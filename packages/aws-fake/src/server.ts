@@ -230,7 +230,8 @@ export class FakeAws {
         IPAddress:
           input.ipAddress ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 2}`,
         ComputerName: input.computerName ?? input.name ?? id,
-        Tags: [...act.Tags],
+        // Activation tags stay on the activation; registered nodes start untagged.
+        Tags: [],
       };
       this.changed();
       return id;
