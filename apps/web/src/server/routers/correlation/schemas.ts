@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const ZSeverity = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO']);
+export const ZStatus = z.enum(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']);
+export const ZMatcher = z.object({
+  field: z.string().trim().min(1).max(110),
+  op: z.enum(['=', '!=', '=~', '!~']),
+  value: z.string().max(500),
+});
+export const ZMatchers = z.array(ZMatcher).max(20);
+export const ZPeriod = { from: z.coerce.date(), to: z.coerce.date() };
+export const ZConfigPatch = z
+  .object({
+    windowMinutes: z.number().int().min(1).max(60),
+    windowMode: z.enum(['FIXED', 'ROLLING']),
+    maxSpanMinutes: z.number().int().min(1).max(10_080),
+    aggregationKey: z.string().trim().min(1).max(300),
+    minAlertsToOpen: z.number().int().min(1).max(100),
+    autoResolveQuietMinutes: z.number().int().min(0).max(1440),
+    autoCloseAfterMinutes: z.number().int().min(1).max(43_200).nullable(),
+    flapThreshold: z.number().int().min(2).max(100),
+    flapWindowMinutes: z.number().int().min(1).max(1440),
+  })
+  .partial();
+export const ZRecurrence = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('weekly'),
+      days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+      start: z.string().regex(/^\d{1,2}:\d{2}$/),
+      durationMinutes: z.number().int().min(1).max(10_080),
+    }),
+    z.object({
+      kind: z.literal('cron'),
+      expr: z.string().trim().min(9).max(100),
+      durationMinutes: z.number().int().min(1).max(10_080),
+    }),
+  ])
+  .nullable();

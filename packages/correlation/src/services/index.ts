@@ -1,0 +1,4 @@
+export * from './access.ts';
+export * from './incidents.ts';
+export * from './settings.ts';
+export * from './reports.ts';
