@@ -1,6 +1,7 @@
 // Hot-path credential lookups over a plain pg pool, with a short positive cache. The cache cannot
 // delay a revocation: the writer re-checks every key inside the transaction that stores alerts.
-import { sha256Hex, timingSafeEqualStr } from '@aw/core/crypto';
+import { timingSafeEqualStr } from '@aw/core/crypto';
+import { sha256HexSync } from './hash.ts';
 import type pg from 'pg';
 import { apiKeyPrefix, openWebhookSecret } from './keys.ts';
 
@@ -68,7 +69,7 @@ export class CredentialStore {
   async verifyApiKey(presented: string): Promise<KeyInfo | null> {
     const prefix = apiKeyPrefix(presented);
     if (!prefix) return null;
-    const hash = await sha256Hex(presented);
+    const hash = sha256HexSync(presented);
     const now = this.now();
     const hit = this.keys.get(hash);
     if (hit && now - hit.at < this.ttlMs) return usable(hit.info, now) ? hit.info : null;
@@ -85,7 +86,7 @@ export class CredentialStore {
   /** PagerDuty senders authenticate with routing_key; it maps onto an API key by its SHA-256. */
   async verifyRoutingKey(routingKey: string): Promise<KeyInfo | null> {
     if (routingKey.length < 16 || routingKey.length > 128) return null;
-    const hash = await sha256Hex(routingKey);
+    const hash = sha256HexSync(routingKey);
     const now = this.now();
     const cacheKey = `rk:${hash}`;
     const hit = this.keys.get(cacheKey);

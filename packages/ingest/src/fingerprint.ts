@@ -1,21 +1,21 @@
 // Stable identity of an alert: fingerprint = sha256(source, identity), the same for its firing and
 // resolved notifications; dedupKey = sha256(fingerprint, status, time), the same for a redelivery.
-import { sha256Hex } from '@aw/core/crypto';
+import { sha256HexSync } from './hash.ts';
 import type { NormalizedAlert, NormalizedAlertDraft } from './types.ts';
 import { canonicalJson } from './util.ts';
 
-export function fingerprintOf(source: string, identity: string): Promise<string> {
-  return sha256Hex(`${source}\n${identity}`);
+export function fingerprintOf(source: string, identity: string): string {
+  return sha256HexSync(`${source}\n${identity}`);
 }
 
 export async function finalizeAlert(d: NormalizedAlertDraft): Promise<NormalizedAlert> {
-  const fingerprint = await fingerprintOf(d.source, d.identity);
+  const fingerprint = fingerprintOf(d.source, d.identity);
   // Without a sender time, occurredAt is our receive time, which a redelivery does not share: the
   // hash of the alert's own payload stands in for it.
   const when = d.timeFromSender
     ? d.occurredAt.toISOString()
-    : `payload:${await sha256Hex(canonicalJson(d.raw))}`;
-  const dedupKey = await sha256Hex(`${fingerprint}\n${d.status}\n${when}`);
+    : `payload:${sha256HexSync(canonicalJson(d.raw))}`;
+  const dedupKey = sha256HexSync(`${fingerprint}\n${d.status}\n${when}`);
   return { ...d, fingerprint, dedupKey };
 }
 

@@ -8,8 +8,24 @@ import { handleIngest, type IngestRuntime } from './handler.ts';
 
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-/** node:http request → web Request (body streamed), web Response → node:http response. */
-export function toWebRequest(req: http.IncomingMessage, base: string): Request {
+/**
+ * Reads a node:http body into memory, at most `limit + 1` bytes: enough for the handler to answer
+ * 413 (after authentication) without buffering an oversized body.
+ */
+export async function readNodeBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) break;
+  }
+  const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return size > limit ? buf.subarray(0, limit + 1) : buf;
+}
+
+/** node:http request (body already read) → web Request; web Response → node:http response. */
+export function toWebRequest(req: http.IncomingMessage, base: string, body?: Buffer): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
@@ -17,12 +33,13 @@ export function toWebRequest(req: http.IncomingMessage, base: string): Request {
   }
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
+  // content-length may describe more than the capped body we pass on: let the body speak.
+  headers.delete('content-length');
+  headers.delete('transfer-encoding');
   return new Request(new URL(req.url ?? '/', base), {
     method,
     headers,
-    body: hasBody ? (req as unknown as ReadableStream) : undefined,
-    // @ts-expect-error Node's fetch needs duplex for a streamed body
-    duplex: 'half',
+    body: hasBody ? new Uint8Array(body ?? new Uint8Array(0)) : undefined,
   });
 }
 
@@ -43,7 +60,8 @@ export function createIngestServer(rt: IngestRuntime): http.Server {
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
           return;
         }
-        const webReq = toWebRequest(req, `http://${req.headers.host ?? 'localhost'}`);
+        const body = req.method === 'POST' ? await readNodeBody(req, rt.bodyLimitBytes) : undefined;
+        const webReq = toWebRequest(req, `http://${req.headers.host ?? 'localhost'}`, body);
         await sendWebResponse(res, await handleIngest(webReq, rt));
       } catch (e) {
         rt.logger.error('server error', { error: (e as Error).message });

@@ -67,6 +67,9 @@ export class GroupCommitWriter {
   private closed = false;
   private idle: (() => void)[] = [];
   private lastSweep = 0;
+  /** When this process last wrote each key's lastUsedAt, and companies known to have a first alert. */
+  private keyTouchedAt = new Map<string, number>();
+  private companiesWithAlerts = new Set<string>();
   readonly stats = { transactions: 0, requests: 0, alerts: 0, maxBatchRequests: 0 };
   private sink?: AlertSink;
   private logger: Logger;
@@ -81,7 +84,7 @@ export class GroupCommitWriter {
     this.sink = opts.sink;
     this.logger = opts.logger ?? consoleLogger;
     this.maxBatchAlerts = opts.maxBatchAlerts ?? 5000;
-    this.maxInFlight = opts.maxInFlight ?? 2;
+    this.maxInFlight = opts.maxInFlight ?? 4;
     this.maxQueuedAlerts = opts.maxQueuedAlerts ?? 100_000;
   }
 
@@ -381,11 +384,13 @@ export class GroupCommitWriter {
       }
 
       // 7. Bookkeeping: last use of each key (at most every 30 s) and the company's first alert.
+      const nowMs = Date.now();
       const usedKeys = [
         ...new Set(
           batch
             .filter((p) => !out.has(p) || out.get(p)!.outcome.kind === 'idempotent-replay')
-            .map((p) => p.req.apiKeyId),
+            .map((p) => p.req.apiKeyId)
+            .filter((id) => nowMs - (this.keyTouchedAt.get(id) ?? 0) > 30_000),
         ),
       ];
       if (usedKeys.length)
@@ -396,7 +401,7 @@ export class GroupCommitWriter {
         );
       const firstAlertCompanies = [
         ...new Set(replies.filter((r) => r.created.length).map((r) => r.p.req.companyId)),
-      ];
+      ].filter((c) => !this.companiesWithAlerts.has(c));
       if (firstAlertCompanies.length)
         await client.query(
           `UPDATE "Company" SET "firstAlertAt" = ${NOW_UTC} WHERE id = ANY($1::uuid[]) AND "firstAlertAt" IS NULL`,
@@ -405,6 +410,10 @@ export class GroupCommitWriter {
 
       await client.query('COMMIT');
       ok = true;
+      for (const id of usedKeys) this.keyTouchedAt.set(id, nowMs);
+      for (const c of firstAlertCompanies) this.companiesWithAlerts.add(c);
+      if (this.keyTouchedAt.size > 100_000) this.keyTouchedAt.clear();
+      if (this.companiesWithAlerts.size > 100_000) this.companiesWithAlerts.clear();
 
       for (const r of replies)
         done(r.p, { kind: 'stored', reply: r.reply, created: r.created.length }, r.created);
