@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RealtimeEvent, RealtimeMessage } from './events.ts';
 import type { RealtimeSource } from './hub.ts';
 import type { EventLog } from './log.ts';
-import { SseConnection, type SseSink } from './sse.ts';
+import { SseConnection, sseResponse, type SseSink } from './sse.ts';
 
 const mspId = randomUUID();
 const companyId = randomUUID();
@@ -176,5 +176,62 @@ describe('SseConnection', () => {
       .map((f) => JSON.parse(f.split('data: ')[1]!).payload.title);
     expect(titles).toEqual(['two', 'three', 'four']);
     c.close();
+  });
+
+  describe('sseResponse (the web-stream form a Next.js route returns)', () => {
+    const decoder = new TextDecoder();
+
+    it('streams ready and scoped events with SSE headers, and releases everything on cancel', async () => {
+      const { source, emit, subs } = fakeSource();
+      const res = sseResponse({ source, ctx: { scope: { mspId, companyId } }, lastEventId: null });
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value);
+      emit(event('theirs', randomUUID()));
+      emit(event('ours'));
+      while (!text.includes('ours')) text += decoder.decode((await reader.read()).value);
+      expect(text).not.toContain('theirs');
+      expect(subs.size).toBe(1);
+      await reader.cancel();
+      expect(subs.size).toBe(0);
+    });
+
+    it('bounds memory when the reader stops reading', async () => {
+      const { source, emit, subs } = fakeSource();
+      const res = sseResponse({
+        source,
+        ctx: { scope: { mspId } },
+        lastEventId: null,
+        options: { maxQueueBytes: 128 * 1024, heartbeatMs: 60_000 },
+        highWaterMark: 32 * 1024,
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value);
+      const big = 'z'.repeat(8192);
+      for (let i = 0; i < 1000 && subs.size > 0; i++) emit(event(big));
+      expect(subs.size).toBe(0); // dropped: about 32 KiB in the stream + 128 KiB queued, not 8 MB
+      let received = 0;
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        received += r.value.byteLength;
+      }
+      expect(received).toBeLessThan(64 * 1024);
+    });
+
+    it('ends the stream when the request is aborted', async () => {
+      const { source, subs } = fakeSource();
+      const ac = new AbortController();
+      const res = sseResponse({ source, ctx: { scope: { mspId } }, lastEventId: null, signal: ac.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await vi.waitFor(() => expect(subs.size).toBe(1));
+      ac.abort();
+      expect(subs.size).toBe(0);
+      let done = false;
+      while (!done) done = (await reader.read()).done;
+    });
   });
 });

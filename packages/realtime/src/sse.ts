@@ -255,7 +255,7 @@ export const SSE_HEADERS: Record<string, string> = {
 /** A sink over a Node HTTP response. */
 export function nodeSink(res: ServerResponse): SseSink {
   return {
-    write: (chunk) => res.write(chunk),
+    write: (chunk) => (res.destroyed ? true : res.write(chunk)),
     onDrain: (cb) => void res.once('drain', cb),
     end: () => {
       // A congested peer would never read what is buffered: drop the socket instead of flushing.
@@ -347,7 +347,14 @@ export function sseResponse(opts: {
   const sink: SseSink = {
     write(chunk) {
       if (ended) return true;
-      controller.enqueue(encoder.encode(chunk));
+      try {
+        controller.enqueue(encoder.encode(chunk));
+      } catch {
+        // The stream was cancelled without telling us: release the connection.
+        ended = true;
+        queueMicrotask(() => conn?.close('client went away'));
+        return true;
+      }
       return (controller.desiredSize ?? 0) > 0;
     },
     onDrain(cb) {
