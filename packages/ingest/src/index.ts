@@ -10,4 +10,4 @@ export * from './examples.ts';
 export * from './normalizers/index.ts';
 export { parseJsonBody } from './util.ts';
 export * from './runtime.ts';
-export * from './server.ts';
+export * from './mappings.ts';

@@ -28,3 +28,8 @@ export function getDefaultIngestRuntime(): IngestRuntime {
   }
   return g.__awIngest;
 }
+
+/** After a key or secret changes in this process: drop cached credentials at once. */
+export function forgetCachedCredentials(): void {
+  g.__awIngest?.credentials.clear();
+}

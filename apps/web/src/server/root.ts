@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit/router';
 import { awsRouter } from './routers/aws/router';
 import { companyRouter } from './routers/company';
 import { correlationRouter } from './routers/correlation/router';
+import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
 import { viewerRouter } from './routers/viewer';
 import { createCallerFactory, router } from './trpc';
@@ -13,6 +14,7 @@ export const appRouter = router({
   members: membersRouter,
   audit: auditRouter,
   aws: awsRouter,
+  ingest: ingestRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,9 @@
+import { getDefaultIngestRuntime, handleIngest } from '@aw/ingest';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Thin mount of the ingestion handler (packages/ingest): docs/API_REFERENCE.md. */
+export function POST(req: Request): Promise<Response> {
+  return handleIngest(req, getDefaultIngestRuntime(), 'native');
+}
