@@ -9,10 +9,10 @@ export interface NavItem {
   label: string;
 }
 
-export function MainNav({ items }: { items: NavItem[] }) {
+export function MainNav({ items, label = 'Main' }: { items: NavItem[]; label?: string }) {
   const path = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+    <nav aria-label={label} className="flex flex-wrap gap-1 text-sm">
       {items.map((i) => {
         const active = path === i.href || path.startsWith(`${i.href}/`);
         return (

@@ -14,8 +14,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const nav: NavItem[] = [
     { href: '/dashboard', label: 'Dashboard' },
     { href: '/companies', label: me.role.startsWith('CLIENT') ? 'My company' : 'Companies' },
-    { href: '/settings/members', label: 'Members' },
-    { href: '/settings/audit', label: 'Audit log' },
+    { href: '/kpis', label: 'KPIs' },
+    { href: '/settings', label: 'Settings' },
   ];
   return (
     <div className="min-h-screen">
