@@ -23,7 +23,8 @@ test('a new MSP signs up, invites a technician who joins, and neither sees the d
   await expect(owner.getByText(`Northwind IT ${stamp}`)).toBeVisible();
   await expect(owner.getByText('No client companies yet')).toBeVisible();
 
-  await owner.getByRole('link', { name: 'Members' }).click();
+  await owner.getByRole('link', { name: 'Settings' }).click();
+  await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Members' }).click();
   await owner.getByLabel('Email').fill(techEmail);
   await owner.getByLabel('Role').selectOption('TECHNICIAN');
   await owner.getByRole('button', { name: 'Send invitation' }).click();
