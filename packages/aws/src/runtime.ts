@@ -143,3 +143,10 @@ export function getAwsRuntime(): AwsRuntime {
   g[GLOBAL_KEY] ??= awsRuntimeFromEnv();
   return g[GLOBAL_KEY]!;
 }
+
+/** Replaces the process runtime (tests; a deployment that builds its own). */
+export function setAwsRuntime(runtime: AwsRuntime): void {
+  const g = globalThis as unknown as Record<symbol, AwsRuntime | undefined>;
+  g[GLOBAL_KEY]?.destroy();
+  g[GLOBAL_KEY] = runtime;
+}

@@ -127,6 +127,12 @@ describe('Terraform module', () => {
   const main = readFileSync(path.join(TF_DIR, 'main.tf'), 'utf8');
 
   it('is terraform fmt clean, and so is the generated usage', () => {
+    // terraform is part of the toolchain (preinstalled on dev and CI machines); say so if missing.
+    try {
+      execFileSync('terraform', ['version'], { stdio: 'pipe' });
+    } catch {
+      throw new Error('terraform is not on PATH: install HashiCorp Terraform to check the module format');
+    }
     execFileSync('terraform', ['fmt', '-check', '-recursive', TF_DIR], { stdio: 'pipe' });
     const dir = mkdtempSync(path.join(tmpdir(), 'aw-tf-'));
     try {

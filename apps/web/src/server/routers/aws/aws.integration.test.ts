@@ -1,7 +1,7 @@
 // The AWS procedures enforce tenancy before any AWS call: other MSPs and other companies get
 // NOT_FOUND, client viewers only read, client admins and MSP staff manage.
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
-import { cloudFormationTemplate } from '@aw/aws';
+import { awsRuntimeFromEnv, cloudFormationTemplate, setAwsRuntime } from '@aw/aws';
 import { hashPassword } from '@aw/core/password';
 import { createPrismaClient, type PrismaClient, type Role } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
@@ -25,10 +25,14 @@ describe('aws procedures across tenants', () => {
     await fake.start();
     fake.createAccount(MSP_ACCOUNT);
     const keys = fake.createUser(MSP_ACCOUNT, 'platform');
-    // What the launcher passes to the web process in the demo; read once by getAwsRuntime().
-    process.env.AW_FAKE_AWS_ENDPOINT = fake.endpoint;
-    process.env.AW_FAKE_AWS_ACCESS_KEY_ID = keys.accessKeyId;
-    process.env.AW_FAKE_AWS_SECRET_ACCESS_KEY = keys.secretAccessKey;
+    // What the launcher passes to the web process in the demo, read by getAwsRuntime().
+    setAwsRuntime(
+      awsRuntimeFromEnv({
+        AW_FAKE_AWS_ENDPOINT: fake.endpoint,
+        AW_FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AW_FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      }),
+    );
     const passwordHash = await hashPassword('irrelevant password');
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
       const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
