@@ -187,6 +187,24 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
     healthy.close();
   });
 
+  it('catches up after its LISTEN connection was cut', async () => {
+    const c = connectSse(two.url, auth('staff-a'));
+    await c.waitFor((f) => f.some((x) => x.event === 'ready'));
+    // Cut instance two's LISTEN session from the server side, then publish while it is gone.
+    const { rows } = await one.pool.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+        WHERE datname = current_database() AND query = 'LISTEN aw_realtime' AND pid <> pg_backend_pid()`,
+    );
+    expect(rows.length).toBe(2); // both instances listen; both are cut and both must recover
+    await one.hub.publish(incident(mspA, a1, 'while cut 1'));
+    await one.hub.publish(incident(mspA, a1, 'while cut 2'));
+    await c.waitFor(() => c.events().length === 2, 15_000);
+    expect(titles(c.events())).toEqual(['while cut 1', 'while cut 2']);
+    await one.hub.publish(incident(mspA, a1, 'after'));
+    await c.waitFor(() => c.events().length === 3, 15_000);
+    c.close();
+  });
+
   it('tells a client to refetch when its position was pruned from the log', async () => {
     const first = await one.hub.publish(incident(mspA, a1, 'old'));
     await one.pool.query(`UPDATE "RealtimeEvent" SET "createdAt" = "createdAt" - interval '2 days'`);
