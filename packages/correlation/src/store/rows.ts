@@ -44,23 +44,22 @@ export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Prom
 
 /** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
 export async function loadRules(sql: SqlRunner, companyId: string, from: Date): Promise<RuleSet> {
-  const [mw, si, ir] = await Promise.all([
-    sql(
-      `SELECT id, name, matchers, "startsAt", "endsAt", recurrence, timezone FROM "MaintenanceWindow"
+  // One after the other: inside a transaction they share one connection.
+  const mw = await sql(
+    `SELECT id, name, matchers, "startsAt", "endsAt", recurrence, timezone FROM "MaintenanceWindow"
         WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
-      [companyId, from.toISOString()],
-    ),
-    sql(
-      `SELECT id, matchers, "startsAt", "endsAt", comment FROM "Silence"
+    [companyId, from.toISOString()],
+  );
+  const si = await sql(
+    `SELECT id, matchers, "startsAt", "endsAt", comment FROM "Silence"
         WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
-      [companyId, from.toISOString()],
-    ),
-    sql(
-      `SELECT id, name, "sourceMatchers", "targetMatchers", equal, enabled FROM "InhibitionRule"
+    [companyId, from.toISOString()],
+  );
+  const ir = await sql(
+    `SELECT id, name, "sourceMatchers", "targetMatchers", equal, enabled FROM "InhibitionRule"
         WHERE "companyId" = $1::uuid AND enabled ORDER BY "createdAt", id`,
-      [companyId],
-    ),
-  ]);
+    [companyId],
+  );
   return {
     maintenanceWindows: mw.flatMap((r) => {
       const rec = parseRecurrence(r.recurrence);

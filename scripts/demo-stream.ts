@@ -1,0 +1,56 @@
+// `npm run demo:stream`: sends the demo alert mix through the real signed webhook path and prints
+// the noise reduction measured from the stored rows. Uses DATABASE_URL, or the embedded database
+// (DATA_DIR, EMBEDDED_PG_PORT) like `npm start`. The app's URL: --url <base> or DEMO_URL, default
+// http://localhost:$PORT; when the app is not running, the ingest package's own server is used.
+import path from 'node:path';
+import { runDemoStream } from '@aw/correlation/demo';
+import { createPrismaClient, ensureDatabase } from '@aw/db';
+import { REPO_ROOT } from '@aw/db/paths';
+import { loadOrCreateLocalSecrets } from '@aw/db/secrets';
+import { seedDemo } from '@aw/db/seed';
+import pg from 'pg';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
+if (!process.env.DATABASE_URL) {
+  const secrets = loadOrCreateLocalSecrets(dataDir);
+  process.env.APP_ENCRYPTION_KEY ??= secrets.APP_ENCRYPTION_KEY;
+  // `npm start` may already run the embedded server on this folder: then connect to it.
+  const url = `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/alert_whisperer`;
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  if (
+    await probe.connect().then(
+      () => true,
+      () => false,
+    )
+  ) {
+    await probe.end();
+    process.env.DATABASE_URL = url;
+  }
+}
+const encryptionKey = process.env.APP_ENCRYPTION_KEY;
+if (!encryptionKey) {
+  console.error(
+    'APP_ENCRYPTION_KEY is required with DATABASE_URL (the webhook secrets are encrypted with it).',
+  );
+  process.exit(1);
+}
+const db = await ensureDatabase(process.env);
+try {
+  const prisma = createPrismaClient(db.url, { max: 2 });
+  await seedDemo(prisma, dataDir);
+  await prisma.$disconnect();
+  const baseUrl = arg('--url') ?? process.env.DEMO_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  console.log(`▸ Demo stream → ${baseUrl}/api/v1/alerts`);
+  await runDemoStream({
+    databaseUrl: db.url,
+    encryptionKey,
+    baseUrl,
+    seed: arg('--seed') ? Number(arg('--seed')) : undefined,
+  });
+} finally {
+  await db.stop();
+}
