@@ -383,6 +383,7 @@ export class FakeAws {
       }
     } finally {
       this.requests.push({ service, operation, status, accessKeyId });
+      if (this.requests.length > 20_000) this.requests.splice(0, 10_000);
     }
   }
 

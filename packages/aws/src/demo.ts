@@ -173,7 +173,10 @@ export async function connectDemoAws(
       if (c.awsRoleArn !== roleArn)
         await setRoleArn({ prisma, runtime, companyId: c.id, actorId: null, input: { roleArn } });
       const r = await testConnection({ prisma, runtime, companyId: c.id, actorId: null });
-      if (r.ok) await syncNodes({ prisma, runtime, companyId: c.id, actorId: null });
+      if (r.ok)
+        await syncNodes({ prisma, runtime, companyId: c.id, actorId: null }).catch((e: unknown) =>
+          opts.log?.(`▸ Simulated AWS node sync for ${c.name} failed: ${String(e)}`),
+        );
       opts.log?.(`▸ Simulated AWS account for ${c.name}: ${r.ok ? 'connected' : `failed (${r.error})`}`);
     }
   } finally {
