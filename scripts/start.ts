@@ -89,6 +89,9 @@ const web = spawn(
   },
 );
 
+// Correlation: a worker for the app's database (sweeps PENDING alerts, ticks deadlines) and, on a
+// demo database, one run of the demo stream through the app's signed webhook path.
+let stopCorrelation: (() => Promise<void>) | undefined;
 let announced = false;
 web.stdout.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
@@ -104,6 +107,15 @@ web.stdout.on('data', (chunk: Buffer) => {
       for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email}   ${l.password}`);
     }
     console.log('  Press Ctrl-C to stop.\n');
+    void import('@aw/correlation/demo').then(async ({ startLauncherCorrelation }) => {
+      stopCorrelation = await startLauncherCorrelation({
+        databaseUrl: db.url,
+        encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
+        baseUrl: url ?? `http://localhost:${port}`,
+        dataDir,
+        demo: Boolean(env.DEMO ?? local),
+      });
+    });
   }
 });
 
@@ -115,6 +127,7 @@ async function shutdown(code: number) {
     web.kill('SIGTERM');
     await new Promise((r) => web.once('exit', r));
   }
+  await stopCorrelation?.();
   await demoAws?.stop();
   await db.stop();
   process.exit(code);
