@@ -1,0 +1,551 @@
+'use client';
+
+// Client-side primitives shared by the KPI and settings pages: copy buttons, code blocks, a switch,
+// a matcher-free textarea field, a company picker bound to `?company=`, a date-range picker and
+// small helpers for dates and downloads.
+import { useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { type ReactNode, type TextareaHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
+import { useTRPC } from '~/trpc/react';
+import { Badge, Button, cx, EmptyState, ErrorNote, inputClass, Select, Skeleton } from './ui';
+
+export type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER';
+
+export const isStaffRole = (r: Role) => r === 'OWNER' || r === 'ADMIN' || r === 'TECHNICIAN';
+
+/** True after the first client render: use it for anything that depends on the browser (time zone, origin). */
+export function useMounted(): boolean {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return mounted;
+}
+
+/** Copies `text`; says so in a polite live region. Falls back to selecting nothing when the clipboard is refused. */
+export function CopyButton({
+  text,
+  label = 'Copy',
+  className,
+}: {
+  text: string;
+  label?: string;
+  className?: string;
+}) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Button
+        variant="secondary"
+        className={className}
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(text);
+            setState('copied');
+          } catch {
+            setState('failed');
+          }
+          if (timer.current) clearTimeout(timer.current);
+          timer.current = setTimeout(() => setState('idle'), 2500);
+        }}
+      >
+        {label}
+      </Button>
+      <span aria-live="polite" className="text-xs text-zinc-600 dark:text-zinc-400">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select the text and copy it by hand' : ''}
+      </span>
+    </span>
+  );
+}
+
+/** A read-only block of code or a secret with a copy button. */
+export function CodeBlock({
+  code,
+  label,
+  copyLabel,
+  wrap = false,
+}: {
+  code: string;
+  label: string;
+  copyLabel?: string;
+  wrap?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div>
+      <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
+        <span id={id} className="text-sm font-medium">
+          {label}
+        </span>
+        <CopyButton text={code} label={copyLabel ?? `Copy ${label.toLowerCase()}`} />
+      </div>
+      <pre
+        aria-labelledby={id}
+        tabIndex={0}
+        className={cx(
+          'max-h-80 overflow-auto rounded-md bg-zinc-100 p-3 font-mono text-xs text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100',
+          wrap ? 'whitespace-pre-wrap break-all' : 'whitespace-pre',
+        )}
+      >
+        {code}
+      </pre>
+    </div>
+  );
+}
+
+/** A secret shown once, with a copy button and a plain warning. */
+export function OneTimeSecret({
+  label,
+  value,
+  children,
+  onDismiss,
+}: {
+  label: string;
+  value: string;
+  children?: ReactNode;
+  onDismiss?: () => void;
+}) {
+  const id = useId();
+  return (
+    <div
+      role="status"
+      className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+    >
+      <p className="font-medium text-amber-900 dark:text-amber-100">
+        Copy this now: it is shown only once and cannot be retrieved later.
+      </p>
+      <label htmlFor={id} className="block text-xs font-medium">
+        {label}
+      </label>
+      <div className="flex flex-wrap items-center gap-2">
+        <input
+          id={id}
+          readOnly
+          value={value}
+          onFocus={(e) => e.currentTarget.select()}
+          className={cx(inputClass, 'min-w-0 flex-1 font-mono text-xs')}
+        />
+        <CopyButton text={value} label={`Copy ${label.toLowerCase()}`} />
+      </div>
+      {children}
+      {onDismiss ? (
+        <Button variant="ghost" onClick={onDismiss}>
+          I have stored it
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextArea({
+  label,
+  id,
+  hint,
+  error,
+  ...props
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  id: string;
+  hint?: string;
+  error?: string | null;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={props.name ?? id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...props}
+        className={cx('mt-1 font-mono text-xs', inputClass, props.className)}
+      />
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** An on/off switch (role="switch") with a visible label and an optional description. */
+export function Switch({
+  checked,
+  onChange,
+  label,
+  description,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (next: boolean) => void;
+  label: string;
+  description?: ReactNode;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-3">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={checked}
+        aria-labelledby={`${id}-label`}
+        aria-describedby={description ? `${id}-desc` : undefined}
+        disabled={disabled}
+        onClick={() => onChange(!checked)}
+        className={cx(
+          'relative mt-0.5 inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:cursor-not-allowed disabled:opacity-60',
+          checked ? 'bg-indigo-600' : 'bg-zinc-300 dark:bg-zinc-700',
+        )}
+      >
+        <span
+          aria-hidden
+          className={cx(
+            'inline-block h-5 w-5 rounded-full bg-white shadow transition-transform',
+            checked ? 'translate-x-5' : 'translate-x-0.5',
+          )}
+        />
+      </button>
+      <div>
+        <span id={`${id}-label`} className="text-sm font-medium">
+          {label}
+        </span>
+        {description ? (
+          <div id={`${id}-desc`} className="text-xs text-zinc-600 dark:text-zinc-400">
+            {description}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+/** A polite live region for the outcome of an action (saved, created, failed). */
+export function LiveNote({ children, tone = 'green' }: { children: ReactNode; tone?: 'green' | 'zinc' }) {
+  return (
+    <p
+      role="status"
+      aria-live="polite"
+      className={cx(
+        'text-sm',
+        tone === 'green' ? 'text-green-800 dark:text-green-300' : 'text-zinc-600 dark:text-zinc-400',
+      )}
+    >
+      {children}
+    </p>
+  );
+}
+
+export function ReadOnlyNote({ children }: { children?: ReactNode }) {
+  return (
+    <p
+      role="note"
+      className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700 dark:border-zinc-800 dark:bg-zinc-950 dark:text-zinc-300"
+    >
+      {children ?? 'Read-only: your role can view these settings but not change them.'}
+    </p>
+  );
+}
+
+export function SectionTitle({
+  children,
+  id,
+  aside,
+}: {
+  children: ReactNode;
+  id?: string;
+  aside?: ReactNode;
+}) {
+  return (
+    <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+      <h2 id={id} className="font-medium">
+        {children}
+      </h2>
+      {aside}
+    </div>
+  );
+}
+
+// ───────────── company scope ─────────────
+
+export interface ScopedCompany {
+  id: string;
+  name: string;
+  simulated: boolean;
+  hmacRequired: boolean;
+  webhookOnly: boolean;
+  awsStatus: string;
+}
+
+/**
+ * The company a company-scoped page works on: `?company=<id>` for MSP staff (default: the first
+ * company), always their own for client people.
+ */
+export function useCompanyScope(opts: { myCompanyId: string | null; allowAll?: boolean }) {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const companies = useQuery(trpc.company.list.queryOptions());
+  const requested = params.get('company');
+  const list = companies.data ?? [];
+  let selectedId: string | null;
+  if (opts.myCompanyId) selectedId = opts.myCompanyId;
+  else if (requested && list.some((c) => c.id === requested)) selectedId = requested;
+  else if (opts.allowAll) selectedId = null;
+  else selectedId = list[0]?.id ?? null;
+  const selected = list.find((c) => c.id === selectedId) ?? null;
+  const select = (id: string | null) => {
+    const next = new URLSearchParams(params.toString());
+    if (id) next.set('company', id);
+    else next.delete('company');
+    const qs = next.toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  };
+  return { companies, list, selectedId, selected, select, unknownRequested: Boolean(requested) && !selected };
+}
+
+export function CompanyPicker({
+  scope,
+  isClient,
+  allowAll = false,
+  id = 'company-picker',
+}: {
+  scope: ReturnType<typeof useCompanyScope>;
+  isClient: boolean;
+  allowAll?: boolean;
+  id?: string;
+}) {
+  if (scope.companies.isPending) return <Skeleton className="h-10 w-60" />;
+  if (isClient)
+    return (
+      <p className="text-sm">
+        Company: <span className="font-medium">{scope.selected?.name ?? '—'}</span>
+      </p>
+    );
+  return (
+    <div className="w-full sm:w-64">
+      <Select
+        id={id}
+        label="Company"
+        value={scope.selectedId ?? ''}
+        onChange={(e) => scope.select(e.target.value || null)}
+      >
+        {allowAll ? <option value="">All companies</option> : null}
+        {scope.list.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+            {c.simulated ? ' (simulated AWS)' : ''}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
+}
+
+/** Shared frame of a company-scoped settings page: loading, errors, "no companies yet". */
+export function CompanyGate({
+  scope,
+  children,
+}: {
+  scope: ReturnType<typeof useCompanyScope>;
+  children: (company: ScopedCompany) => ReactNode;
+}) {
+  if (scope.companies.isPending)
+    return (
+      <div className="space-y-3" aria-busy="true">
+        <Skeleton className="h-40" />
+        <Skeleton className="h-40" />
+      </div>
+    );
+  if (scope.companies.isError)
+    return (
+      <ErrorNote>
+        Could not load your companies: {scope.companies.error.message}.{' '}
+        <button type="button" className="underline" onClick={() => void scope.companies.refetch()}>
+          Try again
+        </button>
+      </ErrorNote>
+    );
+  if (!scope.selected)
+    return (
+      <EmptyState title="No client company yet">
+        Add a client company under{' '}
+        <a href="/companies" className="underline">
+          Companies
+        </a>
+        ; its settings appear here.
+      </EmptyState>
+    );
+  return <>{children(scope.selected)}</>;
+}
+
+export function SimulatedBadge() {
+  return <Badge tone="orange">Simulated AWS account</Badge>;
+}
+
+// ───────────── dates ─────────────
+
+export type RangePreset = '24h' | '7d' | '30d' | 'custom';
+export const PRESETS: { value: Exclude<RangePreset, 'custom'>; label: string; ms: number }[] = [
+  { value: '24h', label: 'Last 24 hours', ms: 86_400_000 },
+  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
+  { value: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
+];
+
+export interface DateRange {
+  preset: RangePreset;
+  from: Date;
+  to: Date;
+}
+
+/** A range ending at the next full minute, so repeated renders give the same query input. */
+export function presetRange(preset: Exclude<RangePreset, 'custom'>, now = Date.now()): DateRange {
+  const to = new Date(Math.ceil(now / 60_000) * 60_000);
+  const ms = PRESETS.find((p) => p.value === preset)!.ms;
+  return { preset, from: new Date(to.getTime() - ms), to };
+}
+
+/** `YYYY-MM-DDTHH:MM` in the browser's time zone, for datetime-local inputs. */
+export function toLocalInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fromLocalInput(v: string): Date | null {
+  if (!v) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDateTime(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  const date = typeof d === 'string' ? new Date(d) : d;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function DateRangePicker({
+  value,
+  onChange,
+  idPrefix = 'range',
+}: {
+  value: DateRange;
+  onChange: (r: DateRange) => void;
+  idPrefix?: string;
+}) {
+  const [from, setFrom] = useState(() => toLocalInput(value.from));
+  const [to, setTo] = useState(() => toLocalInput(value.to));
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      <div role="group" aria-label="Period" className="flex flex-wrap gap-1">
+        {PRESETS.map((p) => (
+          <Button
+            key={p.value}
+            variant={value.preset === p.value ? 'primary' : 'secondary'}
+            aria-pressed={value.preset === p.value}
+            onClick={() => {
+              setError(null);
+              onChange(presetRange(p.value));
+            }}
+          >
+            {p.value === '24h' ? '24 h' : p.value === '7d' ? '7 d' : '30 d'}
+          </Button>
+        ))}
+        <Button
+          variant={value.preset === 'custom' ? 'primary' : 'secondary'}
+          aria-pressed={value.preset === 'custom'}
+          onClick={() => {
+            setFrom(toLocalInput(value.from));
+            setTo(toLocalInput(value.to));
+            onChange({ ...value, preset: 'custom' });
+          }}
+        >
+          Custom
+        </Button>
+      </div>
+      {value.preset === 'custom' ? (
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = fromLocalInput(from);
+            const t = fromLocalInput(to);
+            if (!f || !t) return setError('Enter both dates.');
+            if (t <= f) return setError('“To” must be after “From”.');
+            if (t.getTime() - f.getTime() > 400 * 86_400_000) return setError('At most 400 days.');
+            setError(null);
+            onChange({ preset: 'custom', from: f, to: t });
+          }}
+        >
+          <div>
+            <label htmlFor={`${idPrefix}-from`} className="block text-xs font-medium">
+              From
+            </label>
+            <input
+              id={`${idPrefix}-from`}
+              type="datetime-local"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              className={cx('mt-1', inputClass)}
+            />
+          </div>
+          <div>
+            <label htmlFor={`${idPrefix}-to`} className="block text-xs font-medium">
+              To
+            </label>
+            <input
+              id={`${idPrefix}-to`}
+              type="datetime-local"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              className={cx('mt-1', inputClass)}
+            />
+          </div>
+          <Button type="submit" variant="secondary">
+            Apply
+          </Button>
+          {error ? (
+            <p role="alert" className="w-full text-xs text-red-700 dark:text-red-300">
+              {error}
+            </p>
+          ) : null}
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+/** Saves text as a file through a temporary object URL (works for CSV, JSON templates). */
+export function downloadText(filename: string, text: string, type = 'text/plain') {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** tRPC error → one readable line. */
+export function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const data = (e as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } }).data;
+    const fields = data?.zodError?.fieldErrors;
+    if (fields && Object.keys(fields).length)
+      return Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v.join(', ')}`)
+        .join('; ');
+    return String((e as { message: string }).message);
+  }
+  return 'Something went wrong.';
+}
