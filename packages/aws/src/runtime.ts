@@ -33,6 +33,8 @@ export interface AwsRuntimeOptions {
   platformCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Public HTTPS (S3) URL of the generic CloudFormation template, for the quick-create link. */
   templateUrl?: string;
+  /** The AWS account this deployment calls AssumeRole from: what client roles trust by default. */
+  platformAccountId?: string;
   /** SDK attempts per call (throttling is retried with backoff). */
   maxAttempts?: number;
   /** Session length; 900 in the product, overridable only by tests. */
@@ -53,6 +55,10 @@ export class AwsRuntime {
   readonly credentials = new CredentialCache();
   private readonly clients = new Map<string, SSMClient>();
   constructor(readonly options: AwsRuntimeOptions = {}) {}
+
+  get platformAccountId(): string | undefined {
+    return this.options.platformAccountId;
+  }
 
   get templateUrl(): string | undefined {
     return this.options.templateUrl;
@@ -132,7 +138,11 @@ export function awsRuntimeFromEnv(env: Record<string, string | undefined> = proc
           secretAccessKey: env.AW_FAKE_AWS_SECRET_ACCESS_KEY,
         }
       : undefined;
-  return new AwsRuntime({ fake, templateUrl: env.AW_CFN_TEMPLATE_URL || undefined });
+  return new AwsRuntime({
+    fake,
+    templateUrl: env.AW_CFN_TEMPLATE_URL || undefined,
+    platformAccountId: env.AW_PLATFORM_AWS_ACCOUNT_ID || undefined,
+  });
 }
 
 const GLOBAL_KEY = Symbol.for('alert-whisperer.aws-runtime');

@@ -107,9 +107,12 @@ export interface OnboardingArtefacts {
 
 export async function getOnboarding({ prisma, runtime, companyId }: AwsSvc): Promise<OnboardingArtefacts> {
   const c = await loadCompany(prisma, companyId);
-  const mspAccountId = c.msp.awsAccountId;
+  const mspAccountId = c.msp.awsAccountId ?? runtime.platformAccountId;
   if (!mspAccountId)
-    throw new AppError('BAD_REQUEST', "Set the MSP's AWS account id first: client roles trust that account.");
+    throw new AppError(
+      'BAD_REQUEST',
+      'This deployment has no AWS account configured (AW_PLATFORM_AWS_ACCOUNT_ID): AWS onboarding is unavailable, webhook-only mode works.',
+    );
   const moduleSource = 'github.com/alert-whisperer/alert-whisperer//packages/aws/terraform';
   return {
     companyId: c.id,

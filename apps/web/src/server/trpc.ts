@@ -1,6 +1,7 @@
 import 'server-only';
 import { isMspStaff, loadViewer, tenantScope, type Viewer } from '@aw/accounts';
 import { HTTP_STATUS, isAppError } from '@aw/core/errors';
+import type { IncidentChangedEvent } from '@aw/correlation';
 import { getDb, type PrismaClient, type Role } from '@aw/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -9,13 +10,16 @@ import { ZodError } from 'zod';
 export interface Context {
   prisma: PrismaClient;
   userId: string | null;
+  /** Services that change incidents report the change here (realtime publishing in the app). */
+  onIncidentChanged?: (e: IncidentChangedEvent) => void | Promise<void>;
 }
 
 export async function createContext(opts: {
   userId: string | null;
   prisma?: PrismaClient;
+  onIncidentChanged?: Context['onIncidentChanged'];
 }): Promise<Context> {
-  return { prisma: opts.prisma ?? getDb(), userId: opts.userId };
+  return { prisma: opts.prisma ?? getDb(), userId: opts.userId, onIncidentChanged: opts.onIncidentChanged };
 }
 
 const CODES = {

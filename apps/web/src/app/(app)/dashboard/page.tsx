@@ -1,57 +1,46 @@
 import type { Metadata } from 'next';
-import { serverApi } from '~/server/caller';
+import Link from 'next/link';
+import { Badge, PageHeader } from '~/components/ui';
+import { currentViewer, serverApi } from '~/server/caller';
+import { IncidentBoard } from './incident-board';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
 export default async function DashboardPage() {
-  const api = await serverApi();
+  const [me, api] = await Promise.all([currentViewer(), serverApi()]);
   const companies = await api.company.list();
+  const isStaff = !me!.role.startsWith('CLIENT');
   const open = companies.reduce((n, c) => n + c.openIncidents, 0);
   const alerts = companies.reduce((n, c) => n + c.alerts, 0);
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Dashboard</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {open} open incident{open === 1 ? '' : 's'} from {alerts} alert{alerts === 1 ? '' : 's'} across{' '}
-          {companies.length} compan{companies.length === 1 ? 'y' : 'ies'}.
-        </p>
-      </div>
+      <PageHeader
+        title={isStaff ? 'Incidents' : `${companies[0]?.name ?? 'Your company'}: incidents`}
+        description={`${open} open incident${open === 1 ? '' : 's'} from ${alerts} alert${alerts === 1 ? '' : 's'} across ${companies.length} compan${companies.length === 1 ? 'y' : 'ies'}.`}
+      />
       {companies.length === 0 ? (
         <p className="rounded-lg border border-dashed border-zinc-300 p-8 text-center text-sm dark:border-zinc-700">
-          No client companies yet. Invite a client admin to start onboarding.
+          No client companies yet.{' '}
+          <Link href="/companies" className="underline">
+            Add a company
+          </Link>{' '}
+          and invite its admin to start onboarding.
         </p>
       ) : (
-        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Companies">
+        <ul className="flex flex-wrap gap-2" aria-label="Companies">
           {companies.map((c) => (
             <li
               key={c.id}
-              className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+              className="flex items-center gap-2 rounded-full border border-zinc-200 bg-white px-3 py-1 text-sm dark:border-zinc-800 dark:bg-zinc-900"
             >
-              <div className="flex items-center justify-between gap-2">
-                <h2 className="font-medium">{c.name}</h2>
-                {c.simulated ? (
-                  <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                    simulated AWS
-                  </span>
-                ) : null}
-              </div>
-              <dl className="mt-3 grid grid-cols-2 gap-2 text-sm">
-                <dt className="text-zinc-500 dark:text-zinc-400">Open incidents</dt>
-                <dd className="text-right font-mono">{c.openIncidents}</dd>
-                <dt className="text-zinc-500 dark:text-zinc-400">Alerts</dt>
-                <dd className="text-right font-mono">{c.alerts}</dd>
-                <dt className="text-zinc-500 dark:text-zinc-400">AWS</dt>
-                <dd className="text-right">
-                  {c.webhookOnly ? 'webhook only' : c.awsStatus.toLowerCase().replace('_', ' ')}
-                </dd>
-                <dt className="text-zinc-500 dark:text-zinc-400">Webhook signing</dt>
-                <dd className="text-right">{c.hmacRequired ? 'HMAC required' : 'off'}</dd>
-              </dl>
+              <span>{c.name}</span>
+              <Badge tone={c.openIncidents ? 'red' : 'green'}>{c.openIncidents} open</Badge>
+              {c.simulated ? <Badge tone="amber">simulated AWS</Badge> : null}
             </li>
           ))}
         </ul>
       )}
+      <IncidentBoard isStaff={isStaff} canAct={me!.role !== 'CLIENT_VIEWER'} />
     </div>
   );
 }

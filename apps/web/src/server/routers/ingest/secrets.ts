@@ -54,8 +54,17 @@ export const setHmacRequiredProcedure = protectedProcedure
 
 /** The signed curl command the portal shows (placeholders unless a key/secret is passed in). */
 export const curlExampleProcedure = protectedProcedure
-  .input(z.object({ companyId, baseUrl: z.string().url(), apiKey: z.string().max(200).optional() }))
+  .input(
+    z.object({
+      companyId,
+      baseUrl: z.string().url(),
+      apiKey: z.string().max(200).optional(),
+      secret: z.string().max(200).optional(),
+    }),
+  )
   .query(async ({ ctx, input }) => {
     await ingestCompanyAccess(ctx, input.companyId, 'read');
-    return { command: signedCurlExample({ baseUrl: input.baseUrl, apiKey: input.apiKey }) };
+    return {
+      command: signedCurlExample({ baseUrl: input.baseUrl, apiKey: input.apiKey, secret: input.secret }),
+    };
   });
