@@ -159,6 +159,7 @@ export async function runDemoStream(o: DemoStreamOptions): Promise<DemoStreamRes
   const log = o.log ?? ((l: string) => console.log(l));
   const prisma = createPrismaClient(o.databaseUrl, { max: 3 });
   const pool = createPool(o.databaseUrl, { max: 4 });
+  pool.on('error', (e) => log(`  demo pool: ${e.message}`));
   const worker =
     o.correlateHere === false
       ? null
@@ -293,6 +294,8 @@ export async function startLauncherCorrelation(o: {
 }): Promise<() => Promise<void>> {
   const log = o.log ?? ((l: string) => console.log(l));
   const pool = createPool(o.databaseUrl, { max: 4 });
+  // An idle connection the server closes (shutdown, restart) must not crash the launcher.
+  pool.on('error', (e) => log(`  correlation pool: ${e.message}`));
   const worker = new CorrelationWorker({ pool, sweepIntervalMs: 1000, tickIntervalMs: 30_000 }).start();
   const marker = path.join(o.dataDir, 'demo-stream.json');
   if (o.demo && !existsSync(marker)) {
