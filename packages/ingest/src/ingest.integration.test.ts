@@ -507,22 +507,16 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
   it('answers 2xx only after commit, and 503 (never 2xx) when the database fails', async () => {
     const slow = runtime();
     let commitDone = false;
+    // Delay the answer of the statement that stores (and, in autocommit, commits) the alerts.
     const slowPool = {
-      connect: async () => {
-        const c = await pool.connect();
-        const q = c.query.bind(c) as (...a: unknown[]) => Promise<unknown>;
-        (c as unknown as { query: unknown }).query = async (...a: unknown[]) => {
-          if (a[0] === 'COMMIT') {
-            await new Promise((r) => setTimeout(r, 300));
-            const out = await q(...a);
-            commitDone = true;
-            return out;
-          }
-          return q(...a);
-        };
-        return c;
+      query: async (...a: unknown[]) => {
+        const out = await (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a);
+        if (typeof a[0] === 'string' && a[0].includes('INSERT INTO "Alert"')) {
+          commitDone = true;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        return out;
       },
-      query: pool.query.bind(pool),
     } as unknown as pg.Pool;
     slow.writer = new GroupCommitWriter(slowPool, { logger: silentLogger });
     let settled = false;
@@ -540,10 +534,9 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     expect(await prisma.alert.count({ where: { asset: 'durable-1' } })).toBe(1);
 
     const broken = runtime();
-    const dead = {
-      connect: async () =>
-        Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
-    } as unknown as pg.Pool;
+    const refused = async () =>
+      Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    const dead = { connect: refused, query: refused } as unknown as pg.Pool;
     broken.writer = new GroupCommitWriter(dead, { logger: silentLogger });
     const res = await send(
       await signedRequest(ALERTS, alert('durable-2'), { key: t.a.key, secret: t.a.secret }),

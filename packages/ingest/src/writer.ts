@@ -139,7 +139,9 @@ export class GroupCommitWriter {
   private async run(batch: Pending[]) {
     let results: ResolvedOutcome[];
     try {
-      results = await this.commit(batch);
+      results = batch.some((p) => p.req.idempotencyKey)
+        ? await this.commit(batch)
+        : await this.commitOneStatement(batch);
     } catch (e) {
       if (batch.length === 1) {
         const err = e as { code?: string; message?: string };
@@ -184,6 +186,168 @@ export class GroupCommitWriter {
       this.logger.error('alert sink failed (alerts stay PENDING for the sweep)', {
         error: (e as Error).message,
       });
+    }
+  }
+
+  /**
+   * The common case (no Idempotency-Key in the batch) in ONE statement, so one round trip and one
+   * implicit transaction: data-modifying CTEs re-check the keys, record the replay nonces and insert
+   * the alerts of the requests that passed both. PostgreSQL commits before it answers, so every
+   * reply built from the result follows the commit.
+   */
+  private async commitOneStatement(batch: Pending[]): Promise<ResolvedOutcome[]> {
+    const out = new Map<Pending, ResolvedOutcome>();
+    const done = (p: Pending, outcome: WriteOutcome, createdIds: string[] = []) =>
+      out.set(p, { p, outcome, createdIds });
+    // A signature twice in one batch: the later copies are replays.
+    const seen = new Set<string>();
+    const open: Pending[] = [];
+    for (const p of batch) {
+      const k = p.req.nonce ? `${p.req.companyId}\n${p.req.nonce.signature}` : null;
+      if (k && seen.has(k)) done(p, { kind: 'unauthorized', reason: 'replay' });
+      else {
+        if (k) seen.add(k);
+        open.push(p);
+      }
+    }
+    const rows: { i: number; a: NormalizedAlert }[] = [];
+    open.forEach((p, i) => {
+      for (const a of p.req.alerts) rows.push({ i, a });
+    });
+    const col = <T>(f: (r: { i: number; a: NormalizedAlert }) => T) => rows.map(f);
+    const req = (f: (p: Pending) => unknown) => open.map(f);
+    const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>(
+      `WITH req AS (
+         SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS r(i, k, c, sig, exp)
+       ), ok_key AS (
+         SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
+         WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
+       ), nonce AS (
+         INSERT INTO "ReplayNonce" ("companyId", signature, "expiresAt")
+         SELECT c, sig, exp::timestamptz AT TIME ZONE 'UTC' FROM ok_key WHERE sig IS NOT NULL
+         ON CONFLICT ("companyId", signature) DO NOTHING RETURNING "companyId", signature
+       ), accepted AS (
+         SELECT o.i FROM ok_key o
+         WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
+       ), ins AS (
+         INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, service,
+           summary, severity, status, "occurredAt", "receivedAt", labels, annotations, raw, "apiKeyId", decision)
+         SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
+           o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, 'PENDING'::"AlertDecision"
+         FROM unnest($6::int[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[],
+           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::jsonb[], $20::jsonb[],
+           $21::jsonb[], $22::uuid[]) AS x(ri, m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k)
+         WHERE x.ri IN (SELECT i FROM accepted)
+         ON CONFLICT ("companyId", "dedupKey") DO NOTHING
+         RETURNING id, "companyId", "dedupKey"
+       )
+       SELECT 'ok' AS kind, i::text AS a, NULL AS c, NULL AS d FROM accepted
+       UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`,
+      [
+        open.map((_, i) => i),
+        req((p) => p.req.apiKeyId),
+        req((p) => p.req.companyId),
+        req((p) => p.req.nonce?.signature ?? null),
+        req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
+        col((r) => r.i),
+        col((r) => open[r.i]!.req.mspId),
+        col((r) => open[r.i]!.req.companyId),
+        col((r) => r.a.source),
+        col((r) => r.a.fingerprint),
+        col((r) => r.a.dedupKey),
+        col((r) => r.a.asset),
+        col((r) => r.a.signature),
+        col((r) => r.a.service),
+        col((r) => r.a.summary),
+        col((r) => r.a.severity),
+        col((r) => r.a.status),
+        col((r) => r.a.occurredAt.toISOString()),
+        col((r) => JSON.stringify(r.a.labels)),
+        col((r) => JSON.stringify(r.a.annotations)),
+        col((r) => JSON.stringify(r.a.raw ?? null)),
+        col((r) => open[r.i]!.req.apiKeyId),
+      ],
+    );
+    const accepted = new Set<number>();
+    const idByKey = new Map<string, string>();
+    const createdKeys = new Set<string>();
+    for (const r of res.rows) {
+      if (r.kind === 'ok') accepted.add(Number(r.a));
+      else {
+        const k = `${r.c}\n${r.d}`;
+        idByKey.set(k, r.a);
+        createdKeys.add(k);
+      }
+    }
+    // Committed. Requests refused by the key check or the replay window get 401 (nothing of theirs
+    // was inserted); redelivered alerts of accepted requests are looked up (already committed).
+    const stored = open.filter((p, i) => {
+      if (accepted.has(i)) return true;
+      done(p, { kind: 'unauthorized', reason: p.req.nonce ? 'replay' : 'key' });
+      return false;
+    });
+    const missing = [
+      ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
+    ].filter((k) => !idByKey.has(k));
+    if (missing.length) {
+      const sel = await this.pool.query<{ id: string; companyId: string; dedupKey: string }>(
+        `SELECT a.id::text AS id, a."companyId", a."dedupKey" FROM "Alert" a
+         JOIN unnest($1::uuid[], $2::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`,
+        [missing.map((k) => k.split('\n')[0]), missing.map((k) => k.split('\n')[1])],
+      );
+      for (const r of sel.rows) idByKey.set(`${r.companyId}\n${r.dedupKey}`, r.id);
+    }
+    const claimedNew = new Set<string>();
+    for (const p of stored) {
+      const refs: StoredAlertRef[] = [];
+      const created: string[] = [];
+      for (const a of p.req.alerts) {
+        const k = `${p.req.companyId}\n${a.dedupKey}`;
+        const id = idByKey.get(k) ?? '';
+        const isNew = createdKeys.has(k) && !claimedNew.has(k);
+        if (isNew) {
+          claimedNew.add(k);
+          created.push(id);
+        }
+        refs.push({ id, fingerprint: a.fingerprint, created: isNew });
+      }
+      done(p, { kind: 'stored', reply: p.req.reply(refs), created: created.length }, created);
+    }
+    this.stats.transactions++;
+    this.stats.requests += batch.length;
+    this.stats.alerts += rows.length;
+    this.stats.maxBatchRequests = Math.max(this.stats.maxBatchRequests, batch.length);
+    await this.bookkeeping(
+      stored.map((p) => p.req.apiKeyId),
+      stored.filter((p) => out.get(p)!.createdIds.length > 0).map((p) => p.req.companyId),
+    );
+    void this.sweep();
+    return batch.map((p) => out.get(p)!);
+  }
+
+  /** Last use of each key (at most every 30 s per key) and each company's first alert, best effort. */
+  private async bookkeeping(keyIds: string[], companiesWithNewAlerts: string[]) {
+    const nowMs = Date.now();
+    const keys = [...new Set(keyIds)].filter((id) => nowMs - (this.keyTouchedAt.get(id) ?? 0) > 30_000);
+    const companies = [...new Set(companiesWithNewAlerts)].filter((c) => !this.companiesWithAlerts.has(c));
+    try {
+      if (keys.length) {
+        for (const id of keys) this.keyTouchedAt.set(id, nowMs);
+        await this.pool.query(
+          `UPDATE "ApiKey" SET "lastUsedAt" = ${NOW_UTC} WHERE id = ANY($1::uuid[])
+             AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '30 seconds')`,
+          [keys],
+        );
+      }
+      if (companies.length) {
+        for (const c of companies) this.companiesWithAlerts.add(c);
+        await this.pool.query(
+          `UPDATE "Company" SET "firstAlertAt" = ${NOW_UTC} WHERE id = ANY($1::uuid[]) AND "firstAlertAt" IS NULL`,
+          [companies],
+        );
+      }
+    } catch (e) {
+      this.logger.warn('bookkeeping failed', { error: (e as Error).message });
     }
   }
 

@@ -217,7 +217,8 @@ export function normalizeCloudWatch(m: SnsEnvelope, _ctx: NormalizeContext): Nor
     if (isRecord(d)) {
       const k = d.name ?? d.Name;
       const v = d.value ?? d.Value;
-      if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number')) dims[k] = String(v);
+      if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number') && String(v).trim())
+        dims[k] = String(v).trim();
     }
   }
   const dimKey = ASSET_DIMENSIONS.find((k) => dims[k]) ?? Object.keys(dims)[0];

@@ -96,7 +96,7 @@ export async function normalizePagerDuty(body: unknown, ctx: NormalizeContext): 
       {
         source: 'PAGERDUTY',
         asset: source,
-        signature: klass ?? component ?? clip(summary, 255),
+        signature: klass?.trim() || component?.trim() || clip(summary, 255),
         service: group,
         summary,
         severity,
