@@ -7,7 +7,12 @@ import type pg from 'pg';
 import { correlationKey } from '../engine/fields.ts';
 import { advanceIncident, decideAlert, stateHorizonMinutes, type EngineContext } from '../engine/pipeline.ts';
 import { CorrelationState, type StateChanges } from '../engine/state.ts';
-import type { AlertDecisionOut, CorrelationConfig, IncidentState } from '../engine/types.ts';
+import type {
+  AlertDecisionOut,
+  CorrelationConfig,
+  IncidentState,
+  InhibitionRuleDef,
+} from '../engine/types.ts';
 import {
   ALERT_COLUMNS,
   INCIDENT_COLUMNS,
@@ -107,7 +112,7 @@ async function applyBatch(
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
   const rules = await loadRules(runner(c), companyId, minT);
-  const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules.length > 0);
+  const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
 
   const ctx: EngineContext = { config, rules, newId };
   const decisions = alerts.map((a) => decideAlert(state, a, ctx));
@@ -117,13 +122,41 @@ async function applyBatch(
   return { decided: decisions.length, decisions, events: changeEvents(company.mspId, companyId, changes) };
 }
 
+const COLUMN_FIELDS: Record<string, string> = {
+  asset: 's.asset',
+  signature: 's.signature',
+  service: 's.service',
+  source: 's.source::text',
+  severity: 's.severity::text',
+};
+
+/**
+ * Narrows the inhibition sources loaded from AlertState: when every enabled rule has an equality
+ * source matcher on a column (e.g. signature = host_down), only rows meeting one of them can
+ * inhibit. Otherwise every firing row is loaded (the engine applies the full matchers either way).
+ */
+export function sourcePrefilter(
+  rules: InhibitionRuleDef[],
+  firstParam: number,
+): { sql: string; values: string[] } | null {
+  const parts: string[] = [];
+  const values: string[] = [];
+  for (const r of rules) {
+    const m = r.sourceMatchers.find((x) => x.op === '=' && COLUMN_FIELDS[x.field]);
+    if (!m) return null;
+    values.push(m.value);
+    parts.push(`${COLUMN_FIELDS[m.field]} = $${firstParam + values.length - 1}`);
+  }
+  return parts.length ? { sql: parts.join(' OR '), values } : null;
+}
+
 async function loadState(
   c: pg.PoolClient,
   companyId: string,
   config: CorrelationConfig,
   alerts: ReturnType<typeof toEngineAlert>[],
   minT: Date,
-  withInhibitionSources: boolean,
+  rules: InhibitionRuleDef[],
 ): Promise<CorrelationState> {
   const state = new CorrelationState();
   const fps = [...new Set(alerts.map((a) => a.fingerprint))];
@@ -134,15 +167,16 @@ async function loadState(
     [companyId, fps],
   );
   for (const r of fpRows.rows) state.putFingerprint(toFingerprintState(r));
-  if (withInhibitionSources) {
+  if (rules.length) {
     const horizon = new Date(minT.getTime() - stateHorizonMinutes(config) * MIN);
+    const pre = sourcePrefilter(rules, 3);
     const src = await q<Record<string, unknown>>(
       c,
       `SELECT ${STATE_COLUMNS} FROM "AlertState" s
-        WHERE s."companyId" = $1 AND s.status = 'FIRING'
+        WHERE s."companyId" = $1 AND s.status = 'FIRING' ${pre ? `AND (${pre.sql})` : ''}
           AND (s."lastSeenAt" >= $2::timestamp OR s."incidentId" IN (
                SELECT id FROM "Incident" WHERE "companyId" = $1 AND status <> 'RESOLVED'))`,
-      [companyId, horizon.toISOString()],
+      [companyId, horizon.toISOString(), ...(pre?.values ?? [])],
     );
     for (const r of src.rows)
       if (!state.fingerprints.has(r.fingerprint as string)) state.putFingerprint(toFingerprintState(r));
@@ -178,24 +212,25 @@ async function loadState(
   return state;
 }
 
-function incidentParams(inc: IncidentState) {
+/** Column arrays for the set-based incident writes (unnest), in the order both statements use. */
+function incidentColumns(incs: IncidentState[]): unknown[] {
   return [
-    inc.id,
-    inc.key,
-    inc.status === 'RESOLVED' ? null : inc.key,
-    inc.status,
-    inc.severity,
-    inc.alertCount,
-    inc.firingCount,
-    inc.windowEnd.toISOString(),
-    inc.lastSeenAt.toISOString(),
-    inc.flapping,
-    inc.transitions,
-    isoOrNull(inc.quietSince),
-    isoOrNull(inc.lastTransitionAt),
-    isoOrNull(inc.resolvedAt),
-    inc.resolution,
-    inc.resolutionNote,
+    incs.map((i) => i.id),
+    incs.map((i) => i.key),
+    incs.map((i) => (i.status === 'RESOLVED' ? null : i.key)),
+    incs.map((i) => i.status),
+    incs.map((i) => i.severity),
+    incs.map((i) => i.alertCount),
+    incs.map((i) => i.firingCount),
+    incs.map((i) => i.windowEnd.toISOString()),
+    incs.map((i) => i.lastSeenAt.toISOString()),
+    incs.map((i) => i.flapping),
+    incs.map((i) => i.transitions),
+    incs.map((i) => isoOrNull(i.quietSince)),
+    incs.map((i) => isoOrNull(i.lastTransitionAt)),
+    incs.map((i) => isoOrNull(i.resolvedAt)),
+    incs.map((i) => i.resolution),
+    incs.map((i) => i.resolutionNote),
   ];
 }
 
@@ -206,45 +241,58 @@ async function writeChanges(
   ch: StateChanges,
 ): Promise<void> {
   // Existing incidents first: one that resolved frees its open key for a new one of this batch.
-  for (const inc of ch.updated) {
+  if (ch.updated.length) {
     await q(
       c,
-      `UPDATE "Incident" SET "correlationKey" = $2, "openKey" = $3, status = $4::"IncidentStatus",
-              severity = $5::"Severity", "alertCount" = $6, "firingCount" = $7, "windowEnd" = $8::timestamp,
-              "lastSeenAt" = $9::timestamp, flapping = $10, transitions = $11, "quietSince" = $12::timestamp,
-              "lastTransitionAt" = $13::timestamp,
-              "resolvedAt" = COALESCE("resolvedAt", $14::timestamp),
-              resolution = COALESCE(resolution, $15::"ResolutionKind"),
-              "resolutionNote" = COALESCE("resolutionNote", $16), "updatedAt" = now()
-        WHERE id = $1`,
-      incidentParams(inc),
+      `UPDATE "Incident" i SET "correlationKey" = v.key, "openKey" = v.open, status = v.status::"IncidentStatus",
+              severity = v.sev::"Severity", "alertCount" = v.ac, "firingCount" = v.fc, "windowEnd" = v.we::timestamp,
+              "lastSeenAt" = v.ls::timestamp, flapping = v.fl, transitions = v.tr, "quietSince" = v.qs::timestamp,
+              "lastTransitionAt" = v.lt::timestamp,
+              "resolvedAt" = COALESCE(i."resolvedAt", v.ra::timestamp),
+              resolution = COALESCE(i.resolution, v.res::"ResolutionKind"),
+              "resolutionNote" = COALESCE(i."resolutionNote", v.note), "updatedAt" = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
+                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note)
+        WHERE i.id = v.id`,
+      incidentColumns(ch.updated),
     );
   }
-  for (const inc of ch.created) {
+  if (ch.created.length) {
+    const n = ch.created;
     const r = await q(
       c,
       `INSERT INTO "Incident" (id, "correlationKey", "openKey", status, severity, "alertCount", "firingCount",
               "windowEnd", "lastSeenAt", flapping, transitions, "quietSince", "lastTransitionAt", "resolvedAt",
               resolution, "resolutionNote", "mspId", "companyId", title, asset, signature, source, "windowMode",
               "windowStart", "firstSeenAt", "createdAt", "updatedAt")
-       VALUES ($1, $2, $3, $4::"IncidentStatus", $5::"Severity", $6, $7, $8::timestamp, $9::timestamp, $10, $11,
-              $12::timestamp, $13::timestamp, $14::timestamp, $15::"ResolutionKind", $16, $17, $18, $19, $20, $21,
-              $22::"AlertSource", $23::"WindowMode", $24::timestamp, $25::timestamp, now(), now())
+       SELECT v.id, v.key, v.open, v.status::"IncidentStatus", v.sev::"Severity", v.ac, v.fc, v.we::timestamp,
+              v.ls::timestamp, v.fl, v.tr, v.qs::timestamp, v.lt::timestamp, v.ra::timestamp,
+              v.res::"ResolutionKind", v.note, $17::uuid, $18::uuid, v.title, v.asset, v.signature,
+              v.source::"AlertSource", v.mode::"WindowMode", v.ws::timestamp, v.fs::timestamp, now(), now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
+                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                     $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
+              WITH ORDINALITY
+              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note,
+                   title, asset, signature, source, mode, ws, fs, ord)
+        ORDER BY v.ord
        ON CONFLICT ("companyId", "openKey") DO NOTHING`,
       [
-        ...incidentParams(inc),
+        ...incidentColumns(n),
         mspId,
         companyId,
-        inc.title.slice(0, 500),
-        inc.asset,
-        inc.signature,
-        inc.source,
-        inc.windowMode,
-        inc.windowStart.toISOString(),
-        inc.firstSeenAt.toISOString(),
+        n.map((i) => i.title.slice(0, 500)),
+        n.map((i) => i.asset),
+        n.map((i) => i.signature),
+        n.map((i) => i.source),
+        n.map((i) => i.windowMode),
+        n.map((i) => i.windowStart.toISOString()),
+        n.map((i) => i.firstSeenAt.toISOString()),
       ],
     );
-    if (r.rowCount !== 1) throw new OpenKeyConflict(`open incident for key ${inc.key} already exists`);
+    if (r.rowCount !== n.length)
+      throw new OpenKeyConflict('an open incident for one of these keys already exists');
   }
   if (ch.fingerprints.length) {
     const f = ch.fingerprints;
