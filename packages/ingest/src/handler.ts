@@ -88,16 +88,36 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
   };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+/**
+ * What the handler needs of a request: a web `Request` satisfies it; the node:http server passes
+ * the already-read body as `rawBody` and skips building a web Request (and its stream) per call.
+ */
+export interface IngestRequest {
+  method: string;
+  url: string;
+  headers: { get(name: string): string | null };
+  body?: ReadableStream<Uint8Array> | null;
+  /** The body, already read (at most limit + 1 bytes). */
+  rawBody?: Uint8Array;
+}
+
+export interface IngestReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): IngestReply {
+  return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  });
+    body: JSON.stringify(body),
+  };
 }
 
 const UNAUTHORIZED = () => new AppError('UNAUTHORIZED', 'invalid credentials');
 
-function errorResponse(e: AppError, format: Format | null): Response {
+function errorResponse(e: AppError, format: Format | null): IngestReply {
   const headers: Record<string, string> = {};
   if (e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
   if (e.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer realm="alert-whisperer"';
@@ -120,7 +140,7 @@ export function formatForPath(pathname: string): Format | null | 'unknown' {
   return (FORMATS as readonly string[]).includes(m[1]!) && m[1] !== 'native' ? (m[1] as Format) : 'unknown';
 }
 
-function presentedKey(req: Request): string | null {
+function presentedKey(req: IngestRequest): string | null {
   const x = req.headers.get('x-api-key');
   if (x) return x.trim();
   const auth = req.headers.get('authorization');
@@ -141,7 +161,7 @@ function presentedKey(req: Request): string | null {
   return null;
 }
 
-function checkContentType(req: Request, format: Format) {
+function checkContentType(req: IngestRequest, format: Format) {
   const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const jsonLike = ct === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(ct);
   // SNS posts its JSON as text/plain.
@@ -151,13 +171,17 @@ function checkContentType(req: Request, format: Format) {
   ]);
 }
 
-async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+async function readBody(req: IngestRequest, limit: number): Promise<Uint8Array> {
   const tooLarge = () =>
     new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`, [
       { field: 'body', reason: `must be at most ${limit} bytes` },
     ]);
   const declared = req.headers.get('content-length');
   if (declared && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
+  if (req.rawBody) {
+    if (req.rawBody.byteLength > limit) throw tooLarge();
+    return req.rawBody;
+  }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -191,7 +215,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-function idempotencyKeyOf(req: Request): string | null {
+function idempotencyKeyOf(req: IngestRequest): string | null {
   const v = req.headers.get('idempotency-key');
   if (v === null) return null;
   const k = v.trim();
@@ -235,7 +259,7 @@ function replyFor(format: Format, info: Record<string, unknown> | undefined) {
   };
 }
 
-function outcomeResponse(o: WriteOutcome): Response {
+function outcomeResponse(o: WriteOutcome): IngestReply {
   switch (o.kind) {
     case 'stored':
       return json(o.reply.status, o.reply.body);
@@ -252,6 +276,16 @@ function outcomeResponse(o: WriteOutcome): Response {
 
 /** Handles one ingestion request. `format` defaults to the one the URL path names. */
 export async function handleIngest(req: Request, rt: IngestRuntime, format?: Format): Promise<Response> {
+  const r = await ingestReply(req, rt, format);
+  return new Response(r.body, { status: r.status, headers: r.headers });
+}
+
+/** The same as handleIngest, answering with a plain status/headers/body (for node:http). */
+export async function ingestReply(
+  req: IngestRequest,
+  rt: IngestRuntime,
+  format?: Format,
+): Promise<IngestReply> {
   let fmt: Format | null = format ?? null;
   try {
     if (!fmt) {
@@ -281,7 +315,7 @@ export async function handleIngest(req: Request, rt: IngestRuntime, format?: For
   }
 }
 
-async function ingest(req: Request, rt: IngestRuntime, fmt: Format): Promise<Response> {
+async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promise<IngestReply> {
   checkContentType(req, fmt);
   const receivedAt = new Date(rt.now());
   const idempotencyKey = idempotencyKeyOf(req);
@@ -382,7 +416,7 @@ function limit(rt: IngestRuntime, key: KeyInfo) {
  * cannot sign. A signature that is present is always checked. Every failure is the same 401.
  */
 async function checkSignature(
-  req: Request,
+  req: IngestRequest,
   rt: IngestRuntime,
   key: KeyInfo,
   fmt: Format,

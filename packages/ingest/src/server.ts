@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { handleIngest, type IngestRuntime } from './handler.ts';
+import { ingestReply, type IngestRuntime } from './handler.ts';
 
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -60,9 +60,24 @@ export function createIngestServer(rt: IngestRuntime): http.Server {
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
           return;
         }
-        const body = req.method === 'POST' ? await readNodeBody(req, rt.bodyLimitBytes) : undefined;
-        const webReq = toWebRequest(req, `http://${req.headers.host ?? 'localhost'}`, body);
-        await sendWebResponse(res, await handleIngest(webReq, rt));
+        const rawBody = req.method === 'POST' ? await readNodeBody(req, rt.bodyLimitBytes) : undefined;
+        const headers = req.headers;
+        const reply = await ingestReply(
+          {
+            method: req.method ?? 'GET',
+            url: `http://${headers.host ?? 'localhost'}${req.url ?? '/'}`,
+            headers: {
+              get(name: string) {
+                const v = headers[name.toLowerCase()];
+                return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+              },
+            },
+            rawBody,
+          },
+          rt,
+        );
+        res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+        res.end(reply.body);
       } catch (e) {
         rt.logger.error('server error', { error: (e as Error).message });
         if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
