@@ -3,7 +3,7 @@
 // client and server do not share one event loop). Every 202 is durable (committed) before it is
 // sent. Reports alerts/s.
 //
-//   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned]
+//   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned] [--workers 1]
 //
 // Without DATABASE_URL it starts a throwaway embedded PostgreSQL 17 and removes it afterwards.
 // Bounded: stops after --count requests or --seconds, whichever comes first. Loopback only.
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '64' },
     unsigned: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
   },
 });
 const COUNT = Math.min(Number(args.count), 1_000_000);
@@ -73,6 +74,7 @@ async function main() {
         DATABASE_URL: url,
         APP_ENCRYPTION_KEY: encryptionKey,
         INGEST_PORT: String(port),
+        INGEST_WORKERS: String(Math.min(Number(args.workers), 8)),
         HOST: '127.0.0.1',
         INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
         NODE_ENV: 'production',

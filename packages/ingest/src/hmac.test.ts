@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   hmacSha256Hex,
@@ -5,6 +6,7 @@ import {
   signatureHeaders,
   verifyGrafanaSignature,
   verifySignature,
+  webCryptoHmacSha256Hex,
 } from './hmac.ts';
 
 const enc = new TextEncoder();
@@ -77,5 +79,18 @@ describe('HMAC verifier', () => {
       nowSeconds: now,
     });
     expect(noTs.ok).toBe(false);
+  });
+
+  it('gives the same MAC on Web Crypto (edge) as on Node', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1 }),
+        fc.uint8Array({ maxLength: 1024 }),
+        async (secret, msg) => {
+          expect(await hmacSha256Hex(secret, msg)).toBe(await webCryptoHmacSha256Hex(secret, msg));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

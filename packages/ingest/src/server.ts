@@ -1,6 +1,7 @@
 // A standalone node:http server for the ingestion endpoints (load tests, or a dedicated intake
 // process). Keep-alive 65 s: Alertmanager's Go client reuses idle connections and logs EOF
 // errors against Node's 5 s default.
+import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -118,14 +119,27 @@ export async function serveIngest(
 
 // `tsx packages/ingest/src/server.ts`: serve DATABASE_URL on HOST:INGEST_PORT (default 3100).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { getDefaultIngestRuntime } = await import('./runtime.ts');
-  const rt = getDefaultIngestRuntime();
-  const s = await serveIngest(rt, {
-    host: process.env.HOST ?? '127.0.0.1',
-    port: Number(process.env.INGEST_PORT ?? 3100),
-  });
-  console.log(`[ingest] listening on ${s.url}`);
-  const stop = () => void s.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // INGEST_WORKERS > 1 forks that many processes sharing the port (node:cluster), each with its
+  // own pool and group-commit writer.
+  const workers = Math.max(1, Number(process.env.INGEST_WORKERS ?? 1));
+  if (workers > 1 && cluster.isPrimary) {
+    const children = Array.from({ length: workers }, () => cluster.fork());
+    console.log(`[ingest] ${workers} workers`);
+    const stop = () => {
+      for (const c of children) if (c.process.pid) process.kill(c.process.pid, 'SIGTERM');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } else {
+    const { getDefaultIngestRuntime } = await import('./runtime.ts');
+    const rt = getDefaultIngestRuntime();
+    const s = await serveIngest(rt, {
+      host: process.env.HOST ?? '127.0.0.1',
+      port: Number(process.env.INGEST_PORT ?? 3100),
+    });
+    console.log(`[ingest] listening on ${s.url}`);
+    const stop = () => void s.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
 }
