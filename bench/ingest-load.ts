@@ -3,13 +3,18 @@
 // client and server do not share one event loop). Every 202 is durable (committed) before it is
 // sent. Reports alerts/s.
 //
-//   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned] [--workers 1]
+//   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned] [--workers 1] [--alertmanager]
+//
+// --alertmanager then runs the same client against Debian's prometheus-alertmanager (alerts kept
+// in memory, POST /api/v2/alerts, one alert per request) on this machine, for comparison.
 //
 // Without DATABASE_URL it starts a throwaway embedded PostgreSQL 17 and removes it afterwards.
 // Bounded: stops after --count requests or --seconds, whichever comes first. Loopback only.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPrismaClient } from '@aw/db';
@@ -24,6 +29,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     unsigned: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    alertmanager: { type: 'boolean', default: false },
   },
 });
 const COUNT = Math.min(Number(args.count), 1_000_000);
@@ -115,47 +121,20 @@ async function main() {
       reqs.push({ body, headers });
     }
 
-    const statuses = new Map<number, number>();
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    const deadline = started + SECONDS * 1000;
-    const worker = async () => {
-      while (next < reqs.length && performance.now() < deadline) {
-        const r = reqs[next++]!;
-        const t0 = performance.now();
-        const status = await new Promise<number>((resolve) => {
-          const req = http.request(
-            { host: '127.0.0.1', port, path: '/api/v1/alerts', method: 'POST', headers: r.headers, agent },
-            (res) => {
-              res.resume();
-              res.on('end', () => resolve(res.statusCode ?? 0));
-            },
-          );
-          req.on('error', () => resolve(0));
-          req.end(r.body);
-        });
-        latencies.push(performance.now() - t0);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const elapsed = (performance.now() - started) / 1000;
+    const { statuses, latencies, elapsed } = await load(port, '/api/v1/alerts', reqs, agent);
     const accepted = statuses.get(202) ?? 0;
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
     const stored = await prisma.alert.count({ where: { companyId: company.id } });
     console.log(
       [
         `requests: ${latencies.length} in ${elapsed.toFixed(2)} s, concurrency ${CONCURRENCY}, ${args.unsigned ? 'unsigned' : 'HMAC-signed'}`,
         `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
         `stored rows: ${stored} (each committed before its 202)`,
-        `latency ms: p50 ${pct(0.5)} p99 ${pct(0.99)} max ${latencies[latencies.length - 1]!.toFixed(1)}`,
+        `latency ms: ${latencySummary(latencies)}`,
         `==> ${Math.round(accepted / elapsed)} alerts/s`,
       ].join('\n'),
     );
     if (stored !== accepted) process.exitCode = 1;
+    if (args.alertmanager) await compareAlertmanager(reqs.length);
   } finally {
     agent.destroy();
     if (server.pid && server.exitCode === null) {
@@ -166,6 +145,114 @@ async function main() {
     await prisma.$disconnect();
     await drop?.();
     await stopPg?.();
+  }
+}
+
+type Prepared = { body: string; headers: Record<string, string> };
+
+function latencySummary(latencies: number[]): string {
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1);
+  return `p50 ${pct(0.5)} p99 ${pct(0.99)} max ${latencies[latencies.length - 1]!.toFixed(1)}`;
+}
+
+/** CONCURRENCY keep-alive clients post the prepared requests until done or out of time. */
+async function load(port: number, urlPath: string, reqs: Prepared[], agent: http.Agent) {
+  const statuses = new Map<number, number>();
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const worker = async () => {
+    while (next < reqs.length && performance.now() < deadline) {
+      const r = reqs[next++]!;
+      const t0 = performance.now();
+      const status = await new Promise<number>((resolve) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, path: urlPath, method: 'POST', headers: r.headers, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', () => resolve(0));
+        req.end(r.body);
+      });
+      latencies.push(performance.now() - t0);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { statuses, latencies, elapsed: (performance.now() - started) / 1000 };
+}
+
+async function compareAlertmanager(count: number) {
+  const bin = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/prometheus-alertmanager'].find((b) =>
+    existsSync(b),
+  );
+  if (!bin) {
+    console.log('prometheus-alertmanager is not installed: no comparison');
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-am-bench-'));
+  writeFileSync(path.join(dir, 'am.yml'), 'route:\n  receiver: devnull\nreceivers:\n  - name: devnull\n');
+  const port = await freePort();
+  const am = spawn(
+    bin,
+    [
+      `--config.file=${path.join(dir, 'am.yml')}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await new Promise<boolean>((r) =>
+        http
+          .get(
+            { host: '127.0.0.1', port, path: '/-/ready', agent },
+            (res) => (res.resume(), r(res.statusCode === 200)),
+          )
+          .on('error', () => r(false)),
+      );
+      if (ok) break;
+      if (i > 150) throw new Error('alertmanager did not start');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const reqs: Prepared[] = [];
+    for (let i = 0; i < count; i++) {
+      const body = JSON.stringify([
+        {
+          labels: { alertname: `check_${i % 37}`, instance: `host-${i % 500}`, seq: String(i) },
+          annotations: { summary: 'load test alert' },
+          startsAt: new Date(Date.now() - i).toISOString(),
+        },
+      ]);
+      reqs.push({
+        body,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      });
+    }
+    const { statuses, latencies, elapsed } = await load(port, '/api/v2/alerts', reqs, agent);
+    console.log(
+      [
+        `alertmanager (in memory): ${latencies.length} requests in ${elapsed.toFixed(2)} s, statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
+        `latency ms: ${latencySummary(latencies)}`,
+        `==> alertmanager ${Math.round((statuses.get(200) ?? 0) / elapsed)} alerts/s`,
+      ].join('\n'),
+    );
+  } finally {
+    agent.destroy();
+    if (am.pid && am.exitCode === null) {
+      const exited = new Promise((r) => am.once('exit', r));
+      process.kill(am.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -214,7 +214,6 @@ export class GroupCommitWriter {
     open.forEach((p, i) => {
       for (const a of p.req.alerts) rows.push({ i, a });
     });
-    const col = <T>(f: (r: { i: number; a: NormalizedAlert }) => T) => rows.map(f);
     const req = (f: (p: Pending) => unknown) => open.map(f);
     const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>(
       `WITH req AS (
@@ -234,9 +233,8 @@ export class GroupCommitWriter {
            summary, severity, status, "occurredAt", "receivedAt", labels, annotations, raw, "apiKeyId", decision)
          SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
            o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, 'PENDING'::"AlertDecision"
-         FROM unnest($6::int[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[],
-           $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::jsonb[], $20::jsonb[],
-           $21::jsonb[], $22::uuid[]) AS x(ri, m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k)
+         FROM jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
+           sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid)
          WHERE x.ri IN (SELECT i FROM accepted)
          ON CONFLICT ("companyId", "dedupKey") DO NOTHING
          RETURNING id, "companyId", "dedupKey"
@@ -249,23 +247,32 @@ export class GroupCommitWriter {
         req((p) => p.req.companyId),
         req((p) => p.req.nonce?.signature ?? null),
         req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
-        col((r) => r.i),
-        col((r) => open[r.i]!.req.mspId),
-        col((r) => open[r.i]!.req.companyId),
-        col((r) => r.a.source),
-        col((r) => r.a.fingerprint),
-        col((r) => r.a.dedupKey),
-        col((r) => r.a.asset),
-        col((r) => r.a.signature),
-        col((r) => r.a.service),
-        col((r) => r.a.summary),
-        col((r) => r.a.severity),
-        col((r) => r.a.status),
-        col((r) => r.a.occurredAt.toISOString()),
-        col((r) => JSON.stringify(r.a.labels)),
-        col((r) => JSON.stringify(r.a.annotations)),
-        col((r) => JSON.stringify(r.a.raw ?? null)),
-        col((r) => open[r.i]!.req.apiKeyId),
+        // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
+        // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
+        JSON.stringify(
+          rows.map((r) => {
+            const p = open[r.i]!.req;
+            return {
+              ri: r.i,
+              m: p.mspId,
+              c: p.companyId,
+              s: r.a.source,
+              f: r.a.fingerprint,
+              d: r.a.dedupKey,
+              a: r.a.asset,
+              sg: r.a.signature,
+              sv: r.a.service,
+              sm: r.a.summary,
+              sev: r.a.severity,
+              st: r.a.status,
+              o: r.a.occurredAt.toISOString(),
+              l: r.a.labels,
+              an: r.a.annotations,
+              r: r.a.raw ?? null,
+              k: p.apiKeyId,
+            };
+          }),
+        ),
       ],
     );
     const accepted = new Set<number>();
