@@ -139,9 +139,7 @@ function CompanyCorrelation({ company, role, now }: { company: ScopedCompany; ro
         </button>
       </ErrorNote>
     );
-  return (
-    <ConfigForm key={config.dataUpdatedAt} company={company} current={config.data} role={role} now={now} />
-  );
+  return <ConfigForm company={company} current={config.data} role={role} now={now} />;
 }
 
 function ConfigForm({
@@ -168,6 +166,7 @@ function ConfigForm({
     trpc.correlation.updateConfig.mutationOptions({
       onSuccess: async (next) => {
         qc.setQueryData(trpc.correlation.config.queryKey({ companyId: company.id }), next);
+        setForm(toForm(next));
         setSavedAt(new Date());
       },
     }),

@@ -255,7 +255,8 @@ function ApiKeys({
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div className="min-w-0">
                     <p className="font-medium">
-                      {k.name} {stateBadge(k)} {k.pagerDuty ? <Badge tone="indigo">PagerDuty</Badge> : null}{' '}
+                      <span>{k.name}</span> {stateBadge(k)}{' '}
+                      {k.pagerDuty ? <Badge tone="indigo">PagerDuty</Badge> : null}{' '}
                       {k.allowUnsigned ? <Badge tone="orange">Unsigned sender</Badge> : null}
                     </p>
                     <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">awk_{k.prefix}_…</p>

@@ -1,0 +1,251 @@
+// KPI and settings pages as the demo owner (one real action per page, a screenshot of each, no
+// console errors), and a client viewer who can look but not change anything.
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { artefacts, demoLogin, signIn, watchConsole } from './helpers';
+
+const OWNER = 'owner@demo-msp.test';
+
+async function asOwner(page: Page) {
+  const o = demoLogin(OWNER);
+  await signIn(page, o.email, o.password);
+}
+
+/** Selects the simulated demo company (Acme) in the page's company picker. */
+async function pickAcme(page: Page) {
+  const picker = page.getByLabel('Company', { exact: true });
+  await expect(picker).toBeVisible();
+  const value = await picker.locator('option', { hasText: 'Acme Manufacturing' }).getAttribute('value');
+  await picker.selectOption(value!);
+  await expect(page).toHaveURL(new RegExp(`company=${value}`));
+  return value!;
+}
+
+test('KPIs: noise reduction and MTTR over a period, with a CSV export', async ({ page }) => {
+  const errors = watchConsole(page);
+  await asOwner(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'KPIs' }).click();
+  await expect(page.getByRole('heading', { name: 'KPIs', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: '30 d' }).click();
+  await expect(page.getByRole('button', { name: '30 d' })).toHaveAttribute('aria-pressed', 'true');
+  // either the report or the empty state, never an error
+  await expect(
+    page.getByRole('heading', { name: 'Noise reduction' }).or(page.getByText('No alerts in this period')),
+  ).toBeVisible();
+  await expect(page.getByText('Could not compute the KPIs')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Custom' }).click();
+  await expect(page.getByLabel('From')).toBeVisible();
+  await page.getByRole('button', { name: '7 d' }).click();
+  await page.screenshot({ path: path.join(artefacts, 'kpis.png'), fullPage: true });
+
+  const download = page.waitForEvent('download');
+  await page
+    .getByRole('group', { name: 'Export CSV' })
+    .getByRole('button', { name: 'Noise reduction' })
+    .click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^noise-\d{4}-\d{2}-\d{2}\.csv$/);
+  await expect(page.getByText(/Downloaded noise-/)).toBeVisible();
+
+  // one company
+  await pickAcme(page);
+  await expect(
+    page.getByRole('heading', { name: 'Noise reduction' }).or(page.getByText('No alerts in this period')),
+  ).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('correlation settings: a saved value persists after reload, and a backtest runs', async ({ page }) => {
+  const errors = watchConsole(page);
+  await asOwner(page);
+  await page.goto('/settings');
+  await expect(page).toHaveURL(/\/settings\/correlation/);
+  await pickAcme(page);
+  const windowField = page.getByLabel('Window (minutes)');
+  await expect(windowField).toHaveValue('15');
+  await windowField.fill('0');
+  await windowField.blur();
+  await expect(page.getByText('A whole number from 1 to 60.')).toBeVisible();
+  await windowField.fill('10');
+  await page.getByLabel('Window mode').selectOption('ROLLING');
+
+  await page.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(
+    page.getByRole('region', { name: 'Backtest result' }).or(page.getByText('No alerts in this period')),
+  ).toBeVisible();
+
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText(/^Saved\./)).toBeVisible();
+  await page.screenshot({ path: path.join(artefacts, 'settings-correlation.png'), fullPage: true });
+  await page.reload();
+  await expect(page.getByLabel('Window (minutes)')).toHaveValue('10');
+  await expect(page.getByLabel('Window mode')).toHaveValue('ROLLING');
+
+  // put the demo back the way it was
+  await page.getByLabel('Window (minutes)').fill('15');
+  await page.getByLabel('Window mode').selectOption('FIXED');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText(/^Saved\./)).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('suppression: create a weekly maintenance window with a matcher, then a silence', async ({ page }) => {
+  const errors = watchConsole(page);
+  await asOwner(page);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page
+    .getByRole('navigation', { name: 'Settings' })
+    .getByRole('link', { name: 'Maintenance & silences' })
+    .click();
+  await pickAcme(page);
+
+  await page.getByRole('button', { name: 'New maintenance window' }).click();
+  const form = page.getByRole('form', { name: 'New maintenance window' });
+  await form.getByLabel('Name').fill('Patch night e2e');
+  await form.getByLabel('Repeats').selectOption('weekly');
+  await form.getByLabel('Sat').check();
+  await form.getByLabel('Sun').check();
+  await form.getByLabel('Start time').fill('01:30');
+  await form.getByLabel('Duration (minutes)').fill('90');
+  await form.getByRole('button', { name: 'Add matcher: matchers' }).click();
+  await form.getByLabel('Matchers 1: field').fill('asset');
+  await form.getByLabel('Matchers 1: value').fill('server-prod-01');
+  await form.getByRole('button', { name: 'Create window' }).click();
+  await expect(page.getByText('Maintenance window “Patch night e2e” created.')).toBeVisible();
+  const windows = page.getByRole('list', { name: 'Maintenance windows' });
+  await expect(windows.getByText('Patch night e2e')).toBeVisible();
+  await expect(windows.getByText(/Every Sun, Sat at 01:30/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'New silence' }).click();
+  const silence = page.getByRole('form', { name: 'New silence' });
+  await silence.getByLabel('Silence matchers 1: value').fill('web-01');
+  await silence.getByLabel('Comment').fill('noisy during migration');
+  await silence.getByRole('button', { name: 'Create silence' }).click();
+  await expect(
+    page.getByRole('list', { name: 'Silences' }).getByText(/noisy during migration/),
+  ).toBeVisible();
+  await page.screenshot({ path: path.join(artefacts, 'settings-suppression.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('API keys: a new key is shown once with a copy button and fills the signed curl example', async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  await asOwner(page);
+  await page.goto('/settings/keys');
+  await pickAcme(page);
+  await page.getByLabel('Key name').fill('e2e-prometheus');
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  const plaintext = page.getByLabel('API key e2e-prometheus');
+  await expect(plaintext).toHaveValue(/^awk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+  const key = await plaintext.inputValue();
+  await expect(page.getByRole('button', { name: 'Copy api key e2e-prometheus' })).toBeVisible();
+  await expect(page.getByText('it is shown only once')).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'API keys' }).getByText('e2e-prometheus', { exact: true }),
+  ).toBeVisible();
+  await expect(page.getByLabel('curl command')).toContainText(key);
+  await expect(page.getByLabel('curl command')).toContainText('X-Signature: sha256=$SIG');
+  await page.screenshot({ path: path.join(artefacts, 'settings-keys.png'), fullPage: true });
+
+  // the key list never shows the plaintext again
+  await page.reload();
+  await expect(
+    page.getByRole('list', { name: 'API keys' }).getByText('e2e-prometheus', { exact: true }),
+  ).toBeVisible();
+  await expect(page.getByText(key)).toHaveCount(0);
+
+  // the mapping preview answers as you type
+  await page.getByLabel('Asset path').fill('host.name');
+  await expect(
+    page.getByRole('table', { name: 'Alerts the sample becomes' }).getByText('db-01'),
+  ).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('AWS: the simulated account is labelled and its connection test passes', async ({ page }) => {
+  const errors = watchConsole(page);
+  await asOwner(page);
+  await page.goto('/settings/aws');
+  await pickAcme(page);
+  await expect(page.getByText('Simulated AWS account', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy External ID' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Role ARN' })).toHaveValue(/^arn:aws:iam::\d{12}:role\//);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const result = page.getByRole('region', { name: 'Connection test result' });
+  await expect(result.getByText('Connection works.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sync nodes' })).toBeVisible();
+  await page.screenshot({ path: path.join(artefacts, 'settings-aws.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('a client viewer sees the settings read-only and cannot change them', async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const viewerEmail = `viewer-${stamp}@acme.test`;
+  const ownerCtx = await browser.newContext();
+  const owner = await ownerCtx.newPage();
+  await asOwner(owner);
+  await owner.goto('/settings/members');
+  await owner.getByLabel('Email').fill(viewerEmail);
+  await owner.getByLabel('Role').selectOption('CLIENT_VIEWER');
+  await owner.getByLabel('Company').selectOption({ label: 'Acme Manufacturing' });
+  await owner.getByRole('button', { name: 'Send invitation' }).click();
+  const link = await owner.getByLabel('Invitation link').inputValue();
+  await ownerCtx.close();
+
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const errors = watchConsole(page);
+  await page.goto(new URL(link).pathname);
+  await page.getByLabel('Your name').fill('Vera Viewer');
+  await page.getByLabel('Choose a password').fill('vera viewer password');
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+
+  await page.goto('/settings/correlation');
+  await expect(page.getByText('Company: Acme Manufacturing')).toBeVisible();
+  await expect(page.getByRole('note').getByText(/Read-only/)).toBeVisible();
+  await expect(page.getByLabel('Window (minutes)')).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save settings' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Run backtest' })).toHaveCount(0);
+  await page.screenshot({ path: path.join(artefacts, 'settings-viewer.png'), fullPage: true });
+
+  await page.goto('/settings/suppression');
+  await expect(page.getByRole('note').getByText(/Read-only/)).toBeVisible();
+  await expect(
+    page.getByRole('list', { name: 'Maintenance windows' }).getByText('Patch night e2e'),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New maintenance window' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Delete / })).toHaveCount(0);
+
+  await page.goto('/settings/keys');
+  await expect(
+    page.getByRole('list', { name: 'API keys' }).getByText('e2e-prometheus', { exact: true }),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Create API key' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Revoke / })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Reveal secret' })).toHaveCount(0);
+  await expect(page.getByRole('switch', { name: 'Require HMAC signatures' })).toBeDisabled();
+
+  await page.goto('/settings/aws');
+  await expect(page.getByText('Simulated AWS account', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Test connection' })).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Role ARN' })).toBeDisabled();
+
+  // and the API refuses a change even when called directly with the company's real id
+  const list = await page.request.get('/api/trpc/company.list');
+  expect(list.ok()).toBe(true);
+  const companies = ((await list.json()) as { result: { data: { json: { id: string; name: string }[] } } })
+    .result.data.json;
+  expect(companies.map((c) => c.name)).toEqual(['Acme Manufacturing']);
+  const res = await page.request.post('/api/trpc/correlation.updateConfig', {
+    data: { json: { companyId: companies[0]!.id, patch: { windowMinutes: 5 } } },
+  });
+  expect(res.status()).toBe(403);
+  const key = await page.request.post('/api/trpc/ingest.keys.create', {
+    data: { json: { companyId: companies[0]!.id, name: 'sneaky' } },
+  });
+  expect(key.status()).toBe(403);
+  expect(errors).toEqual([]);
+});
