@@ -89,8 +89,8 @@ const web = spawn(
   },
 );
 
-// Correlation: a worker for the app's database (sweeps PENDING alerts, ticks deadlines) and, on a
-// demo database, one run of the demo stream through the app's signed webhook path.
+// On a demo database: one run of the demo stream through the app's signed webhook path (the app
+// process correlates it).
 let stopCorrelation: (() => Promise<void>) | undefined;
 let announced = false;
 web.stdout.on('data', (chunk: Buffer) => {
@@ -107,8 +107,8 @@ web.stdout.on('data', (chunk: Buffer) => {
       for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email}   ${l.password}`);
     }
     console.log('  Press Ctrl-C to stop.\n');
-    void import('@aw/correlation/demo').then(async ({ startLauncherCorrelation }) => {
-      stopCorrelation = await startLauncherCorrelation({
+    void import('@aw/correlation/demo').then(async ({ startLauncherDemo }) => {
+      stopCorrelation = await startLauncherDemo({
         databaseUrl: db.url,
         encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
         baseUrl: url ?? `http://localhost:${port}`,

@@ -281,10 +281,11 @@ export async function runDemoStream(o: DemoStreamOptions): Promise<DemoStreamRes
 }
 
 /**
- * For the launcher: a CorrelationWorker for the app's database (sweep + tick), and on a fresh
- * demo database one run of the demo stream against the app. Returns a stop function.
+ * For the launcher: on a demo database, one run of the demo stream against the app (once per data
+ * folder; `npm run demo:stream` sends more). The app process correlates (its CorrelationWorker,
+ * wired to realtime in apps/web/src/server/pipeline.ts), so this only sends and reads back.
  */
-export async function startLauncherCorrelation(o: {
+export async function startLauncherDemo(o: {
   databaseUrl: string;
   encryptionKey: string;
   baseUrl: string;
@@ -293,10 +294,6 @@ export async function startLauncherCorrelation(o: {
   log?: (line: string) => void;
 }): Promise<() => Promise<void>> {
   const log = o.log ?? ((l: string) => console.log(l));
-  const pool = createPool(o.databaseUrl, { max: 4 });
-  // An idle connection the server closes (shutdown, restart) must not crash the launcher.
-  pool.on('error', (e) => log(`  correlation pool: ${e.message}`));
-  const worker = new CorrelationWorker({ pool, sweepIntervalMs: 1000, tickIntervalMs: 30_000 }).start();
   const marker = path.join(o.dataDir, 'demo-stream.json');
   if (o.demo && !existsSync(marker)) {
     log('▸ Demo stream: sending a realistic alert mix through POST /api/v1/alerts …');
@@ -312,8 +309,5 @@ export async function startLauncherCorrelation(o: {
       `  Demo stream already sent (noise reduction then: ${prev.noise?.noiseReductionPct}%); npm run demo:stream sends more.`,
     );
   }
-  return async () => {
-    await worker.stop();
-    await pool.end();
-  };
+  return async () => {};
 }
