@@ -189,6 +189,27 @@ describe.each(inject('pgTargets'))('correlation store on $name', (target) => {
     expect((await decisions(b)).map((r) => r.decision)).toEqual((await decisions(a)).map((r) => r.decision));
   });
 
+  it('takes hand-overs through AlertSink and survives a failing onIncidentChanged', async () => {
+    const c = await tenant.company('Sink');
+    const warnings: string[] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onIncidentChanged: () => {
+        throw new Error('subscriber down');
+      },
+      logger: { error: (m: string) => warnings.push(m), warn: (m: string) => warnings.push(m) },
+    });
+    const ids = await storeAlerts(pool, tenant.mspId, c, [{ occurredAt: at(0) }, { occurredAt: at(1) }]);
+    worker.alertsStored([{ companyId: c, alertIds: ids }]);
+    await worker.idle();
+    await worker.stop();
+    expect(worker.decided).toBe(2);
+    expect((await decisions(c)).map((r) => r.decision)).toEqual(['CORRELATED', 'DEDUPLICATED']);
+    expect(warnings.some((w) => w.includes('subscriber down'))).toBe(true);
+  });
+
   it('a manually resolved incident never absorbs: the next alert opens a new one', async () => {
     const c = await tenant.company('Manual');
     await storeAlerts(pool, tenant.mspId, c, [{ occurredAt: at(0) }]);
