@@ -177,6 +177,16 @@ test('AWS: the simulated account is labelled and its connection test passes', as
   await expect(result.getByText('Connection works.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sync nodes' })).toBeVisible();
   await page.screenshot({ path: path.join(artefacts, 'settings-aws.png'), fullPage: true });
+
+  // a hybrid activation: the code once, with copy-ready install commands
+  await page.getByLabel('Servers (registration limit)').fill('2');
+  await page.getByLabel('Default instance name').fill('e2e-branch');
+  await page.getByRole('button', { name: 'Create activation' }).click();
+  await expect(page.getByLabel('Activation code')).toHaveValue(/\S{10,}/);
+  await expect(page.getByLabel('Linux install command')).toContainText('amazon-ssm-agent -register');
+  await expect(page.getByLabel('Windows install command')).toContainText('amazon-ssm-agent.exe');
+  await expect(page.getByRole('button', { name: 'Copy Linux command' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Hybrid activations' }).getByText('e2e-branch')).toBeVisible();
   expect(errors).toEqual([]);
 });
 
@@ -248,4 +258,28 @@ test('a client viewer sees the settings read-only and cannot change them', async
   });
   expect(key.status()).toBe(403);
   expect(errors).toEqual([]);
+});
+
+test('on a phone in dark mode the KPI and settings pages fit the screen', async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const page = await ctx.newPage();
+  const errors = watchConsole(page);
+  await asOwner(page);
+  const pages: [string, string, RegExp][] = [
+    ['/kpis', 'kpis', /Noise reduction|No alerts in this period/],
+    ['/settings/correlation', 'correlation', /Backtest/],
+    ['/settings/suppression', 'suppression', /Inhibition rules/],
+    ['/settings/keys', 'keys', /Generic payload mappings/],
+    ['/settings/aws', 'aws', /Managed nodes/],
+  ];
+  for (const [url, name, ready] of pages) {
+    await page.goto(url);
+    await expect(page.getByRole('heading', { name: ready }).first()).toBeVisible();
+    await expect(page.locator('html')).toHaveClass(/dark/);
+    const overflow = await page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth);
+    expect(overflow, `${url} overflows horizontally by ${overflow}px`).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: path.join(artefacts, `phone-dark-${name}.png`), fullPage: true });
+  }
+  expect(errors).toEqual([]);
+  await ctx.close();
 });

@@ -332,7 +332,7 @@ export function CompanyPicker({
       </p>
     );
   return (
-    <div className="w-full sm:w-64">
+    <div className="w-full sm:w-80">
       <Select
         id={id}
         label="Company"

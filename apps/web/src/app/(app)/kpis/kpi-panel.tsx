@@ -38,8 +38,9 @@ const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(v % 1 === 0
 export function formatMinutes(m: number | null): string {
   if (m === null) return '—';
   if (m < 60) return `${m.toFixed(m < 10 ? 1 : 0)} min`;
-  const h = Math.floor(m / 60);
-  const rest = Math.round(m - h * 60);
+  const total = Math.round(m);
+  const h = Math.floor(total / 60);
+  const rest = total % 60;
   return rest ? `${h} h ${rest} min` : `${h} h`;
 }
 
@@ -140,7 +141,7 @@ export function KpiPanel({
           or pick another period.
         </ErrorNote>
       ) : !kpis.data ? (
-        <div className="grid gap-6 lg:grid-cols-2" aria-busy="true" aria-label="Loading KPIs">
+        <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0" aria-busy="true" aria-label="Loading KPIs">
           <Skeleton className="h-64" />
           <Skeleton className="h-64" />
           <Skeleton className="h-64" />
@@ -214,12 +215,12 @@ function KpiBody({
     );
 
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
       <Card className="lg:col-span-2">
         <SectionTitle id="noise-title" aside={csvButton('noise')}>
           Noise reduction
         </SectionTitle>
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
           <div>
             <p className="text-4xl font-semibold tabular-nums" aria-describedby="noise-formula">
               {pct(n.noiseReductionPct)}
@@ -269,7 +270,7 @@ function KpiBody({
             .
           </EmptyState>
         ) : (
-          <div className="grid gap-6 lg:grid-cols-2">
+          <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
             <MttrChart
               data={mttr}
               label={`Mean time to resolve per signature, manual and automated, for the ${mttr.length} signatures with the most resolved incidents`}

@@ -97,7 +97,7 @@ function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
         </p>
       ) : null}
       {!canManage ? <ReadOnlyNote /> : null}
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <RoleSetup o={o} />
         <Connection company={company} o={o} canManage={canManage} />
       </div>

@@ -125,7 +125,7 @@ function CompanyCorrelation({ company, role, now }: { company: ScopedCompany; ro
   const config = useQuery(trpc.correlation.config.queryOptions({ companyId: company.id }));
   if (config.isPending)
     return (
-      <div className="grid gap-6 lg:grid-cols-2" aria-busy="true" aria-label="Loading settings">
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0" aria-busy="true" aria-label="Loading settings">
         <Skeleton className="h-96" />
         <Skeleton className="h-96" />
       </div>
@@ -195,7 +195,7 @@ function ConfigForm({
   );
 
   return (
-    <div className="grid gap-6 lg:grid-cols-2">
+    <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
       <Card>
         <SectionTitle>Configuration</SectionTitle>
         {!canEdit ? (
@@ -218,7 +218,7 @@ function ConfigForm({
             save.mutate({ companyId: company.id, patch: candidate });
           }}
         >
-          <fieldset className="grid gap-4 sm:grid-cols-2" disabled={!canEdit && !canBacktest}>
+          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
             <legend className="sr-only">Time window</legend>
             {num(
               'windowMinutes',
@@ -276,7 +276,7 @@ function ConfigForm({
               <option value="asset|label:env" />
             </datalist>
           </fieldset>
-          <fieldset className="grid gap-4 sm:grid-cols-2" disabled={!canEdit && !canBacktest}>
+          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
             <legend className="mb-1 text-sm font-medium">Resolving</legend>
             {num(
               'autoResolveQuietMinutes',
@@ -308,7 +308,7 @@ function ConfigForm({
               )}
             </div>
           </fieldset>
-          <fieldset className="grid gap-4 sm:grid-cols-2" disabled={!canEdit && !canBacktest}>
+          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
             <legend className="mb-1 text-sm font-medium">Flapping</legend>
             {num(
               'flapThreshold',
@@ -483,7 +483,7 @@ function BacktestResult({ result }: { result: Backtest }) {
           </tbody>
         </table>
       </div>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0">
         <Groups title="Largest groups now" groups={result.current.largestGroups} />
         <Groups title="Largest groups with the candidate" groups={result.candidate.largestGroups} />
       </div>

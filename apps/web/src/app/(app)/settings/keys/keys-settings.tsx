@@ -68,7 +68,7 @@ function CompanyKeys({ company, role }: { company: ScopedCompany; role: Role }) 
         </ReadOnlyNote>
       ) : null}
       <ApiKeys company={company} canManage={canManage} fresh={fresh} onCreated={setFresh} />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <Signing company={company} canManage={canManage} onSecret={setSecret} />
         <CurlExample company={company} apiKey={fresh?.key} secret={secret} />
       </div>
@@ -724,7 +724,7 @@ function Mappings({ company, canManage }: { company: ScopedCompany; canManage: b
       ) : (
         <Skeleton className="mb-4 h-8" />
       )}
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <form
           aria-label="Mapping"
           className="space-y-3"

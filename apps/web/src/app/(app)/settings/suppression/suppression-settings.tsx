@@ -66,7 +66,7 @@ function CompanySuppression({ company, role }: { company: ScopedCompany; role: R
     <div className="space-y-6">
       {!canEdit ? <ReadOnlyNote /> : null}
       <MaintenanceSection company={company} canEdit={canEdit} />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <SilenceSection company={company} canEdit={canEdit} />
         <InhibitionSection company={company} canEdit={canEdit} />
       </div>
@@ -271,7 +271,7 @@ function MaintenanceSection({ company, canEdit }: { company: ScopedCompany; canE
           }}
         >
           <h3 className="font-medium">{form.id ? 'Edit maintenance window' : 'New maintenance window'}</h3>
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0">
             <Field
               id="mw-name"
               label="Name"
@@ -285,7 +285,17 @@ function MaintenanceSection({ company, canEdit }: { company: ScopedCompany; canE
               id="mw-kind"
               label="Repeats"
               value={form.kind}
-              onChange={(e) => set('kind', e.target.value as WindowForm['kind'])}
+              onChange={(e) => {
+                const kind = e.target.value as WindowForm['kind'];
+                // a recurring window applies for months, a one-off for hours: adjust the default end
+                const start = fromLocalInput(form.startsAt) ?? new Date();
+                const span = kind === 'once' ? 2 * 3_600_000 : 365 * 86_400_000;
+                setForm({
+                  ...form,
+                  kind,
+                  endsAt: form.id ? form.endsAt : toLocalInput(new Date(start.getTime() + span)),
+                });
+              }}
             >
               <option value="once">One-off</option>
               <option value="weekly">Weekly</option>
