@@ -4,6 +4,7 @@
 // a matcher-free textarea field, a company picker bound to `?company=`, a date-range picker and
 // small helpers for dates and downloads.
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, type TextareaHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '~/trpc/react';
@@ -347,6 +348,11 @@ export function CompanyPicker({
           </option>
         ))}
       </Select>
+      {scope.unknownRequested ? (
+        <p role="status" className="mt-1 text-xs text-amber-800 dark:text-amber-300">
+          The company in the link is not one of yours; showing {scope.selected?.name ?? 'all companies'} instead.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -379,9 +385,9 @@ export function CompanyGate({
     return (
       <EmptyState title="No client company yet">
         Add a client company under{' '}
-        <a href="/companies" className="underline">
+        <Link href="/companies" className="underline">
           Companies
-        </a>
+        </Link>
         ; its settings appear here.
       </EmptyState>
     );
