@@ -138,7 +138,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       port: Number(process.env.INGEST_PORT ?? 3100),
     });
     console.log(`[ingest] listening on ${s.url}`);
-    const stop = () => void s.close().then(() => process.exit(0));
+    const stop = () =>
+      void s.close().then(() => {
+        const st = rt.writer.stats;
+        console.log(
+          `[ingest] ${st.requests} requests, ${st.alerts} alerts in ${st.transactions} transactions (largest batch ${st.maxBatchRequests} requests)`,
+        );
+        process.exit(0);
+      });
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   }
