@@ -314,7 +314,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
                 live === 'live' ? 'bg-green-500' : live === 'connecting' ? 'bg-amber-400' : 'bg-zinc-400',
               )}
             />
-            {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline, retrying'}
+            <span>{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline, retrying'}</span>
             <button type="button" className="underline" onClick={() => setShowHelp((v) => !v)}>
               Shortcuts
             </button>

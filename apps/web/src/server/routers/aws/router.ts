@@ -1,4 +1,5 @@
 import { router } from '../../trpc';
+import { availabilityProcedure } from './availability';
 import {
   createActivationProcedure,
   deleteActivationProcedure,
@@ -10,6 +11,7 @@ import { setRoleArnProcedure } from './set-role-arn';
 import { testConnectionProcedure } from './test-connection';
 
 export const awsRouter = router({
+  availability: availabilityProcedure,
   onboarding,
   setRoleArn: setRoleArnProcedure,
   testConnection: testConnectionProcedure,

@@ -348,7 +348,11 @@ function AwsStep({
 }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const artefacts = useQuery(trpc.aws.onboarding.queryOptions({ companyId }));
+  const availability = useQuery(trpc.aws.availability.queryOptions({ companyId }));
+  const artefacts = useQuery({
+    ...trpc.aws.onboarding.queryOptions({ companyId }),
+    enabled: availability.data?.available === true,
+  });
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.aws.onboarding.queryKey({ companyId }) });
   const setArn = useMutation(trpc.aws.setRoleArn.mutationOptions({ onSuccess: refresh }));
   const test = useMutation(trpc.aws.testConnection.mutationOptions({ onSuccess: refresh }));
@@ -367,7 +371,11 @@ function AwsStep({
         </Button>
         {webhookOnly ? <Badge>currently webhook only</Badge> : null}
       </div>
-      {artefacts.isPending ? (
+      {availability.data && !availability.data.available ? (
+        <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm dark:bg-zinc-800">
+          {availability.data.reason}
+        </p>
+      ) : artefacts.isPending ? (
         <Skeleton className="h-40" />
       ) : artefacts.isError ? (
         <ErrorNote>{artefacts.error.message}</ErrorNote>
