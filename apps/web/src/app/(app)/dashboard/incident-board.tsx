@@ -314,7 +314,9 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
                 live === 'live' ? 'bg-green-500' : live === 'connecting' ? 'bg-amber-400' : 'bg-zinc-400',
               )}
             />
-            <span>{live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline, retrying'}</span>
+            <span>
+              {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Offline, retrying'}
+            </span>
             <button type="button" className="underline" onClick={() => setShowHelp((v) => !v)}>
               Shortcuts
             </button>
