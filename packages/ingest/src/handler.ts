@@ -318,7 +318,6 @@ export async function ingestReply(
 async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promise<IngestReply> {
   checkContentType(req, fmt);
   const receivedAt = new Date(rt.now());
-  const idempotencyKey = idempotencyKeyOf(req);
 
   // Credentials in a header are checked before the body is read; PagerDuty's routing_key is in it.
   const presented = presentedKey(req);
@@ -344,6 +343,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
     limit(rt, key);
     verified = await checkSignature(req, rt, key, fmt, raw);
   }
+  const idempotencyKey = idempotencyKeyOf(req);
 
   let out: NormalizeOutput;
   const ctx = { receivedAt };
