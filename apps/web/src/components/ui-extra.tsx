@@ -14,6 +14,10 @@ export type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_V
 
 export const isStaffRole = (r: Role) => r === 'OWNER' || r === 'ADMIN' || r === 'TECHNICIAN';
 
+/** Put on a page's root: disabled (read-only) fields look disabled, in light and dark mode. */
+export const dimDisabled =
+  '[&_:is(input,select,textarea):disabled]:cursor-not-allowed [&_:is(input,select,textarea):disabled]:bg-zinc-100 [&_:is(input,select,textarea):disabled]:text-zinc-500 dark:[&_:is(input,select,textarea):disabled]:bg-zinc-950 dark:[&_:is(input,select,textarea):disabled]:text-zinc-400';
+
 /** True after the first client render: use it for anything that depends on the browser (time zone, origin). */
 export function useMounted(): boolean {
   const [mounted, setMounted] = useState(false);
@@ -350,7 +354,8 @@ export function CompanyPicker({
       </Select>
       {scope.unknownRequested ? (
         <p role="status" className="mt-1 text-xs text-amber-800 dark:text-amber-300">
-          The company in the link is not one of yours; showing {scope.selected?.name ?? 'all companies'} instead.
+          The company in the link is not one of yours; showing {scope.selected?.name ?? 'all companies'}{' '}
+          instead.
         </p>
       ) : null}
     </div>

@@ -2,12 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
+import Link from 'next/link';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton } from '~/components/ui';
 import {
   CodeBlock,
   CompanyGate,
   CompanyPicker,
+  dimDisabled,
   CopyButton,
   downloadText,
   errorText,
@@ -41,7 +43,7 @@ export function AwsSettings({ role, myCompanyId }: { role: Role; myCompanyId: st
   const scope = useCompanyScope({ myCompanyId });
   const mounted = useMounted();
   return (
-    <div className="space-y-6">
+    <div className={`space-y-6 ${dimDisabled}`}>
       <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="aws-company" />
       {mounted ? (
         <CompanyGate scope={scope}>
@@ -57,8 +59,35 @@ export function AwsSettings({ role, myCompanyId }: { role: Role; myCompanyId: st
 function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
   const trpc = useTRPC();
   const canManage = role !== 'CLIENT_VIEWER';
-  const onboarding = useQuery(trpc.aws.onboarding.queryOptions({ companyId: company.id }));
-  if (onboarding.isPending)
+  const availability = useQuery(trpc.aws.availability.queryOptions({ companyId: company.id }));
+  const available = availability.data?.available === true;
+  const onboarding = useQuery({
+    ...trpc.aws.onboarding.queryOptions({ companyId: company.id }),
+    enabled: available,
+  });
+  if (availability.isSuccess && !available)
+    return (
+      <EmptyState title="AWS onboarding is not available on this deployment">
+        <p>{availability.data.reason}</p>
+        <p className="mt-2">
+          Alerts still arrive through webhooks: create a key under{' '}
+          <Link href="/settings/keys" className="underline">
+            API keys &amp; signing
+          </Link>
+          .
+        </p>
+      </EmptyState>
+    );
+  if (availability.isError)
+    return (
+      <ErrorNote>
+        Could not check the AWS connection: {errorText(availability.error)}{' '}
+        <button type="button" className="underline" onClick={() => void availability.refetch()}>
+          Try again
+        </button>
+      </ErrorNote>
+    );
+  if (availability.isPending || onboarding.isPending)
     return (
       <div className="space-y-4" aria-busy="true" aria-label="Loading the AWS connection">
         <Skeleton className="h-32" />

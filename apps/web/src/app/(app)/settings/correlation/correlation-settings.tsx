@@ -7,6 +7,7 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } f
 import {
   CompanyGate,
   CompanyPicker,
+  dimDisabled,
   type DateRange,
   DateRangePicker,
   errorText,
@@ -111,7 +112,7 @@ export function CorrelationSettings({
 }) {
   const scope = useCompanyScope({ myCompanyId });
   return (
-    <div className="space-y-6">
+    <div className={`space-y-6 ${dimDisabled}`}>
       <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="correlation-company" />
       <CompanyGate scope={scope}>
         {(company) => <CompanyCorrelation key={company.id} company={company} role={role} now={now} />}

@@ -8,6 +8,7 @@ import {
   CodeBlock,
   CompanyGate,
   CompanyPicker,
+  dimDisabled,
   errorText,
   formatDateTime,
   isStaffRole,
@@ -43,7 +44,7 @@ export function KeysSettings({ role, myCompanyId }: { role: Role; myCompanyId: s
   const scope = useCompanyScope({ myCompanyId });
   const mounted = useMounted();
   return (
-    <div className="space-y-6">
+    <div className={`space-y-6 ${dimDisabled}`}>
       <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="keys-company" />
       {mounted ? (
         <CompanyGate scope={scope}>

@@ -7,6 +7,7 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } f
 import {
   CompanyGate,
   CompanyPicker,
+  dimDisabled,
   errorText,
   formatDateTime,
   fromLocalInput,
@@ -47,7 +48,7 @@ export function SuppressionSettings({ role, myCompanyId }: { role: Role; myCompa
   const scope = useCompanyScope({ myCompanyId });
   const mounted = useMounted();
   return (
-    <div className="space-y-6">
+    <div className={`space-y-6 ${dimDisabled}`}>
       <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="suppression-company" />
       {mounted ? (
         <CompanyGate scope={scope}>
