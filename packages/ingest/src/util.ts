@@ -10,6 +10,16 @@ export function badRequestMany(problems: FieldProblem[], message = 'invalid payl
   return new AppError('BAD_REQUEST', message, problems);
 }
 
+/** Sets an own property even for keys like `__proto__` (which plain assignment would swallow). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A lookup that never finds inherited members such as `constructor` or `valueOf`. */
+export function ownValue<T>(obj: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -89,8 +99,8 @@ export function stringMap(v: unknown, field: string): Record<string, string> {
   if (!isRecord(v)) throw badRequest(field, `must be an object of strings, got ${typeOf(v)}`);
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v)) {
-    if (typeof val === 'string') out[k] = val;
-    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    if (typeof val === 'string') setOwn(out, k, val);
+    else if (typeof val === 'number' || typeof val === 'boolean') setOwn(out, k, String(val));
     else if (val === null) continue;
     else throw badRequest(`${field}.${k}`, `must be a string, got ${typeOf(val)}`);
   }
@@ -166,7 +176,7 @@ const SEVERITY_WORDS: Record<string, SeverityLevel> = {
 /** Maps a sender's severity word onto ours; `undefined` when the word is unknown. */
 export function severityFromWord(v: unknown): SeverityLevel | undefined {
   if (typeof v !== 'string') return undefined;
-  return SEVERITY_WORDS[v.trim().toLowerCase()];
+  return ownValue(SEVERITY_WORDS, v.trim().toLowerCase());
 }
 
 export function statusFromWord(v: unknown): Status | undefined {

@@ -4,7 +4,7 @@
 // SubscriptionConfirmation is confirmed by fetching SubscribeURL (same host rule).
 import { X509Certificate, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import type { NormalizedAlertDraft } from '../types.ts';
-import { badRequest, clip, isRecord, parseTime, reqString, typeOf } from '../util.ts';
+import { badRequest, clip, isRecord, parseTime, reqString, setOwn, typeOf } from '../util.ts';
 import type { NormalizeContext, NormalizeOutput } from './types.ts';
 
 export type SnsType = 'Notification' | 'SubscriptionConfirmation' | 'UnsubscribeConfirmation';
@@ -218,7 +218,7 @@ export function normalizeCloudWatch(m: SnsEnvelope, _ctx: NormalizeContext): Nor
       const k = d.name ?? d.Name;
       const v = d.value ?? d.Value;
       if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number') && String(v).trim())
-        dims[k] = String(v).trim();
+        setOwn(dims, k, String(v).trim());
     }
   }
   const dimKey = ASSET_DIMENSIONS.find((k) => dims[k]) ?? Object.keys(dims)[0];

@@ -8,7 +8,9 @@ import {
   badRequestMany,
   clip,
   isRecord,
+  ownValue,
   parseTime,
+  setOwn,
   severityFromWord,
   statusFromWord,
   typeOf,
@@ -139,7 +141,8 @@ function asText(v: unknown): string | undefined {
 
 function lookup(map: Record<string, string> | undefined, word: string): string {
   if (!map) return word;
-  if (map[word] !== undefined) return map[word];
+  const exact = ownValue(map, word);
+  if (exact !== undefined) return exact;
   const lower = word.toLowerCase();
   for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === lower) return v;
   return word;
@@ -200,7 +203,7 @@ export function normalizeGeneric(
     if (isRecord(rawLabels))
       for (const [k, v] of Object.entries(rawLabels)) {
         const s = asText(v);
-        if (s !== undefined) labels[k] = clip(s, 1024);
+        if (s !== undefined) setOwn(labels, k, clip(s, 1024));
       }
     const fp = asText(read(item, mapping.fingerprint));
     return {

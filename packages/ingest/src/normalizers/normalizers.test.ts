@@ -303,3 +303,31 @@ describe('generic mapping', () => {
     expect(bad.ok).toBe(false);
   });
 });
+
+describe('inherited object members', () => {
+  it('are never mistaken for severities or mapping entries, and __proto__ labels are kept', async () => {
+    for (const word of ['constructor', 'valueOf', 'toString', '__proto__'])
+      expect(problem(() => normalizeNative({ asset: 'a', signature: 's', severity: word }, ctx)).field).toBe(
+        'body.severity',
+      );
+    const pd = fixture('pagerduty-trigger');
+    await expect(
+      normalizePagerDuty({ ...pd, payload: { ...(pd.payload as object), severity: 'valueOf' } }, ctx),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const out = normalizeNative(
+      parseJsonBody('{"asset":"a","signature":"s","labels":{"__proto__":"x","b":"y"}}'),
+      ctx,
+    );
+    expect(Object.keys(out.alerts[0]!.labels)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(out.alerts[0]!.labels)).toBe(Object.prototype);
+    expect(
+      problem(() =>
+        normalizeGeneric({ h: 'a', s: 'b', sev: 'constructor' }, ctx, {
+          asset: 'h',
+          signature: 's',
+          severity: 'sev',
+        }),
+      ).field,
+    ).toBe('sev');
+  });
+});

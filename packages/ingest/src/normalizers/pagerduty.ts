@@ -9,8 +9,10 @@ import {
   clip,
   isRecord,
   optString,
+  ownValue,
   parseTime,
   reqString,
+  setOwn,
   typeOf,
 } from '../util.ts';
 import type { NormalizeContext, NormalizeOutput } from './types.ts';
@@ -73,7 +75,7 @@ export async function normalizePagerDuty(body: unknown, ctx: NormalizeContext): 
   const summary = reqString(p, 'summary', 'payload.summary', 1024);
   const source = reqString(p, 'source', 'payload.source', 255);
   const sevWord = p.severity;
-  const severity = typeof sevWord === 'string' ? PD_SEVERITY[sevWord] : undefined;
+  const severity = typeof sevWord === 'string' ? ownValue(PD_SEVERITY, sevWord) : undefined;
   if (!severity) throw badRequest('payload.severity', 'must be one of critical, error, warning, info');
   const hasTime = p.timestamp !== undefined && p.timestamp !== null;
   const occurredAt = hasTime ? parseTime(p.timestamp, 'payload.timestamp') : ctx.receivedAt;
@@ -88,7 +90,11 @@ export async function normalizePagerDuty(body: unknown, ctx: NormalizeContext): 
   if (p.custom_details !== undefined) {
     if (isRecord(p.custom_details)) {
       for (const [k, v] of Object.entries(p.custom_details))
-        annotations[k] = typeof v === 'string' ? clip(v, 4096) : clip(JSON.stringify(v) ?? 'null', 4096);
+        setOwn(
+          annotations,
+          k,
+          typeof v === 'string' ? clip(v, 4096) : clip(JSON.stringify(v) ?? 'null', 4096),
+        );
     } else annotations.custom_details = clip(JSON.stringify(p.custom_details) ?? 'null', 4096);
   }
   return {
