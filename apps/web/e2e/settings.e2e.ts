@@ -89,14 +89,18 @@ test('correlation settings: a saved value persists after reload, and a backtest 
   expect(errors).toEqual([]);
 });
 
-test('suppression: create a weekly maintenance window with a matcher, then a silence', async ({ page }) => {
+test('suppression: maintenance windows, silences and inhibition rules: create, edit, delete, expire', async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await asOwner(page);
   await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page).toHaveURL(/\/settings\/correlation/);
   await page
     .getByRole('navigation', { name: 'Settings' })
     .getByRole('link', { name: 'Maintenance & silences' })
     .click();
+  await expect(page).toHaveURL(/\/settings\/suppression/);
   await pickAcme(page);
 
   await page.getByRole('button', { name: 'New maintenance window' }).click();
@@ -125,10 +129,49 @@ test('suppression: create a weekly maintenance window with a matcher, then a sil
     page.getByRole('list', { name: 'Silences' }).getByText(/noisy during migration/),
   ).toBeVisible();
   await page.screenshot({ path: path.join(artefacts, 'settings-suppression.png'), fullPage: true });
+
+  // edit the window, add and delete a one-off, expire the silence
+  await windows.getByRole('button', { name: 'Edit Patch night e2e' }).click();
+  const edit = page.getByRole('form', { name: 'Edit maintenance window' });
+  await expect(edit.getByLabel('Matchers 1: value')).toHaveValue('server-prod-01');
+  await edit.getByLabel('Duration (minutes)').fill('120');
+  await edit.getByRole('button', { name: 'Save window' }).click();
+  await expect(page.getByText('Maintenance window “Patch night e2e” updated.')).toBeVisible();
+  await expect(windows.getByText(/for 120 min/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'New maintenance window' }).click();
+  const once = page.getByRole('form', { name: 'New maintenance window' });
+  await once.getByLabel('Name').fill('Short one-off');
+  await once.getByRole('button', { name: 'Create window' }).click();
+  await expect(windows.getByText('Short one-off')).toBeVisible();
+  page.once('dialog', (d) => void d.accept());
+  await windows.getByRole('button', { name: 'Delete Short one-off' }).click();
+  await expect(windows.getByText('Short one-off')).toHaveCount(0);
+
+  await page.getByRole('button', { name: /^Expire silence asset = "web-01"/ }).click();
+  await expect(page.getByText('Silence expired: matching alerts open incidents again.')).toBeVisible();
+  await page.getByLabel('Show expired silences').check();
+  await expect(page.getByRole('list', { name: 'Silences' }).getByText('Expired').first()).toBeVisible();
+
+  // an inhibition rule: create, disable, delete
+  await page.getByRole('button', { name: 'New inhibition rule' }).click();
+  const rule = page.getByRole('form', { name: 'New inhibition rule' });
+  await rule.getByLabel('Name').fill('Backup failure hides disk alerts');
+  await rule.getByLabel('Source matchers 1: value').fill('backup_failed');
+  await rule.getByLabel('Target matchers 1: operator').selectOption('=');
+  await rule.getByLabel('Target matchers 1: value').fill('disk_full');
+  await rule.getByRole('button', { name: 'Save rule' }).click();
+  const rules = page.getByRole('list', { name: 'Inhibition rules' });
+  await expect(rules.getByText('Backup failure hides disk alerts')).toBeVisible();
+  await rules.getByRole('button', { name: 'Disable Backup failure hides disk alerts' }).click();
+  await expect(rules.getByRole('button', { name: 'Enable Backup failure hides disk alerts' })).toBeVisible();
+  page.once('dialog', (d) => void d.accept());
+  await rules.getByRole('button', { name: 'Delete Backup failure hides disk alerts' }).click();
+  await expect(rules.getByText('Backup failure hides disk alerts')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
-test('API keys: a new key is shown once with a copy button and fills the signed curl example', async ({
+test('API keys: shown once with a copy button, in the signed curl example; rotate, unsigned flag, revoke', async ({
   page,
 }) => {
   const errors = watchConsole(page);
@@ -156,6 +199,21 @@ test('API keys: a new key is shown once with a copy button and fills the signed 
   ).toBeVisible();
   await expect(page.getByText(key)).toHaveCount(0);
 
+  // rotate with an hour of overlap, mark the new key as an unsigned sender, revoke the old one
+  const keys = page.getByRole('list', { name: 'API keys' });
+  await keys.getByRole('button', { name: 'Rotate e2e-prometheus' }).click();
+  await page.getByRole('form', { name: 'Rotate e2e-prometheus' }).getByLabel('Overlap').selectOption('60');
+  await page.getByRole('button', { name: 'Issue new key' }).click();
+  await expect(page.getByLabel('New key for e2e-prometheus')).toHaveValue(/^awk_/);
+  await expect(page.getByText(/The old key keeps working until/)).toBeVisible();
+  await expect(keys.getByText(/^Expires /)).toBeVisible();
+  await keys.getByRole('switch', { name: 'Unsigned sender (e2e-prometheus)' }).first().click();
+  await expect(page.getByText('Key marked for an unsigned sender.')).toBeVisible();
+  await expect(keys.getByText('Unsigned sender', { exact: true })).toBeVisible();
+  page.once('dialog', (d) => void d.accept());
+  await keys.getByRole('button', { name: 'Revoke e2e-prometheus' }).last().click();
+  await expect(keys.getByText('Revoked', { exact: true })).toBeVisible();
+
   // the mapping preview answers as you type
   await page.getByLabel('Asset path').fill('host.name');
   await expect(
@@ -164,7 +222,9 @@ test('API keys: a new key is shown once with a copy button and fills the signed 
   expect(errors).toEqual([]);
 });
 
-test('AWS: the simulated account is labelled and its connection test passes', async ({ page }) => {
+test('AWS: simulated account labelled, connection test passes, hybrid activation; a company without AWS', async ({
+  page,
+}) => {
   const errors = watchConsole(page);
   await asOwner(page);
   await page.goto('/settings/aws');
@@ -187,6 +247,13 @@ test('AWS: the simulated account is labelled and its connection test passes', as
   await expect(page.getByLabel('Windows install command')).toContainText('amazon-ssm-agent.exe');
   await expect(page.getByRole('button', { name: 'Copy Linux command' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Hybrid activations' }).getByText('e2e-branch')).toBeVisible();
+
+  // a company without AWS: nothing fails, the page says what to do
+  const picker = page.getByLabel('Company', { exact: true });
+  await picker.selectOption({ label: 'Globex Health' });
+  await expect(page.getByText('Connect AWS first')).toBeVisible();
+  await expect(page.getByText('Not connected', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Test connection' })).toBeDisabled();
   expect(errors).toEqual([]);
 });
 
@@ -231,7 +298,7 @@ test('a client viewer sees the settings read-only and cannot change them', async
 
   await page.goto('/settings/keys');
   await expect(
-    page.getByRole('list', { name: 'API keys' }).getByText('e2e-prometheus', { exact: true }),
+    page.getByRole('list', { name: 'API keys' }).getByText('e2e-prometheus', { exact: true }).first(),
   ).toBeVisible();
   await expect(page.getByRole('button', { name: 'Create API key' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Revoke / })).toHaveCount(0);
