@@ -111,6 +111,9 @@ export function OneTimeSecret({
   onDismiss?: () => void;
 }) {
   const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // Move focus to the secret so keyboard and screen-reader users land on it (and it is selected).
+  useEffect(() => input.current?.focus(), [value]);
   return (
     <div
       role="status"
@@ -125,6 +128,7 @@ export function OneTimeSecret({
       <div className="flex flex-wrap items-center gap-2">
         <input
           id={id}
+          ref={input}
           readOnly
           value={value}
           onFocus={(e) => e.currentTarget.select()}

@@ -244,11 +244,11 @@ function Connection({
           save.mutate({ companyId: company.id, roleArn: roleArn.trim(), region: region.trim() || undefined });
         }}
       >
-        <fieldset disabled={!canManage} className="space-y-3">
+        <fieldset disabled={!canManage} className="min-w-0 space-y-3">
           <Field
             id="aws-role-arn"
             label="Role ARN"
-            hint="The RoleArn output of the stack, e.g. arn:aws:iam::123456789012:role/AlertWhispererPlatformRole"
+            hint="The RoleArn output of the CloudFormation stack or Terraform module: arn:aws:iam::<account>:role/<name>"
             value={roleArn}
             onChange={(e) => {
               setRoleArn(e.target.value);

@@ -219,7 +219,10 @@ function ConfigForm({
             save.mutate({ companyId: company.id, patch: candidate });
           }}
         >
-          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
+          <fieldset
+            className="grid min-w-0 gap-4 sm:grid-cols-2 [&>*]:min-w-0"
+            disabled={!canEdit && !canBacktest}
+          >
             <legend className="sr-only">Time window</legend>
             {num(
               'windowMinutes',
@@ -255,7 +258,7 @@ function ConfigForm({
               },
             )}
           </fieldset>
-          <fieldset disabled={!canEdit && !canBacktest}>
+          <fieldset className="min-w-0" disabled={!canEdit && !canBacktest}>
             <legend className="sr-only">Aggregation key</legend>
             <Field
               id="cfg-aggregationKey"
@@ -277,7 +280,10 @@ function ConfigForm({
               <option value="asset|label:env" />
             </datalist>
           </fieldset>
-          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
+          <fieldset
+            className="grid min-w-0 gap-4 sm:grid-cols-2 [&>*]:min-w-0"
+            disabled={!canEdit && !canBacktest}
+          >
             <legend className="mb-1 text-sm font-medium">Resolving</legend>
             {num(
               'autoResolveQuietMinutes',
@@ -309,7 +315,10 @@ function ConfigForm({
               )}
             </div>
           </fieldset>
-          <fieldset className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0" disabled={!canEdit && !canBacktest}>
+          <fieldset
+            className="grid min-w-0 gap-4 sm:grid-cols-2 [&>*]:min-w-0"
+            disabled={!canEdit && !canBacktest}
+          >
             <legend className="mb-1 text-sm font-medium">Flapping</legend>
             {num(
               'flapThreshold',

@@ -735,7 +735,7 @@ function Mappings({ company, canManage }: { company: ScopedCompany; canManage: b
             save.mutate({ companyId: company.id, name: name.trim(), paths: built.paths });
           }}
         >
-          <fieldset disabled={!canManage} className="space-y-3">
+          <fieldset disabled={!canManage} className="min-w-0 space-y-3">
             <Field
               id="mapping-name"
               label="Mapping name"

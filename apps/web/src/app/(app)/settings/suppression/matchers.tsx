@@ -71,7 +71,7 @@ export function MatcherEditor({
   const update = (i: number, patch: Partial<Matcher>) =>
     onChange(value.map((m, j) => (j === i ? { ...m, ...patch } : m)));
   return (
-    <fieldset disabled={disabled}>
+    <fieldset disabled={disabled} className="min-w-0">
       <legend className="text-sm font-medium">
         {legend}
         {required ? '' : ' (optional)'}

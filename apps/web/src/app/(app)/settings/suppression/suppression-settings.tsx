@@ -320,7 +320,7 @@ function MaintenanceSection({ company, canEdit }: { company: ScopedCompany; canE
             />
           </div>
           {form.kind === 'weekly' ? (
-            <fieldset>
+            <fieldset className="min-w-0">
               <legend className="text-sm font-medium">Days</legend>
               <div className="mt-1 flex flex-wrap gap-3">
                 {DAYS.map((d, i) => (
