@@ -251,7 +251,7 @@ test('AWS: simulated account labelled, connection test passes, hybrid activation
   // a company without AWS: nothing fails, the page says what to do
   const picker = page.getByLabel('Company', { exact: true });
   await picker.selectOption({ label: 'Globex Health' });
-  await expect(page.getByText('Connect AWS first')).toBeVisible();
+  await expect(page.getByText('Connect AWS first', { exact: true })).toBeVisible();
   await expect(page.getByText('Not connected', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Test connection' })).toBeDisabled();
   expect(errors).toEqual([]);
@@ -325,6 +325,48 @@ test('a client viewer sees the settings read-only and cannot change them', async
   });
   expect(key.status()).toBe(403);
   expect(errors).toEqual([]);
+});
+
+test('a technician may backtest but not save correlation settings; a client admin sees only their company', async ({
+  browser,
+}) => {
+  const techCtx = await browser.newContext();
+  const tech = await techCtx.newPage();
+  const techErrors = watchConsole(tech);
+  const t = demoLogin('tech@demo-msp.test');
+  await signIn(tech, t.email, t.password);
+  await tech.goto('/settings/correlation');
+  await pickAcme(tech);
+  await expect(tech.getByText('Only MSP owners and admins can save correlation settings.')).toBeVisible();
+  await expect(tech.getByRole('button', { name: 'Save settings' })).toHaveCount(0);
+  await tech.getByLabel('Aggregation key').fill('service|signature');
+  await tech.getByRole('button', { name: 'Run backtest' }).click();
+  await expect(
+    tech.getByRole('region', { name: 'Backtest result' }).or(tech.getByText('No alerts in this period')),
+  ).toBeVisible();
+  await tech.goto('/settings/keys');
+  await expect(tech.getByRole('button', { name: 'Create API key' })).toHaveCount(0);
+  await expect(tech.getByLabel('curl command')).toContainText('X-Signature');
+  expect(techErrors).toEqual([]);
+  await techCtx.close();
+
+  const adminCtx = await browser.newContext();
+  const admin = await adminCtx.newPage();
+  const adminErrors = watchConsole(admin);
+  const a = demoLogin('admin@acme.test');
+  await signIn(admin, a.email, a.password);
+  await admin.goto('/kpis');
+  await expect(admin.getByText('Company: Acme Manufacturing')).toBeVisible();
+  await expect(admin.getByRole('option', { name: 'All companies' })).toHaveCount(0);
+  await expect(
+    admin.getByRole('heading', { name: 'Noise reduction' }).or(admin.getByText('No alerts in this period')),
+  ).toBeVisible();
+  // a company id from elsewhere in the link changes nothing for a client
+  await admin.goto('/settings/suppression?company=00000000-0000-4000-8000-000000000000');
+  await expect(admin.getByText('Company: Acme Manufacturing')).toBeVisible();
+  await expect(admin.getByRole('button', { name: 'New maintenance window' })).toBeVisible();
+  expect(adminErrors).toEqual([]);
+  await adminCtx.close();
 });
 
 test('on a phone in dark mode the KPI and settings pages fit the screen', async ({ browser }) => {

@@ -106,6 +106,20 @@ export function KpiPanel({
           <span>
             {mounted ? `${formatDateTime(range.from)} – ${formatDateTime(range.to)}` : ' '} · {scopeName}
           </span>
+          <Button
+            variant="ghost"
+            className="px-2 py-0.5 text-xs"
+            disabled={kpis.isFetching}
+            onClick={() => {
+              if (range.preset === 'custom') void kpis.refetch();
+              else setRange(presetRange(range.preset));
+            }}
+          >
+            {kpis.isFetching ? 'Refreshing…' : 'Refresh'}
+          </Button>
+          {mounted && kpis.dataUpdatedAt ? (
+            <span aria-live="polite">updated {new Date(kpis.dataUpdatedAt).toLocaleTimeString()}</span>
+          ) : null}
           <span className="ml-auto flex flex-wrap items-center gap-1" role="group" aria-label="Export CSV">
             <span className="mr-1">Export CSV:</span>
             {(Object.keys(CSV_LABELS) as CsvKind[]).map((k) => (
