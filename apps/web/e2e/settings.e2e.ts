@@ -214,6 +214,27 @@ test('API keys: shown once with a copy button, in the signed curl example; rotat
   await keys.getByRole('button', { name: 'Revoke e2e-prometheus' }).last().click();
   await expect(keys.getByText('Revoked', { exact: true })).toBeVisible();
 
+  // the signing secret: rotate (shown once), reveal, and it fills the curl example
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  const newSecret = page.getByLabel('New signing secret');
+  await expect(newSecret).toHaveValue(/^whsec_/);
+  const secret = await newSecret.inputValue();
+  await expect(page.getByLabel('curl command')).toContainText(`SECRET='${secret}'`);
+  await page.getByRole('button', { name: 'Reveal secret' }).click();
+  await expect(page.getByText(secret, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Hide secret' }).click();
+
+  // HMAC off (after a confirmation) and on again
+  const hmac = page.getByRole('switch', { name: 'Require HMAC signatures' });
+  await expect(hmac).toHaveAttribute('aria-checked', 'true');
+  page.once('dialog', (d) => void d.accept());
+  await hmac.click();
+  await expect(page.getByText('HMAC signatures no longer required.')).toBeVisible();
+  await expect(hmac).toHaveAttribute('aria-checked', 'false');
+  await hmac.click();
+  await expect(page.getByText('HMAC signatures required.')).toBeVisible();
+  await expect(hmac).toHaveAttribute('aria-checked', 'true');
+
   // the mapping preview answers as you type
   await page.getByLabel('Asset path').fill('host.name');
   await expect(

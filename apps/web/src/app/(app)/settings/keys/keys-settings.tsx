@@ -385,7 +385,12 @@ function Signing({
       },
     }),
   );
-  const required = hmac.isPending && hmac.variables ? hmac.variables.required : company.hmacRequired;
+  const required =
+    hmac.isPending && hmac.variables
+      ? hmac.variables.required
+      : hmac.isSuccess
+        ? hmac.data.hmacRequired
+        : company.hmacRequired;
 
   return (
     <Card>
@@ -635,10 +640,17 @@ function Mappings({ company, canManage }: { company: ScopedCompany; canManage: b
   } catch {
     sampleError = 'The sample is not valid JSON.';
   }
-  const previewInput = useDebounced(
-    built.paths && !sampleError ? { companyId: company.id, paths: built.paths, sample: sampleValue } : null,
+  // Debounced on the serialized input: a string compares by value, so typing pauses settle once.
+  const previewKey = useDebounced(
+    built.paths && !sampleError ? JSON.stringify({ paths: built.paths, sample: sampleValue }) : null,
     350,
   );
+  const previewInput = previewKey
+    ? {
+        companyId: company.id,
+        ...(JSON.parse(previewKey) as { paths: Record<string, unknown>; sample: unknown }),
+      }
+    : null;
   const preview = useQuery({
     ...trpc.ingest.mappings.preview.queryOptions(
       previewInput ?? { companyId: company.id, paths: {}, sample: null },
