@@ -18,6 +18,16 @@ export const isStaffRole = (r: Role) => r === 'OWNER' || r === 'ADMIN' || r === 
 export const dimDisabled =
   '[&_:is(input,select,textarea):disabled]:cursor-not-allowed [&_:is(input,select,textarea):disabled]:bg-zinc-100 [&_:is(input,select,textarea):disabled]:text-zinc-500 dark:[&_:is(input,select,textarea):disabled]:bg-zinc-950 dark:[&_:is(input,select,textarea):disabled]:text-zinc-400';
 
+/** `value`, once it has stopped changing for `ms` (search boxes, live previews). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
 /** True after the first client render: use it for anything that depends on the browser (time zone, origin). */
 export function useMounted(): boolean {
   const [mounted, setMounted] = useState(false);

@@ -26,20 +26,12 @@ import {
   titleCase,
 } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
+import { useDebounced } from '~/components/ui-extra';
 import { useTRPC } from '~/trpc/react';
 
 const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
 type Sort = 'lastSeenAt' | 'firstSeenAt' | 'severity' | 'alertCount';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function toggle<T>(list: T[], item: T): T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];

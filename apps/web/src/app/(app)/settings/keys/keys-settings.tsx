@@ -22,6 +22,7 @@ import {
   TextArea,
   useCompanyScope,
   useMounted,
+  useDebounced,
 } from '~/components/ui-extra';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
@@ -592,15 +593,6 @@ const START_MAPS = JSON.stringify(
   null,
   2,
 );
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function buildPaths(
   paths: Record<PathKey, string>,

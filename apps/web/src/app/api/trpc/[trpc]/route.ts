@@ -12,7 +12,8 @@ const handler = async (req: Request) => {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createContext({ userId: session?.user?.id ?? null, onIncidentChanged: publishIncidentChange }),
+    createContext: () =>
+      createContext({ userId: session?.user?.id ?? null, onIncidentChanged: publishIncidentChange }),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);
     },

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton, cx } from '~/components/ui';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
-import { CodeBlock, CopyButton } from './copy-button';
+import { CodeBlock, CopyButton } from '~/components/ui-extra';
 
 const STEPS = [
   { id: 'profile', label: 'Company profile' },
