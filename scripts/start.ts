@@ -103,18 +103,30 @@ web.stdout.on('data', (chunk: Buffer) => {
       `  Database: ${db.embedded ? `embedded PostgreSQL (${path.relative(REPO_ROOT, dataDir)}/postgres)` : 'DATABASE_URL'}`,
     );
     if (logins.length) {
-      console.log(`  Demo sign-in (also in ${path.relative(REPO_ROOT, path.join(dataDir, 'demo-credentials.json'))}):`);
-      for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email}   ${l.password}`);
+      console.log(
+        `  Demo sign-in (also in ${path.relative(REPO_ROOT, path.join(dataDir, 'demo-credentials.json'))}):`,
+      );
+      for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email.padEnd(22)} ${l.password}`);
     }
     console.log('  Press Ctrl-C to stop.\n');
-    void import('@aw/correlation/demo').then(async ({ startLauncherDemo }) => {
-      stopCorrelation = await startLauncherDemo({
+    void import('@aw/correlation/demo').then(async ({ startLauncherDemo, startDemoTrickle }) => {
+      const demo = Boolean(env.DEMO ?? local);
+      const common = {
         databaseUrl: db.url,
         encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
         baseUrl: url ?? `http://localhost:${port}`,
         dataDir,
-        demo: Boolean(env.DEMO ?? local),
-      });
+      };
+      stopCorrelation = await startLauncherDemo({ ...common, demo });
+      const liveSeconds = env.DEMO_LIVE_SECONDS;
+      if (demo && liveSeconds > 0 && !stopping) {
+        const stopLive = await startDemoTrickle({ ...common, intervalMs: liveSeconds * 1000 });
+        const stopDemo = stopCorrelation;
+        stopCorrelation = async () => {
+          await stopLive();
+          await stopDemo();
+        };
+      }
     });
   }
 });

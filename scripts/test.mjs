@@ -18,7 +18,9 @@ rmSync(reports, { recursive: true, force: true });
 const stages = [
   ['prisma generate', ['turbo', 'run', 'generate', '--output-logs=errors-only']],
   ['typecheck', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['typecheck scripts and bench', ['tsc', '-p', 'tsconfig.json']],
   ['lint', ['turbo', 'run', 'lint', '--output-logs=errors-only']],
+  ['lint scripts and bench', ['eslint', 'scripts', 'bench']],
   ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
   ['browser tests', ['turbo', 'run', 'e2e', '--concurrency=1', '--continue']],
 ];

@@ -54,6 +54,8 @@ export default defineConfig({
       EMBEDDED_PG_PORT: String(E2E_PORT + 50_000 - 3000),
       AUTH_URL: `http://localhost:${E2E_PORT}`,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Keep browser tests deterministic: no background demo alerts after the initial stream.
+      DEMO_LIVE_SECONDS: '0',
     },
   },
 });

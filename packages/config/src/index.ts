@@ -31,6 +31,8 @@ export const ZEnv = z.object({
   AUTH_URL: z.string().url().optional(),
   APP_ENCRYPTION_KEY: base64Key32.optional(),
   DEMO: bool.optional(),
+  /** After the demo stream, a few live demo alerts every N seconds (0: off). */
+  DEMO_LIVE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce
     .number()

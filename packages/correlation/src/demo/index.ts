@@ -17,8 +17,10 @@ import { actOnIncidents } from '../services/incidents.ts';
 import { poolRunner } from '../sql-runner.ts';
 import { CorrelationWorker } from '../store/worker.ts';
 import { DEMO_MAINTENANCE_ASSETS, demoScenario, type DemoAlert } from './scenario.ts';
+import { trickleTick, type TrickleState } from './trickle.ts';
 
 export { demoScenario, DEMO_MAINTENANCE_ASSETS, type DemoAlert } from './scenario.ts';
+export { trickleTick, type TrickleState } from './trickle.ts';
 
 export interface DemoStreamOptions {
   databaseUrl: string;
@@ -310,4 +312,84 @@ export async function startLauncherDemo(o: {
     );
   }
   return async () => {};
+}
+
+/**
+ * After the initial stream: a few alerts every `intervalMs` through the signed webhook path, so
+ * the demo dashboard keeps moving (see trickle.ts). Its API keys are kept in the data folder
+ * (mode 0600) so restarts reuse them. Returns a stop function.
+ */
+export async function startDemoTrickle(o: {
+  databaseUrl: string;
+  encryptionKey: string;
+  baseUrl: string;
+  dataDir: string;
+  intervalMs: number;
+  log?: (line: string) => void;
+}): Promise<() => Promise<void>> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const prisma = createPrismaClient(o.databaseUrl, { max: 2 });
+  const file = path.join(o.dataDir, 'demo-live-keys.json');
+  const msp = await prisma.msp.findUnique({ where: { slug: DEMO_MSP_SLUG } });
+  if (!msp) {
+    await prisma.$disconnect();
+    return async () => {};
+  }
+  const companies = await prisma.company.findMany({
+    where: { mspId: msp.id, slug: { in: DEMO_COMPANIES.map((c) => c.slug) } },
+    orderBy: { slug: 'asc' },
+  });
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const creds = new Map<string, { apiKey: string; secret: string }>();
+  for (const c of companies) {
+    let apiKey = stored[c.id];
+    const live = apiKey
+      ? await prisma.apiKey.findFirst({ where: { companyId: c.id, name: 'Demo live', revokedAt: null } })
+      : null;
+    if (!apiKey || !live) {
+      apiKey = (await createApiKey({ prisma, companyId: c.id, actorId: null, input: { name: 'Demo live' } }))
+        .key;
+      stored[c.id] = apiKey;
+    }
+    const existing = await revealWebhookSecret({ prisma, companyId: c.id, encryptionKey: o.encryptionKey });
+    const secret =
+      existing?.secret ??
+      (
+        await rotateWebhookSecret({
+          prisma,
+          companyId: c.id,
+          actorId: null,
+          encryptionKey: o.encryptionKey,
+          input: undefined,
+        })
+      ).secret;
+    creds.set(c.slug, { apiKey, secret });
+  }
+  writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  await prisma.$disconnect();
+
+  const endpoint = `${o.baseUrl.replace(/\/$/, '')}/api/v1/alerts`;
+  const state: TrickleState = { tick: 0, open: [] };
+  const slugs = companies.map((c) => c.slug);
+  let failures = 0;
+  const timer = setInterval(() => {
+    const alerts = trickleTick(slugs, state, new Date(), Date.now() % 1000);
+    const byCompany = new Map<string, DemoAlert[]>();
+    for (const a of alerts) byCompany.set(a.company, [...(byCompany.get(a.company) ?? []), a]);
+    for (const [slug, list] of byCompany) {
+      const c = creds.get(slug)!;
+      void post(endpoint, c.apiKey, c.secret, list)
+        .then((r) => {
+          if (!r.ok && failures++ === 0) log(`  demo live alerts: ${r.status} from ${endpoint}`);
+        })
+        .catch((e: Error) => {
+          if (failures++ === 0) log(`  demo live alerts: ${e.message}`);
+        });
+    }
+  }, o.intervalMs);
+  timer.unref();
+  log(
+    `▸ Demo live alerts: a few every ${Math.round(o.intervalMs / 1000)} s (DEMO_LIVE_SECONDS=0 turns them off).`,
+  );
+  return async () => clearInterval(timer);
 }

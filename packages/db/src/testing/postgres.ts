@@ -10,6 +10,9 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded.ts';
 import { deployMigrations } from '../migrate/ops.ts';
 
+// Augments vitest's ProvidedContext (imported so the augmentation resolves in any program).
+import type {} from 'vitest';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Set by global-setup.ts: the PostgreSQL servers of this test run. */
