@@ -413,6 +413,32 @@ export function CompanyGate({
   return <>{children(scope.selected)}</>;
 }
 
+/**
+ * The frame of every company-scoped settings page: the company picker (staff) or the viewer's own
+ * company (client people), then the page's body for the chosen company, rendered in the browser
+ * only (it reads the search parameter and the time zone).
+ */
+export function CompanyScopedPage({
+  role,
+  myCompanyId,
+  id,
+  children,
+}: {
+  role: Role;
+  myCompanyId: string | null;
+  id: string;
+  children: (company: ScopedCompany) => ReactNode;
+}) {
+  const scope = useCompanyScope({ myCompanyId });
+  const mounted = useMounted();
+  return (
+    <div className={`space-y-6 ${dimDisabled}`}>
+      <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id={id} />
+      {mounted ? <CompanyGate scope={scope}>{children}</CompanyGate> : <Skeleton className="h-64" />}
+    </div>
+  );
+}
+
 export function SimulatedBadge() {
   return <Badge tone="orange">Simulated AWS account</Badge>;
 }

@@ -7,14 +7,11 @@ import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton } from '~/components/ui';
 import {
   CodeBlock,
-  CompanyGate,
-  CompanyPicker,
-  dimDisabled,
+  CompanyScopedPage,
   CopyButton,
   downloadText,
   errorText,
   formatDateTime,
-  isStaffRole,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
@@ -22,8 +19,6 @@ import {
   type ScopedCompany,
   SectionTitle,
   SimulatedBadge,
-  useCompanyScope,
-  useMounted,
 } from '~/components/ui-extra';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
@@ -40,19 +35,10 @@ const STATUS: Record<string, { label: string; tone: 'green' | 'red' | 'amber' | 
 };
 
 export function AwsSettings({ role, myCompanyId }: { role: Role; myCompanyId: string | null }) {
-  const scope = useCompanyScope({ myCompanyId });
-  const mounted = useMounted();
   return (
-    <div className={`space-y-6 ${dimDisabled}`}>
-      <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="aws-company" />
-      {mounted ? (
-        <CompanyGate scope={scope}>
-          {(company) => <CompanyAws key={company.id} company={company} role={role} />}
-        </CompanyGate>
-      ) : (
-        <Skeleton className="h-64" />
-      )}
-    </div>
+    <CompanyScopedPage role={role} myCompanyId={myCompanyId} id="aws-company">
+      {(company) => <CompanyAws key={company.id} company={company} role={role} />}
+    </CompanyScopedPage>
   );
 }
 

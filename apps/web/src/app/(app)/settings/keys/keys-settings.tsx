@@ -6,12 +6,9 @@ import { useEffect, useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
 import {
   CodeBlock,
-  CompanyGate,
-  CompanyPicker,
-  dimDisabled,
+  CompanyScopedPage,
   errorText,
   formatDateTime,
-  isStaffRole,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
@@ -20,8 +17,6 @@ import {
   SectionTitle,
   Switch,
   TextArea,
-  useCompanyScope,
-  useMounted,
   useDebounced,
 } from '~/components/ui-extra';
 import type { AppRouter } from '~/server/root';
@@ -42,19 +37,10 @@ const UNSIGNED_EXPLAINED =
   'For senders that cannot compute our HMAC signature (Alertmanager, PagerDuty, Amazon SNS, Grafana). The key alone then authenticates: anyone who obtains it can send alerts, and requests are not checked for tampering or replay (no timestamp or signature). Keep such keys to those senders and rotate them if they leak.';
 
 export function KeysSettings({ role, myCompanyId }: { role: Role; myCompanyId: string | null }) {
-  const scope = useCompanyScope({ myCompanyId });
-  const mounted = useMounted();
   return (
-    <div className={`space-y-6 ${dimDisabled}`}>
-      <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="keys-company" />
-      {mounted ? (
-        <CompanyGate scope={scope}>
-          {(company) => <CompanyKeys key={company.id} company={company} role={role} />}
-        </CompanyGate>
-      ) : (
-        <Skeleton className="h-64" />
-      )}
-    </div>
+    <CompanyScopedPage role={role} myCompanyId={myCompanyId} id="keys-company">
+      {(company) => <CompanyKeys key={company.id} company={company} role={role} />}
+    </CompanyScopedPage>
   );
 }
 

@@ -5,13 +5,10 @@ import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
 import {
-  CompanyGate,
-  CompanyPicker,
-  dimDisabled,
+  CompanyScopedPage,
   errorText,
   formatDateTime,
   fromLocalInput,
-  isStaffRole,
   LiveNote,
   ReadOnlyNote,
   type Role,
@@ -19,8 +16,6 @@ import {
   SectionTitle,
   TextArea,
   toLocalInput,
-  useCompanyScope,
-  useMounted,
 } from '~/components/ui-extra';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
@@ -45,19 +40,10 @@ function browserZone() {
 }
 
 export function SuppressionSettings({ role, myCompanyId }: { role: Role; myCompanyId: string | null }) {
-  const scope = useCompanyScope({ myCompanyId });
-  const mounted = useMounted();
   return (
-    <div className={`space-y-6 ${dimDisabled}`}>
-      <CompanyPicker scope={scope} isClient={!isStaffRole(role)} id="suppression-company" />
-      {mounted ? (
-        <CompanyGate scope={scope}>
-          {(company) => <CompanySuppression key={company.id} company={company} role={role} />}
-        </CompanyGate>
-      ) : (
-        <Skeleton className="h-64" />
-      )}
-    </div>
+    <CompanyScopedPage role={role} myCompanyId={myCompanyId} id="suppression-company">
+      {(company) => <CompanySuppression key={company.id} company={company} role={role} />}
+    </CompanyScopedPage>
   );
 }
 
