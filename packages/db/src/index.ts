@@ -14,7 +14,11 @@ export function createPrismaClient(url: string, opts: { max?: number } = {}): Pr
 
 /** A plain pg pool for the few set-based hot paths (ingestion, correlation) Prisma cannot express. */
 export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle client the server disconnects (restart, shutdown, failover) emits 'error' on the pool;
+  // without a listener that would crash the process. The pool replaces the client on next use.
+  pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));
+  return pool;
 }
 
 const globalForDb = globalThis as unknown as { __awPrisma?: PrismaClient; __awPool?: pg.Pool };
