@@ -3,7 +3,12 @@ import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assertCompanyAccess, loadViewer, tenantScope } from './access.ts';
-import { authenticate, MAX_FAILED_LOGINS } from './authenticate.ts';
+import {
+  authenticate,
+  clearLoginThrottle,
+  MAX_FAILED_LOGINS,
+  MAX_FAILED_LOGINS_ACCOUNT,
+} from './authenticate.ts';
 
 const [target] = inject('pgTargets');
 
@@ -54,15 +59,40 @@ describe('accounts', () => {
     });
   });
 
-  it('locks the account after repeated failures, even for the right password', async () => {
+  it('locks out a client after repeated failures, even with the right password, but not other clients', async () => {
+    const attacker = { client: '203.0.113.7' };
     for (let i = 0; i < MAX_FAILED_LOGINS; i++)
-      await authenticate(prisma, 'client@a1.test', 'wrong password!');
-    expect(await authenticate(prisma, 'client@a1.test', 'a good long password')).toEqual({
-      ok: false,
-      reason: 'locked',
-    });
+      await authenticate(prisma, 'client@a1.test', 'wrong password!', new Date(), attacker);
+    expect(
+      await authenticate(prisma, 'client@a1.test', 'a good long password', new Date(), attacker),
+    ).toEqual({ ok: false, reason: 'locked' });
+    // The owner, from their own client, still gets in: a stranger cannot lock them out.
+    expect(
+      (
+        await authenticate(prisma, 'client@a1.test', 'a good long password', new Date(), {
+          client: '198.51.100.4',
+        })
+      ).ok,
+    ).toBe(true);
     const later = new Date(Date.now() + 16 * 60_000);
-    expect((await authenticate(prisma, 'client@a1.test', 'a good long password', later)).ok).toBe(true);
+    expect((await authenticate(prisma, 'client@a1.test', 'a good long password', later, attacker)).ok).toBe(
+      true,
+    );
+  });
+
+  it('locks the account itself under distributed guessing, and a password reset clears it', async () => {
+    const now = new Date();
+    for (let i = 0; i < MAX_FAILED_LOGINS_ACCOUNT; i++)
+      await authenticate(prisma, 'tech@a.test', 'guess guess guess', now, {
+        client: `10.9.${i >> 8}.${i & 255}`,
+      });
+    expect(
+      await authenticate(prisma, 'tech@a.test', 'a good long password', now, { client: '198.51.100.9' }),
+    ).toEqual({ ok: false, reason: 'locked' });
+    await clearLoginThrottle(prisma, 'TECH@a.test');
+    expect(
+      (await authenticate(prisma, 'tech@a.test', 'a good long password', now, { client: '198.51.100.9' })).ok,
+    ).toBe(true);
   });
 
   it('scopes MSP staff to their MSP and client people to their company', async () => {

@@ -2,6 +2,7 @@ import { randomToken, sha256Hex } from '@aw/core/crypto';
 import { AppError } from '@aw/core/errors';
 import { hashPassword, passwordProblem } from '@aw/core/password';
 import type { PrismaClient } from '@aw/db';
+import { clearLoginThrottle } from './authenticate.ts';
 import type { Mailer } from './mail.ts';
 
 export const RESET_MINUTES = 30;
@@ -47,10 +48,11 @@ export async function resetPassword(prisma: PrismaClient, token: string, passwor
       : { count: 0 };
     if (!row || claimed.count !== 1)
       throw new AppError('NOT_FOUND', 'this reset link is invalid, expired or already used');
-    await tx.user.update({
+    const user = await tx.user.update({
       where: { id: row.userId },
-      data: { passwordHash, failedLogins: 0, lockedUntil: null },
+      data: { passwordHash },
     });
+    await clearLoginThrottle(tx, user.email);
     // Every other outstanding link for this user dies with this reset.
     await tx.passwordResetToken.updateMany({
       where: { userId: row.userId, usedAt: null },

@@ -33,6 +33,8 @@ export const ZEnv = z.object({
   DEMO: bool.optional(),
   /** After the demo stream, a few live demo alerts every N seconds (0: off). */
   DEMO_LIVE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
+  TRUST_PROXY: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce
     .number()

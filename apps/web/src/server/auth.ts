@@ -9,6 +9,16 @@ class LockedError extends CredentialsSignin {
   override code = 'locked';
 }
 
+/**
+ * The caller's address for sign-in throttling. Forwarded headers are trusted only behind a proxy
+ * that sets them (TRUST_PROXY=true); otherwise every caller counts as one client.
+ */
+function clientAddress(request: Request | undefined): string {
+  if (process.env.TRUST_PROXY !== 'true' || !request) return 'direct';
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || request.headers.get('x-real-ip') || 'direct';
+}
+
 const ZCredentials = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(256) });
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -18,10 +28,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: 'Email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await authenticate(getDb(), parsed.data.email, parsed.data.password);
+        const result = await authenticate(getDb(), parsed.data.email, parsed.data.password, new Date(), {
+          client: clientAddress(request),
+        });
         if (!result.ok) {
           if (result.reason === 'locked') throw new LockedError();
           return null;
