@@ -8,7 +8,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, type TextareaHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '~/trpc/react';
-import { Badge, Button, cx, EmptyState, ErrorNote, inputClass, Select, Skeleton } from './ui';
+import { Badge, Button, cx, EmptyState, ErrorNote, FieldFrame, inputClass, Select, Skeleton } from './ui';
 
 export type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER';
 
@@ -169,29 +169,17 @@ export function TextArea({
   error?: string | null;
 }) {
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={props.name ?? id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...props}
-        className={cx('mt-1 font-mono text-xs', inputClass, props.className)}
-      />
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      {(aria) => (
+        <textarea
+          id={id}
+          name={props.name ?? id}
+          {...aria}
+          {...props}
+          className={cx('mt-1 font-mono text-xs', inputClass, props.className)}
+        />
+      )}
+    </FieldFrame>
   );
 }
 

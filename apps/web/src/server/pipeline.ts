@@ -8,7 +8,7 @@ import { getPublisher } from './realtime';
 // worker decides them → incident changes and intake counts go out as realtime events. Several
 // app processes may run this at once: correctness rests on database locks and constraints.
 
-const g = globalThis as unknown as { __awPipeline?: CorrelationWorker; __awFirstAlertSeen?: Set<string> };
+const g = globalThis as unknown as { __awPipeline?: CorrelationWorker; __awCompanyMsp?: Map<string, string> };
 
 /** Turns a correlation change into the realtime event dashboards listen to. */
 export async function publishIncidentChange(e: IncidentChangedEvent): Promise<void> {
@@ -44,34 +44,39 @@ export async function publishIncidentChange(e: IncidentChangedEvent): Promise<vo
 }
 
 async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]): Promise<void> {
-  const pool = getPool();
   const byCompany = new Map<string, number>();
   for (const b of batch) byCompany.set(b.companyId, (byCompany.get(b.companyId) ?? 0) + b.alertIds.length);
-  const ids = [...byCompany.keys()];
-  const rows = await pool.query<{ id: string; mspId: string; firstAlertAt: Date | null }>(
-    `SELECT id, "mspId", "firstAlertAt" FROM "Company" WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
-  const seen = (g.__awFirstAlertSeen ??= new Set());
+  // A company's MSP never changes, and its first alert matters once: only companies this process
+  // has not seen yet cost a query, so a steady stream of alerts adds no reads here.
+  const mspOf = (g.__awCompanyMsp ??= new Map());
+  const unseen = [...byCompany.keys()].filter((id) => !mspOf.has(id));
+  const firsts = new Map<string, Date>();
+  if (unseen.length) {
+    const rows = await getPool().query<{ id: string; mspId: string; firstAlertAt: Date | null }>(
+      `SELECT id, "mspId", "firstAlertAt" FROM "Company" WHERE id = ANY($1::uuid[])`,
+      [unseen],
+    );
+    for (const c of rows.rows) {
+      mspOf.set(c.id, c.mspId);
+      if (c.firstAlertAt && Date.now() - c.firstAlertAt.getTime() < 120_000) firsts.set(c.id, c.firstAlertAt);
+    }
+  }
   const publisher = getPublisher();
-  for (const c of rows.rows) {
-    await publisher.publish({
-      type: 'alert.received',
-      mspId: c.mspId,
-      companyId: c.id,
-      payload: { received: byCompany.get(c.id) ?? 0 },
-    });
+  for (const [companyId, received] of byCompany) {
+    const mspId = mspOf.get(companyId);
+    if (!mspId) continue;
+    await publisher.publish({ type: 'alert.received', mspId, companyId, payload: { received } });
     // The onboarding wizard completes live on the company's first alert.
-    if (!seen.has(c.id) && c.firstAlertAt && Date.now() - c.firstAlertAt.getTime() < 120_000) {
-      const first = batch.find((b) => b.companyId === c.id)?.alertIds[0];
+    const first = firsts.get(companyId);
+    if (first) {
+      const alertId = batch.find((b) => b.companyId === companyId)?.alertIds[0];
       await publisher.publish({
         type: 'onboarding.first_alert',
-        mspId: c.mspId,
-        companyId: c.id,
-        payload: { alertId: String(first ?? ''), receivedAt: c.firstAlertAt.toISOString() },
+        mspId,
+        companyId,
+        payload: { alertId: String(alertId ?? ''), receivedAt: first.toISOString() },
       });
     }
-    seen.add(c.id);
   }
 }
 

@@ -109,13 +109,22 @@ async function ensureRules(prisma: PrismaClient, mspId: string, companyId: strin
   });
 }
 
+/** The company's current signing secret, created when it has none yet. */
+async function signingSecret(
+  prisma: PrismaClient,
+  companyId: string,
+  encryptionKey: string,
+): Promise<string> {
+  const existing = await revealWebhookSecret({ prisma, companyId, encryptionKey });
+  return (
+    existing?.secret ??
+    (await rotateWebhookSecret({ prisma, companyId, actorId: null, encryptionKey, input: undefined })).secret
+  );
+}
+
 async function credentials(prisma: PrismaClient, companyId: string, encryptionKey: string) {
   const key = await createApiKey({ prisma, companyId, actorId: null, input: { name: 'Demo stream' } });
-  const existing = await revealWebhookSecret({ prisma, companyId, encryptionKey });
-  const secret =
-    existing?.secret ??
-    (await rotateWebhookSecret({ prisma, companyId, actorId: null, encryptionKey, input: undefined })).secret;
-  return { apiKey: key.key, secret };
+  return { apiKey: key.key, secret: await signingSecret(prisma, companyId, encryptionKey) };
 }
 
 async function post(url: string, apiKey: string, secret: string, alerts: DemoAlert[]): Promise<Response> {
@@ -351,18 +360,7 @@ export async function startDemoTrickle(o: {
         .key;
       stored[c.id] = apiKey;
     }
-    const existing = await revealWebhookSecret({ prisma, companyId: c.id, encryptionKey: o.encryptionKey });
-    const secret =
-      existing?.secret ??
-      (
-        await rotateWebhookSecret({
-          prisma,
-          companyId: c.id,
-          actorId: null,
-          encryptionKey: o.encryptionKey,
-          input: undefined,
-        })
-      ).secret;
+    const secret = await signingSecret(prisma, c.id, o.encryptionKey);
     creds.set(c.slug, { apiKey, secret });
   }
   writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
