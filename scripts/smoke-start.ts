@@ -82,7 +82,7 @@ interface Launched {
   child: ChildProcess;
   output: () => string;
   seen: ProcSet;
-  exited: Promise<number | null>;
+  exited: Promise<string>;
   stopWatching: () => void;
 }
 
@@ -102,7 +102,9 @@ function launch(run: number): Launched {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<string>((r) =>
+    child.once('exit', (code, signal) => r(code === null ? `signal ${signal}` : `code ${code}`)),
+  );
   const seen: ProcSet = new Map();
   const timer = setInterval(() => descendants(child.pid!, seen), 500);
   return {
@@ -218,7 +220,7 @@ async function stopWithCtrlC(l: Launched, label: string) {
     for (const p of alive) process.kill(Number(p.split(' ')[0]), 'SIGKILL');
     fail(`${label}: processes left running after Ctrl-C:\n  ${alive.join('\n  ')}`);
   }
-  console.log(`smoke   ${label}: exit ${code}; all ${before} processes it started are gone`);
+  console.log(`smoke   ${label}: npm start exited (${code}); all ${before} processes it started are gone`);
 }
 
 // ---- the run ---------------------------------------------------------------------------------

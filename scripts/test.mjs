@@ -21,6 +21,7 @@ const stages = [
   ['typecheck scripts and bench', ['tsc', '-p', 'tsconfig.json']],
   ['lint', ['turbo', 'run', 'lint', '--output-logs=errors-only']],
   ['lint scripts and bench', ['eslint', 'scripts', 'bench']],
+  ['launcher tests', ['vitest', 'run', '--config', 'scripts/vitest.config.ts']],
   ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
   ['browser tests', ['turbo', 'run', 'e2e', '--concurrency=1', '--continue']],
 ];

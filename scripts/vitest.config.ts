@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+import { sharedTestConfig } from '../vitest.shared.ts';
+
+// The launcher's own tests (scripts/launcher/*.test.ts); scripts/test.mjs runs them as a stage.
+export default defineConfig({
+  root: import.meta.dirname,
+  test: { ...sharedTestConfig(import.meta.dirname), include: ['launcher/**/*.test.ts'] },
+});
