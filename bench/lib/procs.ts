@@ -1,0 +1,85 @@
+// Process accounting for the benchmarks, from /proc: CPU time and resident memory of a process and
+// all of its descendants, sampled while a run is going on. Linux only, like the rest of the bench.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+function stat(pid: number): { ppid: number; cpuTicks: number } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function rssKb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** `roots` and every process below them. */
+export function tree(roots: number[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(Number(name));
+    if (!s) continue;
+    const list = children.get(s.ppid) ?? [];
+    list.push(Number(name));
+    children.set(s.ppid, list);
+  }
+  const out: number[] = [];
+  const queue = [...roots];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    if (stat(pid)) out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** CPU microseconds used so far by the processes of `roots`' trees. */
+export function cpuMicros(roots: number[]): number {
+  return tree(roots).reduce((sum, pid) => sum + (stat(pid)?.cpuTicks ?? 0), 0) * TICK_US;
+}
+
+/** Samples the summed RSS of `roots`' trees every 200 ms until stopped; returns the peak in MiB. */
+export function rssSampler(roots: number[]): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    const kb = tree(roots).reduce((s, pid) => s + rssKb(pid), 0);
+    if (kb > peak) peak = kb;
+  };
+  sample();
+  const t = setInterval(sample, 200);
+  return {
+    stop() {
+      clearInterval(t);
+      sample();
+      return Math.round(peak / 1024);
+    },
+  };
+}
+
+/** The PostgreSQL server process listening on `port` (its backends are its children). */
+export function postmasterFor(port: number): number | null {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (!/postgres$/.test(argv[0] ?? '')) continue;
+      const i = argv.indexOf('-p');
+      if (i >= 0 && Number(argv[i + 1]) === port) return Number(name);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}

@@ -1,0 +1,430 @@
+// `npm run bench` (`-- --quick` for CI): the ingest benchmark on the path users actually use, side by
+// side with two references measured in the same run:
+//   app  — the production app exactly as `npm start` serves it (scripts/start.ts, its own PostgreSQL)
+//   ref  — bench/reference-server.ts: node:http + JSON.parse + HMAC check, stores nothing
+//   am   — Debian's prometheus-alertmanager, in memory, grouping by instance and alertname
+// One load generator for all three (autocannon), pre-signed deterministic streams (bench/lib/stream),
+// runs alternated (app, ref, am, app, ref, am …) and reported as medians. Every run checks its own
+// correctness (non-2xx, rows stored = alerts accepted, deliberately bad signatures all refused and
+// none stored, every stored alert decided) and the bench exits 1 when one is violated; speed
+// figures are printed and written to .reports/bench.json, never asserted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { createPrismaClient, type PrismaClient } from '@aw/db';
+import { createTestDatabase, freePort } from '@aw/db/testing';
+import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
+import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
+import { alertStream, toAlertmanager, type StreamAlert } from './lib/stream.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    connections: { type: 'string', default: '64' },
+  },
+});
+const QUICK = args.quick;
+const ROUNDS = Number(args.rounds ?? (QUICK ? 2 : 3));
+const CONNECTIONS = Number(args.connections);
+const SINGLE = QUICK ? 4_000 : 20_000; // requests of 1 alert per run
+const BATCHED = QUICK ? 200 : 1_000; // requests of 100 alerts per run
+const PACED_SECONDS = QUICK ? 5 : 10;
+const root = path.resolve(import.meta.dirname, '..');
+
+type Target = 'app' | 'ref' | 'am';
+interface RunResult {
+  target: Target;
+  shape: string;
+  alertsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  cpuMicrosPerAlert: number | null;
+  peakRssMiB: number | null;
+  decidedLagP50?: number;
+  decidedLagP99?: number;
+}
+const violations: string[] = [];
+
+// ---- peers -----------------------------------------------------------------------------------
+async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stop(child: ChildProcess | null, group = false) {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    if (group) process.kill(-child.pid, 'SIGINT');
+    else child.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  if (child.exitCode === null) {
+    try {
+      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+function alertmanagerBin(): string {
+  const bin = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/prometheus-alertmanager'].find((b) =>
+    existsSync(b),
+  );
+  if (!bin)
+    throw new Error('prometheus-alertmanager is not installed: apt-get install prometheus-alertmanager');
+  return bin;
+}
+
+// ---- load ------------------------------------------------------------------------------------
+interface Prepared {
+  body: string;
+  headers: Record<string, string>;
+  alerts: number;
+  bad: boolean;
+}
+
+async function prepare(
+  target: Target,
+  stream: StreamAlert[],
+  perRequest: number,
+  secret: string,
+  key: string,
+) {
+  const out: Prepared[] = [];
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0, n = 0; i < stream.length; i += perRequest, n++) {
+    const chunk = stream.slice(i, i + perRequest);
+    const body =
+      target === 'am' ? JSON.stringify(chunk.map(toAlertmanager)) : JSON.stringify({ alerts: chunk });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // 1 % of the app's and the reference's requests carry a wrong signature: all must be refused.
+    const bad = target !== 'am' && n % 100 === 99;
+    if (target !== 'am') {
+      Object.assign(headers, await signatureHeaders(bad ? 'not-the-secret' : secret, body, now));
+      headers['x-api-key'] = key;
+    }
+    out.push({ body, headers, alerts: chunk.length, bad });
+  }
+  return out;
+}
+
+async function fire(url: string, reqs: Prepared[], opts: { rate?: number } = {}) {
+  let i = 0;
+  const statuses = new Map<number, number>();
+  const res = await new Promise<autocannon.Result>((resolve, reject) => {
+    const inst = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        amount: reqs.length,
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
+        timeout: 30,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const r = reqs[i++ % reqs.length]!;
+              return { ...req, body: r.body, headers: r.headers };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    inst.on('response', (_client, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+  });
+  return { res, statuses, sent: Math.min(i, reqs.length) };
+}
+
+// ---- the app's checks ------------------------------------------------------------------------
+async function decidedLag(prisma: PrismaClient, companyId: string, expected: number) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [row] = await prisma.$queryRaw<{ n: bigint; pending: bigint }[]>`
+      SELECT count(*) AS n, count(*) FILTER (WHERE decision = 'PENDING') AS pending
+      FROM "Alert" WHERE "companyId" = ${companyId}::uuid`;
+    if (Number(row!.n) !== expected)
+      violations.push(`app: ${row!.n} rows stored for ${expected} alerts accepted`);
+    if (Number(row!.pending) === 0 || Number(row!.n) !== expected) break;
+    if (Date.now() > deadline) {
+      violations.push(`app: ${row!.pending} alerts still PENDING 120 s after the run`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const [lag] = await prisma.$queryRaw<{ p50: number | null; p99: number | null }[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p99
+    FROM "Alert" WHERE "companyId" = ${companyId}::uuid AND "decidedAt" IS NOT NULL`;
+  return { p50: Math.round(lag?.p50 ?? 0), p99: Math.round(lag?.p99 ?? 0) };
+}
+
+async function main() {
+  const t0 = Date.now();
+  const load0 = os.loadavg();
+  console.log(
+    `bench${QUICK ? ' --quick' : ''}: ${ROUNDS} rounds, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
+  );
+  const pg = await startEmbedded17();
+  const db = await createTestDatabase(pg);
+  const prisma = createPrismaClient(db.url, { max: 2 });
+  const encryptionKey = randomBytes(32).toString('base64');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aw-bench-'));
+  let app: ChildProcess | null = null;
+  let ref: ChildProcess | null = null;
+  let am: ChildProcess | null = null;
+  const results: RunResult[] = [];
+  try {
+    const msp = await prisma.msp.create({
+      data: { name: 'Bench', slug: `bench-${randomBytes(3).toString('hex')}` },
+    });
+
+    // The app, exactly as `npm start` serves it (production build, one port), on our database.
+    const appPort = await freePort();
+    console.log('starting the app (npm start; the first build takes a few minutes) …');
+    app = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts')], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        DATA_DIR: dataDir,
+        DEMO: 'false',
+        DEMO_LIVE_SECONDS: '0',
+        PORT: String(appPort),
+        AUTH_URL: `http://127.0.0.1:${appPort}`,
+        AUTH_SECRET: randomBytes(32).toString('base64'),
+        APP_ENCRYPTION_KEY: encryptionKey,
+        // The per-key limit protects tenants from each other; the bench is one key by design.
+        INGEST_RATE_LIMIT_PER_MINUTE: '1000000000',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    await waitFor(`http://127.0.0.1:${appPort}/api/health`, 'the app', app, 900_000);
+    const refPort = await freePort();
+    const refSecret = randomBytes(24).toString('base64url');
+    ref = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/reference-server.ts'), String(refPort), refSecret],
+      {
+        stdio: 'inherit',
+      },
+    );
+    await waitFor(`http://127.0.0.1:${refPort}/healthz`, 'the reference server', ref, 30_000);
+    const amPort = await freePort();
+    const amDir = path.join(dataDir, 'alertmanager');
+    mkdirSync(amDir, { recursive: true });
+    writeFileSync(
+      path.join(amDir, 'am.yml'),
+      "route:\n  receiver: devnull\n  group_by: ['instance', 'alertname']\nreceivers:\n  - name: devnull\n",
+    );
+    am = spawn(
+      alertmanagerBin(),
+      [
+        `--config.file=${amDir}/am.yml`,
+        `--storage.path=${amDir}/data`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(`http://127.0.0.1:${amPort}/-/ready`, 'alertmanager', am, 30_000);
+    const pgPid = postmasterFor(Number(new URL(pg.templateUrl).port));
+
+    let runNo = 0;
+    const runOne = async (target: Target, perRequest: number, paced?: number) => {
+      runNo++;
+      const runTag = `r${runNo}`;
+      const count = paced ? paced * PACED_SECONDS : perRequest === 1 ? SINGLE : BATCHED * perRequest;
+      const stream = alertStream({ count, seed: runNo, run: runTag });
+      let companyId = '';
+      let key = '';
+      let secret = refSecret;
+      if (target === 'app') {
+        const company = await prisma.company.create({
+          data: {
+            mspId: msp.id,
+            name: `Bench ${runTag}`,
+            slug: `bench-${runTag}`,
+            awsExternalId: `bench-${randomBytes(8).toString('hex')}`,
+          },
+        });
+        companyId = company.id;
+        const svc = { prisma, companyId, actorId: null };
+        key = (await createApiKey({ ...svc, input: { name: runTag } })).key;
+        secret = (await rotateWebhookSecret({ ...svc, encryptionKey, input: {} })).secret;
+      }
+      const reqs = await prepare(target, stream, perRequest, secret, key);
+      const url =
+        target === 'app'
+          ? `http://127.0.0.1:${appPort}/api/v1/alerts`
+          : target === 'ref'
+            ? `http://127.0.0.1:${refPort}/ingest`
+            : `http://127.0.0.1:${amPort}/api/v2/alerts`;
+      const pids = [
+        target === 'app' ? app!.pid! : target === 'ref' ? ref!.pid! : am!.pid!,
+        ...(target === 'app' && pgPid ? [pgPid] : []),
+      ];
+      const cpu0 = cpuMicros(pids);
+      const rss = rssSampler(pids);
+      const { res, statuses, sent } = await fire(url, reqs, paced ? { rate: paced / perRequest } : {});
+      const peak = rss.stop();
+      const cpu = cpuMicros(pids) - cpu0;
+      const sentReqs = reqs.slice(0, sent);
+      const badSent = sentReqs.filter((r) => r.bad).length;
+      const okStatus = target === 'am' ? 200 : 202;
+      const ok = statuses.get(okStatus) ?? 0;
+      const refused = statuses.get(401) ?? 0;
+      const shape = paced ? `paced ${paced}/s` : `${perRequest}/req`;
+      if (refused !== badSent)
+        violations.push(`${target} ${shape}: ${refused} of ${badSent} bad signatures refused`);
+      const other = [...statuses].filter(([s]) => s !== okStatus && s !== 401).map(([s, n]) => `${s}×${n}`);
+      if (other.length || res.errors || res.timeouts)
+        violations.push(
+          `${target} ${shape}: unexpected answers ${other.join(' ')} errors ${res.errors} timeouts ${res.timeouts}`,
+        );
+      const acceptedAlerts = ok * perRequest;
+      const r: RunResult = {
+        target,
+        shape,
+        alertsPerSecond: Math.round(acceptedAlerts / (res.duration || 1)),
+        p50: res.latency.p50,
+        p99: res.latency.p99,
+        non2xx: res.non2xx - badSent,
+        cpuMicrosPerAlert: acceptedAlerts ? Math.round(cpu / acceptedAlerts) : null,
+        peakRssMiB: peak,
+      };
+      if (target === 'app') {
+        const expected = sentReqs.filter((x) => !x.bad).reduce((s, x) => s + x.alerts, 0);
+        if (expected !== acceptedAlerts)
+          violations.push(`app ${shape}: ${acceptedAlerts} alerts accepted of ${expected} validly signed`);
+        const lag = await decidedLag(prisma, companyId, acceptedAlerts);
+        r.decidedLagP50 = lag.p50;
+        r.decidedLagP99 = lag.p99;
+      }
+      results.push(r);
+      console.log(
+        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
+          (r.decidedLagP99 !== undefined ? `  decided lag p99 ${r.decidedLagP99} ms` : ''),
+      );
+    };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      console.log(`round ${round + 1}/${ROUNDS}`);
+      for (const perRequest of [1, 100])
+        for (const target of ['app', 'ref', 'am'] as const) await runOne(target, perRequest);
+      for (const rate of [1000, 5000])
+        for (const target of ['app', 'ref', 'am'] as const) await runOne(target, 1, rate);
+    }
+  } finally {
+    await stop(app, true);
+    await stop(ref);
+    await stop(am);
+    await prisma.$disconnect();
+    await db.drop().catch(() => {});
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // Medians per target and shape, and the ratios in the same run.
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+  };
+  const shapes = [...new Set(results.map((r) => r.shape))];
+  const table = shapes.map((shape) => {
+    const of = (t: Target) => results.filter((r) => r.shape === shape && r.target === t);
+    const m = (t: Target, f: (r: RunResult) => number | null | undefined) =>
+      median(
+        of(t)
+          .map(f)
+          .filter((x): x is number => typeof x === 'number'),
+      );
+    return {
+      shape,
+      app: {
+        alertsPerSecond: m('app', (r) => r.alertsPerSecond),
+        p50: m('app', (r) => r.p50),
+        p99: m('app', (r) => r.p99),
+        cpuMicrosPerAlert: m('app', (r) => r.cpuMicrosPerAlert),
+        peakRssMiB: m('app', (r) => r.peakRssMiB),
+        decidedLagP50: m('app', (r) => r.decidedLagP50),
+        decidedLagP99: m('app', (r) => r.decidedLagP99),
+      },
+      ref: {
+        alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
+        p99: m('ref', (r) => r.p99),
+        cpuMicrosPerAlert: m('ref', (r) => r.cpuMicrosPerAlert),
+      },
+      am: {
+        alertsPerSecond: m('am', (r) => r.alertsPerSecond),
+        p99: m('am', (r) => r.p99),
+        cpuMicrosPerAlert: m('am', (r) => r.cpuMicrosPerAlert),
+      },
+    };
+  });
+  console.log('\nmedians (alerts/s accepted; latency ms; CPU µs per alert incl. PostgreSQL for the app)');
+  console.log(
+    'shape         app/s    ref/s     am/s  app÷ref  app÷am  app p99  am p99  app CPU µs  decided lag p99',
+  );
+  for (const t of table) {
+    const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
+    console.log(
+      `${t.shape.padEnd(12)} ${String(t.app.alertsPerSecond).padStart(7)} ${String(t.ref.alertsPerSecond).padStart(8)} ${String(t.am.alertsPerSecond).padStart(8)} ` +
+        `${ratio(t.app.alertsPerSecond, t.ref.alertsPerSecond).padStart(8)} ${ratio(t.app.alertsPerSecond, t.am.alertsPerSecond).padStart(7)} ` +
+        `${String(t.app.p99).padStart(8)} ${String(t.am.p99).padStart(7)} ${String(t.app.cpuMicrosPerAlert).padStart(11)} ${String(t.app.decidedLagP99).padStart(16)}`,
+    );
+  }
+  const load1 = os.loadavg();
+  const report = {
+    date: new Date().toISOString(),
+    quick: QUICK,
+    rounds: ROUNDS,
+    connections: CONNECTIONS,
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    loadavgBefore: load0,
+    loadavgAfter: load1,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    medians: table,
+    runs: results,
+    violations,
+  };
+  mkdirSync(path.join(root, '.reports'), { recursive: true });
+  writeFileSync(path.join(root, '.reports', 'bench.json'), JSON.stringify(report, null, 2));
+  console.log(
+    `\nload average before ${load0.map((x) => x.toFixed(2)).join(' ')}, after ${load1.map((x) => x.toFixed(2)).join(' ')}; ${report.seconds} s; .reports/bench.json`,
+  );
+  if (violations.length) {
+    console.error(`\n✗ correctness violations:\n  ${violations.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('✓ correctness: every run answered as expected, stored what it accepted and decided it');
+}
+
+await main();
