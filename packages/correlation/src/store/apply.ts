@@ -116,6 +116,7 @@ export async function correlateCompany(
   const batchSize = opts.batchSize ?? 500;
   const budget: DecisionBudget = {
     budgetMs: opts.budgetMs ?? DEFAULT_BUDGET.budgetMs,
+    alertLimitMs: opts.alertLimitMs ?? DEFAULT_BUDGET.alertLimitMs,
     maxAttempts: opts.maxAttempts ?? DEFAULT_BUDGET.maxAttempts,
     now: opts.now ?? DEFAULT_BUDGET.now,
     decide: opts.decide ?? DEFAULT_BUDGET.decide,

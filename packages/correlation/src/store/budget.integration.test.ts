@@ -114,11 +114,12 @@ describe.each(inject('pgTargets'))('decision budget and poisoned alerts on $name
     await worker.stop();
   });
 
-  it('a decision that alone overruns the budget counts as a failed attempt; FAILED after 3', async () => {
+  it('a decision that alone overruns the limit for one alert counts as a failed attempt; FAILED after 3', async () => {
     const a = await tenant.company('Slow Co');
     await storeAlerts(pool, tenant.mspId, a, [
       { asset: 'h1', signature: 'slow', occurredAt: at(0) },
-      { asset: 'h2', signature: 'disk_full', occurredAt: at(1) },
+      { asset: 'h2', signature: 'slowish', occurredAt: at(1) },
+      { asset: 'h3', signature: 'disk_full', occurredAt: at(2) },
     ]);
     let t = 0;
     const worker = new CorrelationWorker({
@@ -128,10 +129,12 @@ describe.each(inject('pgTargets'))('decision budget and poisoned alerts on $name
       logger: quiet,
       budget: {
         budgetMs: 50,
+        alertLimitMs: 500,
         maxAttempts: 3,
         now: () => (t += 1),
         decide: (state, alert, ctx) => {
           if (alert.signature === 'slow') t += 1000; // this decision "takes" a second
+          if (alert.signature === 'slowish') t += 100; // over the batch budget, under the limit
           return decideAlert(state, alert, ctx);
         },
       },
@@ -140,9 +143,12 @@ describe.each(inject('pgTargets'))('decision budget and poisoned alerts on $name
     const r = await rows(a);
     expect(r.map((x) => [x.signature, x.decision, x.attempts])).toEqual([
       ['slow', 'FAILED', 3],
+      ['slowish', 'CORRELATED', 0],
       ['disk_full', 'CORRELATED', 0],
     ]);
-    expect(String(r[0]!.reason.explanation)).toMatch(/^decision took \d+ ms, over the 50 ms budget/);
+    expect(String(r[0]!.reason.explanation)).toMatch(
+      /^decision took \d+ ms, over the 500 ms limit for one alert$/,
+    );
     await worker.stop();
   });
 

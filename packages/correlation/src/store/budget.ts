@@ -1,6 +1,6 @@
 // Bounded correlation work per company. A batch decides alerts until its time budget is spent; the
 // rest stays PENDING for the company's next turn (other companies go first, see worker.ts). An
-// alert whose decision throws, or whose decision alone overruns the budget, is a DecisionFailure:
+// alert whose decision throws, or whose decision alone overruns `alertLimitMs`, is a DecisionFailure:
 // the batch rolls back, the attempt is counted on the alert, and at `maxAttempts` the alert is
 // marked FAILED with the reason, so no sweep picks it again and the alerts behind it move on.
 import type pg from 'pg';
@@ -12,6 +12,12 @@ import { q } from './sql.ts';
 export interface DecisionBudget {
   /** Time a batch may spend deciding, ms (checked after each alert). Default 250. */
   budgetMs: number;
+  /**
+   * Time one decision may take, ms, before it counts as a failed attempt. Default 2000: RE2 costs
+   * microseconds per match, so a legitimate decision (many inhibition sources) can outlast the
+   * batch budget without being poisoned.
+   */
+  alertLimitMs: number;
   /** Failed attempts after which an alert is marked FAILED. Default 3. */
   maxAttempts: number;
   /** Monotonic clock in ms (tests inject one). */
@@ -22,6 +28,7 @@ export interface DecisionBudget {
 
 export const DEFAULT_BUDGET: DecisionBudget = {
   budgetMs: 250,
+  alertLimitMs: 2000,
   maxAttempts: 3,
   now: () => performance.now(),
   decide: decideAlert,
@@ -40,7 +47,7 @@ export class DecisionFailure extends Error {
 /**
  * Decides `alerts` in order until the budget is spent. Returns the decisions made; the alerts
  * after them are left for the next turn. Throws DecisionFailure for an alert that throws or that
- * alone takes longer than the whole budget.
+ * alone takes longer than `alertLimitMs`.
  */
 export function decideWithinBudget(
   state: CorrelationState,
@@ -58,10 +65,10 @@ export function decideWithinBudget(
       throw new DecisionFailure(a.id, `decision threw: ${(e as Error)?.message ?? String(e)}`.slice(0, 500));
     }
     const took = b.now() - t0;
-    if (took > b.budgetMs)
+    if (took > b.alertLimitMs)
       throw new DecisionFailure(
         a.id,
-        `decision took ${Math.round(took)} ms, over the ${b.budgetMs} ms budget of a whole batch`,
+        `decision took ${Math.round(took)} ms, over the ${b.alertLimitMs} ms limit for one alert`,
       );
     if (b.now() - start >= b.budgetMs) break;
   }
