@@ -1,8 +1,9 @@
 // CorrelationWorker: the AlertSink ingestion hands stored alerts to, plus a sweeper that finds
 // PENDING alerts (at start and periodically, so a crash between commit and hand-over loses
 // nothing) and a periodic tick for time-based transitions. Correctness never depends on this
-// process: the database lock and constraints in apply.ts do; the in-process bookkeeping below only
-// avoids running the same company twice at once in one process.
+// process: the database lock and constraints in apply.ts do; the in-process queue below avoids
+// running the same company twice at once in one process and gives companies turns in order
+// (one budgeted batch each, see budget.ts), so no company holds the worker for the others.
 import type pg from 'pg';
 import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
 import type { DecisionBudget } from './budget.ts';
