@@ -1,5 +1,6 @@
 // Field lookup shared by matchers, inhibition `equal` and the correlation key template.
-import type { Matcher } from './types.ts';
+import { compileRe2 } from '@aw/core/regex';
+import type { IgnoredRule, Matcher, RuleSet } from './types.ts';
 
 export interface FieldSource {
   source: string;
@@ -13,33 +14,55 @@ export interface FieldSource {
 
 const FIELDS = new Set(['source', 'asset', 'signature', 'service', 'severity', 'summary']);
 
+/** The alert's own label `name` (never an inherited member such as `constructor`); missing → ''. */
+export function labelValue(labels: Record<string, string>, name: string): string {
+  if (!Object.hasOwn(labels, name)) return '';
+  const v = labels[name];
+  return typeof v === 'string' ? v : '';
+}
+
 /** A normalized field (`asset`…), `label:<name>`, or a bare label name. Missing → ''. */
 export function fieldValue(a: FieldSource, field: string): string {
-  if (field.startsWith('label:')) return a.labels[field.slice(6)] ?? '';
+  if (field.startsWith('label:')) return labelValue(a.labels, field.slice(6));
   if (FIELDS.has(field)) {
     const v = (a as unknown as Record<string, unknown>)[field];
     return typeof v === 'string' ? v : '';
   }
-  return a.labels[field] ?? '';
+  return labelValue(a.labels, field);
 }
 
-const regexCache = new Map<string, RegExp | null>();
+/**
+ * Why a matcher can never hold (a stored regular expression that is not valid RE2), or null.
+ * Save-time validation rejects these; rows saved before it are reported, not fatal.
+ */
+export function matcherProblem(m: Matcher): string | null {
+  if (m.op !== '=~' && m.op !== '!~') return null;
+  const c = compileRe2(m.value);
+  return c.ok ? null : c.reason;
+}
 
-/** Anchored like Alertmanager (`^(?:re)$`); an invalid expression never matches. */
-function anchored(re: string): RegExp | null {
-  let r = regexCache.get(re);
-  if (r === undefined) {
-    try {
-      r = new RegExp(`^(?:${re})$`);
-    } catch {
-      r = null;
-    }
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(re, r);
+/** Rules holding a matcher that can never hold (see matcherProblem), for the decision record. */
+export function ruleProblems(rules: RuleSet): IgnoredRule[] {
+  const out: IgnoredRule[] = [];
+  const check = (kind: IgnoredRule['kind'], id: string, list: string, ms: readonly Matcher[]) =>
+    ms.forEach((m, i) => {
+      const reason = matcherProblem(m);
+      if (reason) out.push({ kind, id, field: `${list}[${i}].value`, reason });
+    });
+  for (const w of rules.maintenanceWindows) check('maintenanceWindow', w.id, 'matchers', w.matchers);
+  for (const s of rules.silences) check('silence', s.id, 'matchers', s.matchers);
+  for (const r of rules.inhibitionRules) {
+    check('inhibitionRule', r.id, 'sourceMatchers', r.sourceMatchers);
+    check('inhibitionRule', r.id, 'targetMatchers', r.targetMatchers);
   }
-  return r;
+  return out;
 }
 
+/**
+ * `=~` / `!~` run on RE2 (linear time), anchored like Alertmanager (the whole value must match).
+ * A matcher whose expression is not valid RE2 never holds, for `!~` too, so the rule it belongs
+ * to matches nothing.
+ */
 export function matcherMatches(a: FieldSource, m: Matcher): boolean {
   const v = fieldValue(a, m.field);
   switch (m.op) {
@@ -48,9 +71,11 @@ export function matcherMatches(a: FieldSource, m: Matcher): boolean {
     case '!=':
       return v !== m.value;
     case '=~':
-      return anchored(m.value)?.test(v) ?? false;
-    case '!~':
-      return !(anchored(m.value)?.test(v) ?? false);
+    case '!~': {
+      const re = compileRe2(m.value);
+      if (!re.ok) return false;
+      return re.fullMatch(v) === (m.op === '=~');
+    }
     default:
       return false;
   }

@@ -175,6 +175,15 @@ export interface DecisionReason {
   sourceFingerprint?: string;
   sourceAlertId?: string;
   groupStart?: string;
+  /** Rules skipped because a stored matcher is not valid RE2 (they match nothing). */
+  ignoredRules?: IgnoredRule[];
+}
+
+export interface IgnoredRule {
+  kind: 'maintenanceWindow' | 'silence' | 'inhibitionRule';
+  id: string;
+  field: string;
+  reason: string;
 }
 
 export interface AlertDecisionOut {

@@ -26,6 +26,8 @@ export interface NoiseReduction {
   alerts: number;
   decided: number;
   pending: number;
+  /** Alerts correlation gave up on (decision FAILED, reason on the alert); not in `decided`. */
+  failed: number;
   correlated: number;
   deduplicated: number;
   suppressed: number;
@@ -54,6 +56,7 @@ export async function noiseReduction(
     `WITH a AS (
        SELECT count(*) AS alerts,
               count(*) FILTER (WHERE decision = 'PENDING') AS pending,
+              count(*) FILTER (WHERE decision = 'FAILED') AS failed,
               count(*) FILTER (WHERE decision = 'CORRELATED') AS correlated,
               count(*) FILTER (WHERE decision = 'DEDUPLICATED') AS deduplicated,
               count(*) FILTER (WHERE decision = 'SUPPRESSED') AS suppressed,
@@ -67,7 +70,8 @@ export async function noiseReduction(
   );
   const alerts = num(r?.alerts);
   const pending = num(r?.pending);
-  const decided = alerts - pending;
+  const failed = num(r?.failed);
+  const decided = alerts - pending - failed;
   const incidents = num(r?.incidents);
   const correlated = num(r?.correlated);
   const nr = decided > 0 ? Math.round((1 - incidents / decided) * 10_000) / 100 : null;
@@ -75,6 +79,7 @@ export async function noiseReduction(
     alerts,
     decided,
     pending,
+    failed,
     correlated,
     deduplicated: num(r?.deduplicated),
     suppressed: num(r?.suppressed),
@@ -293,6 +298,7 @@ export function kpiCsv(report: KpiReport, kind: KpiCsvKind): string {
           'inhibitedPct',
           'resolvedSignalsPct',
           'correlationPct',
+          'failed',
         ],
       );
     case 'mttr':

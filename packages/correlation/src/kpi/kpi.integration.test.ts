@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant, storeAlerts, type StoredAlertInput } from '../../test/fixtures.ts';
 import { backtest, type BacktestProgress } from '../backtest/index.ts';
+import { decideAlert } from '../engine/pipeline.ts';
 import { poolRunner } from '../sql-runner.ts';
 import { q } from '../store/sql.ts';
 import { CorrelationWorker } from '../store/worker.ts';
@@ -94,6 +95,36 @@ describe.each(inject('pgTargets'))('KPIs and backtest on $name', (target) => {
     const msp = await kpiReport(poolRunner(pool), { mspId }, period);
     expect(msp.noise.alerts).toBe(18);
     expect(msp.noise.incidents).toBe(7);
+  });
+
+  it('counts alerts correlation gave up on (FAILED) explicitly, outside the decided ones', async () => {
+    const t = await createTenant(pool);
+    const c = await t.company('Failing');
+    await storeAlerts(pool, t.mspId, c, [
+      { asset: 'ok', signature: 'x', occurredAt: at(0) },
+      { asset: 'bad', signature: 'poison', occurredAt: at(1) },
+    ]);
+    const w = new CorrelationWorker({
+      pool,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      logger: { error() {}, warn() {} },
+      budget: {
+        maxAttempts: 1,
+        decide: (state, a, ctx) => {
+          if (a.signature === 'poison') throw new Error('boom');
+          return decideAlert(state, a, ctx);
+        },
+      },
+    });
+    await w.drainCompany(c);
+    await w.stop();
+    const r = await kpiReport(poolRunner(pool), { mspId: t.mspId, companyId: c }, period);
+    expect(r.noise).toMatchObject({ alerts: 2, decided: 1, pending: 0, failed: 1, incidents: 1 });
+    expect(r.noise.noiseReductionPct).toBe(0);
+    const csv = kpiCsv(r, 'noise').split('\r\n');
+    expect(csv[0]).toMatch(/,failed$/);
+    expect(csv[1]).toMatch(/,1$/);
   });
 
   it('splits MTTR per signature into manual and automated, and measures self-healing', async () => {

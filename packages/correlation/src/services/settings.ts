@@ -2,6 +2,7 @@
 // Reads: anyone in scope. Writes: MSP staff (configuration: owners and admins) and the client
 // admin of the company. Every write is audited.
 import { AppError } from '@aw/core/errors';
+import { re2Problem } from '@aw/core/regex';
 import { Prisma, type PrismaClient } from '@aw/db';
 import { validateConfig } from '../backtest/index.ts';
 import { parseMatchers } from '../engine/fields.ts';
@@ -90,16 +91,14 @@ function checkMatchers(raw: Matcher[], field: string, allowEmpty = false): Prism
     throw new AppError('BAD_REQUEST', `${field} must not be empty`, [
       { field, reason: 'at least one matcher' },
     ]);
-  for (const m of parsed)
-    if (m.op === '=~' || m.op === '!~') {
-      try {
-        new RegExp(m.value);
-      } catch {
-        throw new AppError('BAD_REQUEST', `invalid regular expression in ${field}`, [
-          { field, reason: m.value },
-        ]);
-      }
-    }
+  // Regular expressions run on RE2 (linear time): reject what RE2 cannot compile, naming the matcher.
+  const problems = parsed.flatMap((m, i) => {
+    if (m.op !== '=~' && m.op !== '!~') return [];
+    const reason = re2Problem(m.value);
+    return reason ? [{ field: `${field}[${i}].value`, reason }] : [];
+  });
+  if (problems.length)
+    throw new AppError('BAD_REQUEST', problems.map((p) => `${p.field}: ${p.reason}`).join('\n'), problems);
   return parsed as unknown as Prisma.InputJsonValue;
 }
 

@@ -4,8 +4,8 @@
 // (companyId, openKey) index, and alerts are only updated while still PENDING.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { correlationKey } from '../engine/fields.ts';
-import { advanceIncident, decideAlert, stateHorizonMinutes, type EngineContext } from '../engine/pipeline.ts';
+import { correlationKey, ruleProblems } from '../engine/fields.ts';
+import { advanceIncident, stateHorizonMinutes, type EngineContext } from '../engine/pipeline.ts';
 import { CorrelationState, type StateChanges } from '../engine/state.ts';
 import type {
   AlertDecisionOut,
@@ -24,6 +24,14 @@ import {
   toIncidentState,
 } from './rows.ts';
 import type { SqlRunner } from '../sql-runner.ts';
+import {
+  DEFAULT_BUDGET,
+  DecisionFailure,
+  decideWithinBudget,
+  recordFailure,
+  type DecisionBudget,
+  type FailureRecord,
+} from './budget.ts';
 import { inTransaction, isoOrNull, lockCompany, q, type Queryable } from './sql.ts';
 
 const runner =
@@ -52,7 +60,27 @@ export interface ApplyResult {
   decided: number;
   decisions: AlertDecisionOut[];
   events: IncidentChangedEvent[];
+  /** PENDING alerts of the batch left for the company's next turn (budget spent). */
+  deferred: number;
+  /** An alert whose decision failed this turn (attempt counted; FAILED at the limit). */
+  failure: FailureRecord | null;
 }
+
+export interface CorrelateOptions extends Partial<DecisionBudget> {
+  batchSize?: number;
+  newId?: () => string;
+  logger?: Pick<Console, 'warn'>;
+}
+
+const warned = new Set<string>();
+function warnOnce(key: string): boolean {
+  if (warned.has(key)) return false;
+  if (warned.size > 10_000) warned.clear();
+  warned.add(key);
+  return true;
+}
+
+const NOTHING: ApplyResult = { decided: 0, decisions: [], events: [], deferred: 0, failure: null };
 
 /** Raised when another writer created the same open key despite the lock (never expected); retried. */
 export class OpenKeyConflict extends Error {}
@@ -76,18 +104,44 @@ async function loadIncidentsForUpdate(
   return r.rows.map(toIncidentState);
 }
 
-/** Decides up to `batchSize` PENDING alerts of the company, in id order. */
+/**
+ * Decides up to `batchSize` PENDING alerts of the company, in id order, within the decision
+ * budget (budget.ts). A decision failure rolls the batch back and is recorded on the alert.
+ */
 export async function correlateCompany(
   pool: pg.Pool,
   companyId: string,
-  opts: { batchSize?: number; newId?: () => string } = {},
+  opts: CorrelateOptions = {},
 ): Promise<ApplyResult> {
   const batchSize = opts.batchSize ?? 500;
+  const budget: DecisionBudget = {
+    budgetMs: opts.budgetMs ?? DEFAULT_BUDGET.budgetMs,
+    alertLimitMs: opts.alertLimitMs ?? DEFAULT_BUDGET.alertLimitMs,
+    maxAttempts: opts.maxAttempts ?? DEFAULT_BUDGET.maxAttempts,
+    now: opts.now ?? DEFAULT_BUDGET.now,
+    decide: opts.decide ?? DEFAULT_BUDGET.decide,
+  };
+  const logger = opts.logger ?? console;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await inTransaction(pool, (c) => applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID));
+      return await inTransaction(pool, (c) =>
+        applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID, budget, logger),
+      );
     } catch (e) {
       if (e instanceof OpenKeyConflict && attempt < 3) continue;
+      if (e instanceof DecisionFailure) {
+        const failure = (await recordFailure(pool, companyId, e, budget.maxAttempts)) ?? {
+          alertId: e.alertId,
+          attempts: 0,
+          failed: false,
+          reason: `${e.reason} (no longer pending)`,
+        };
+        logger.warn(
+          `[correlation] company ${companyId} alert ${e.alertId}: ${e.reason}` +
+            ` (attempt ${failure.attempts}/${budget.maxAttempts}${failure.failed ? ', marked FAILED' : ''})`,
+        );
+        return { ...NOTHING, failure };
+      }
       throw e;
     }
   }
@@ -98,16 +152,18 @@ async function applyBatch(
   companyId: string,
   batchSize: number,
   newId: () => string,
+  budget: DecisionBudget,
+  logger: Pick<Console, 'warn'>,
 ): Promise<ApplyResult> {
   await lockCompany(c, companyId);
   const company = await loadCompanyConfig(runner(c), companyId);
-  if (!company) return { decided: 0, decisions: [], events: [] };
+  if (!company) return NOTHING;
   const rows = await q<Record<string, unknown>>(
     c,
     `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,
     [companyId, batchSize],
   );
-  if (!rows.rows.length) return { decided: 0, decisions: [], events: [] };
+  if (!rows.rows.length) return NOTHING;
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
@@ -115,20 +171,38 @@ async function applyBatch(
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
 
   const ctx: EngineContext = { config, rules, newId };
-  const decisions = alerts.map((a) => decideAlert(state, a, ctx));
+  let decisions = decideWithinBudget(state, alerts, ctx, budget);
+  const ignored = ruleProblems(rules);
+  if (ignored.length) {
+    // Stored before save-time RE2 validation: such a rule matches nothing; say so (once per rule
+    // and process in the log, on every decision record), never fail.
+    const fresh = ignored.filter((p) => warnOnce(`${companyId}/${p.id}/${p.field}/${p.reason}`));
+    if (fresh.length)
+      logger.warn(
+        `[correlation] company ${companyId}: ${fresh.map((p) => `${p.kind} ${p.id} ${p.field}: ${p.reason}`).join('; ')}` +
+          ' (the rule matches no alert)',
+      );
+    decisions = decisions.map((d) => ({ ...d, reason: { ...d.reason, ignoredRules: ignored } }));
+  }
   const changes = state.drain();
   await writeChanges(c, company.mspId, companyId, changes);
   await writeDecisions(c, decisions);
-  return { decided: decisions.length, decisions, events: changeEvents(company.mspId, companyId, changes) };
+  return {
+    decided: decisions.length,
+    decisions,
+    events: changeEvents(company.mspId, companyId, changes),
+    deferred: alerts.length - decisions.length,
+    failure: null,
+  };
 }
 
-const COLUMN_FIELDS: Record<string, string> = {
-  asset: 's.asset',
-  signature: 's.signature',
-  service: 's.service',
-  source: 's.source::text',
-  severity: 's.severity::text',
-};
+const COLUMN_FIELDS = new Map<string, string>([
+  ['asset', 's.asset'],
+  ['signature', 's.signature'],
+  ['service', 's.service'],
+  ['source', 's.source::text'],
+  ['severity', 's.severity::text'],
+]);
 
 /**
  * Narrows the inhibition sources loaded from AlertState: when every enabled rule has an equality
@@ -142,10 +216,10 @@ export function sourcePrefilter(
   const parts: string[] = [];
   const values: string[] = [];
   for (const r of rules) {
-    const m = r.sourceMatchers.find((x) => x.op === '=' && COLUMN_FIELDS[x.field]);
+    const m = r.sourceMatchers.find((x) => x.op === '=' && COLUMN_FIELDS.has(x.field));
     if (!m) return null;
     values.push(m.value);
-    parts.push(`${COLUMN_FIELDS[m.field]} = $${firstParam + values.length - 1}`);
+    parts.push(`${COLUMN_FIELDS.get(m.field)} = $${firstParam + values.length - 1}`);
   }
   return parts.length ? { sql: parts.join(' OR '), values } : null;
 }

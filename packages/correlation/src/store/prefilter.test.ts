@@ -40,3 +40,21 @@ describe('inhibition source prefilter', () => {
     expect(sourcePrefilter([], 3)).toBeNull();
   });
 });
+
+describe('inhibition source prefilter and Object members', () => {
+  it('treats constructor, __proto__ and toString as label names, never as columns', () => {
+    for (const field of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])
+      expect(sourcePrefilter([rule([{ field, op: '=', value: 'x' }])], 3)).toBeNull();
+    expect(
+      sourcePrefilter(
+        [
+          rule([
+            { field: 'constructor', op: '=', value: 'x' },
+            { field: 'asset', op: '=', value: 'h1' },
+          ]),
+        ],
+        3,
+      ),
+    ).toEqual({ sql: 's.asset = $3', values: ['h1'] });
+  });
+});

@@ -94,12 +94,14 @@ export async function loadRules(sql: SqlRunner, companyId: string, from: Date): 
   };
 }
 
+/** Labels as own string properties (fromEntries defines a `__proto__` label instead of setting the prototype). */
 function stringLabels(raw: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (raw && typeof raw === 'object' && !Array.isArray(raw))
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>))
-      if (v !== null && v !== undefined) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  return out;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 export const ALERT_COLUMNS = `id, fingerprint, source, asset, signature, service, summary, severity, status, "occurredAt", labels`;

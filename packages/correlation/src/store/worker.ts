@@ -1,10 +1,12 @@
 // CorrelationWorker: the AlertSink ingestion hands stored alerts to, plus a sweeper that finds
 // PENDING alerts (at start and periodically, so a crash between commit and hand-over loses
 // nothing) and a periodic tick for time-based transitions. Correctness never depends on this
-// process: the database lock and constraints in apply.ts do; the in-process bookkeeping below only
-// avoids running the same company twice at once in one process.
+// process: the database lock and constraints in apply.ts do; the in-process queue below avoids
+// running the same company twice at once in one process and gives companies turns in order
+// (one budgeted batch each, see budget.ts), so no company holds the worker for the others.
 import type pg from 'pg';
 import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
+import type { DecisionBudget } from './budget.ts';
 import { q } from './sql.ts';
 
 /** The interface ingestion (packages/ingest) calls after committing alerts. */
@@ -20,26 +22,48 @@ export interface CorrelationWorkerOptions {
   sweepIntervalMs?: number;
   /** Time-based transitions every … ms (0 = off). Default 30 s. */
   tickIntervalMs?: number;
+  /** Batches (of different companies) in flight at once. Default 2. */
+  concurrency?: number;
+  /** Decision budget per batch and poisoned-alert limit (budget.ts). */
+  budget?: Partial<DecisionBudget>;
   clock?: () => Date;
   logger?: Pick<Console, 'error' | 'warn'>;
 }
 
+interface Drain {
+  total: number;
+  promise: Promise<number>;
+  resolve(n: number): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Companies take turns: one turn is one batch (bounded by the decision budget); a company with
+ * more to do goes to the back of the queue, so a company with a large or slow backlog delays
+ * the others by at most one batch.
+ */
 export class CorrelationWorker implements AlertSink {
   private readonly opts: Required<Omit<CorrelationWorkerOptions, 'onIncidentChanged'>> & {
     onIncidentChanged?: OnIncidentChanged;
   };
-  private readonly running = new Map<string, Promise<number>>();
+  private readonly drains = new Map<string, Drain>();
+  private readonly queue: string[] = [];
+  private readonly inFlight = new Set<string>();
   private readonly again = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   /** Alerts decided by this worker since it was created. */
   decided = 0;
+  /** Turns cut short by the decision budget (the company went to the back of the queue). */
+  deferredTurns = 0;
 
   constructor(opts: CorrelationWorkerOptions) {
     this.opts = {
       batchSize: 500,
       sweepIntervalMs: 5000,
       tickIntervalMs: 30_000,
+      concurrency: 2,
+      budget: {},
       clock: () => new Date(),
       logger: console,
       ...opts,
@@ -53,36 +77,69 @@ export class CorrelationWorker implements AlertSink {
       void this.drainCompany(companyId).catch(() => 0);
   }
 
-  /** Decides every PENDING alert of the company (in id order); resolves to the number decided. */
+  /**
+   * Decides every PENDING alert of the company (in id order), in turns shared fairly with the
+   * other companies; resolves to the number decided.
+   */
   drainCompany(companyId: string): Promise<number> {
-    const cur = this.running.get(companyId);
+    const cur = this.drains.get(companyId);
     if (cur) {
-      this.again.add(companyId);
-      return cur;
+      // Alerts stored while a turn runs may be past its snapshot: take another turn.
+      if (this.inFlight.has(companyId)) this.again.add(companyId);
+      return cur.promise;
     }
-    const p = (async () => {
-      let total = 0;
-      try {
-        do {
-          this.again.delete(companyId);
-          for (;;) {
-            const r = await correlateCompany(this.opts.pool, companyId, { batchSize: this.opts.batchSize });
-            total += r.decided;
-            this.decided += r.decided;
-            await this.publish(r.events);
-            if (r.decided < this.opts.batchSize) break;
-          }
-        } while (this.again.has(companyId) && !this.stopped);
-      } catch (e) {
-        this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
-        throw e;
-      } finally {
-        this.running.delete(companyId);
-      }
-      return total;
-    })();
-    this.running.set(companyId, p);
-    return p;
+    let resolve!: (n: number) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<number>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.drains.set(companyId, { total: 0, promise, resolve, reject });
+    this.queue.push(companyId);
+    this.pump();
+    return promise;
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < this.opts.concurrency && this.queue.length) {
+      const id = this.queue.shift()!;
+      this.inFlight.add(id);
+      void this.turn(id);
+    }
+  }
+
+  private async turn(companyId: string): Promise<void> {
+    const d = this.drains.get(companyId)!;
+    let more = false;
+    try {
+      this.again.delete(companyId);
+      const r = await correlateCompany(this.opts.pool, companyId, {
+        ...this.opts.budget,
+        batchSize: this.opts.batchSize,
+        logger: this.opts.logger,
+      });
+      d.total += r.decided;
+      this.decided += r.decided;
+      if (r.deferred) this.deferredTurns++;
+      await this.publish(r.events);
+      more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
+    } catch (e) {
+      this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
+      this.inFlight.delete(companyId);
+      this.drains.delete(companyId);
+      this.again.delete(companyId);
+      d.reject(e);
+      this.pump();
+      return;
+    }
+    this.inFlight.delete(companyId);
+    if ((more || this.again.has(companyId)) && !this.stopped) {
+      this.queue.push(companyId); // to the back: the other companies go first
+    } else {
+      this.drains.delete(companyId);
+      d.resolve(d.total);
+    }
+    this.pump();
   }
 
   /** Finds every company with PENDING alerts and drains it. */
@@ -93,9 +150,9 @@ export class CorrelationWorker implements AlertSink {
         WHERE EXISTS (SELECT 1 FROM "Alert" a WHERE a."companyId" = c.id AND a.decision = 'PENDING')
         ORDER BY c.id`,
     );
-    let n = 0;
-    for (const { id } of r.rows) n += await this.drainCompany(id).catch(() => 0);
-    return n;
+    // All at once: the queue gives each company a turn in order, then the next round.
+    const n = await Promise.all(r.rows.map(({ id }) => this.drainCompany(id).catch(() => 0)));
+    return n.reduce((x, y) => x + y, 0);
   }
 
   /** Applies time-based transitions to every company with open incidents. */
@@ -142,12 +199,18 @@ export class CorrelationWorker implements AlertSink {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await Promise.allSettled([...this.running.values()]);
+    // Companies still waiting for a turn stop here (their alerts stay PENDING for the next start).
+    for (const id of this.queue.splice(0)) {
+      const d = this.drains.get(id);
+      this.drains.delete(id);
+      d?.resolve(d.total);
+    }
+    await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
   }
 
   /** Resolves once nothing is running for any company (tests, demo). */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+    while (this.drains.size) await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
   }
 
   private async publish(events: IncidentChangedEvent[]): Promise<void> {

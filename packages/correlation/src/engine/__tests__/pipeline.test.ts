@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CorrelationEngine } from '../engine.ts';
-import { correlationKey, matcherMatches, validKeyTemplate } from '../fields.ts';
+import { correlationKey, fieldValue, matcherMatches, matcherProblem, validKeyTemplate } from '../fields.ts';
 import type { CorrelationConfig, RuleSet } from '../types.ts';
 import { alert, at, resetIds } from './helpers.ts';
 
@@ -353,5 +353,37 @@ describe('matchers', () => {
     expect(matcherMatches(a, { field: 'label:env', op: '!~', value: 'dev|test' })).toBe(true);
     expect(matcherMatches(a, { field: 'env', op: '=', value: 'prod' })).toBe(true);
     expect(matcherMatches(a, { field: 'asset', op: '=~', value: '(' })).toBe(false);
+  });
+
+  it('runs regular expressions on RE2: (a+)+$ on 35 × a + ! decides, and invalid RE2 never holds (!~ too)', () => {
+    const evil = alert({ asset: 'a'.repeat(35) + '!' });
+    expect(matcherMatches(evil, { field: 'asset', op: '=~', value: '(a+)+$' })).toBe(false);
+    expect(matcherMatches(evil, { field: 'asset', op: '!~', value: '(a+)+$' })).toBe(true);
+    expect(
+      matcherMatches(alert({ asset: 'a'.repeat(35) }), { field: 'asset', op: '=~', value: '(a+)+$' }),
+    ).toBe(true);
+    for (const value of ['(?=x)', '(a)\\1', '('])
+      for (const op of ['=~', '!~'] as const)
+        expect(matcherMatches(a, { field: 'asset', op, value })).toBe(false);
+    expect(matcherProblem({ field: 'asset', op: '!~', value: '(?!x)' })).toMatch(/not valid RE2 syntax/);
+    expect(matcherProblem({ field: 'asset', op: '=', value: '(?!x)' })).toBeNull();
+  });
+
+  it('reads label names as own labels only: constructor, toString, __proto__', () => {
+    const bare = alert({ labels: {} });
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(fieldValue(bare, `label:${name}`)).toBe('');
+      expect(fieldValue(bare, name)).toBe('');
+      expect(matcherMatches(bare, { field: `label:${name}`, op: '=', value: '' })).toBe(true);
+    }
+    const own = alert({
+      labels: Object.fromEntries([
+        ['constructor', 'c1'],
+        ['__proto__', 'p1'],
+      ]),
+    });
+    expect(fieldValue(own, 'label:constructor')).toBe('c1');
+    expect(fieldValue(own, '__proto__')).toBe('p1');
+    expect(correlationKey('label:constructor|label:toString|signature', own)).toBe('c1||disk_full');
   });
 });

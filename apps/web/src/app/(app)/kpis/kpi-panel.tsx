@@ -203,6 +203,7 @@ function KpiBody({
     { name: 'Inhibited', value: n.inhibited, color: '#eab308' },
     { name: 'Resolved signals', value: n.resolvedSignals, color: '#10b981' },
     ...(n.pending ? [{ name: 'Not yet decided', value: n.pending, color: '#a1a1aa' }] : []),
+    ...(n.failed ? [{ name: 'Failed (not decided)', value: n.failed, color: '#ef4444' }] : []),
   ];
   const mttr = data.mttr.slice(0, 10).map((r) => ({
     signature: r.signature,
@@ -241,7 +242,11 @@ function KpiBody({
             </p>
             <p id="noise-formula" className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
               1 − incidents ÷ alerts = 1 − {nf.format(n.incidents)} ÷ {nf.format(n.decided)} decided alerts
-              {n.pending ? ` (${nf.format(n.pending)} still waiting for a decision)` : ''}.
+              {n.pending ? ` (${nf.format(n.pending)} still waiting for a decision)` : ''}
+              {n.failed
+                ? ` (${nf.format(n.failed)} failed: correlation gave up on them, reason on each alert)`
+                : ''}
+              .
             </p>
             <dl className="mt-4 grid grid-cols-2 gap-2 sm:grid-cols-3">
               <Stat label="Alerts received" value={nf.format(n.alerts)} />

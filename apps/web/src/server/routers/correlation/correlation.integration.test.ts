@@ -266,6 +266,35 @@ describe.each(inject('pgTargets'))('correlation procedures on $name', (target) =
         endsAt: new Date(Date.now() + HOUR),
       }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // Regular expressions run on RE2: what RE2 cannot run is refused at save time, naming the matcher.
+    await expect(
+      techA.correlation.createSilence({
+        companyId: ids.a1!,
+        matchers: [
+          { field: 'asset', op: '=~', value: '(a+)+$' },
+          { field: 'signature', op: '!~', value: '(?!disk).*' },
+        ],
+        endsAt: new Date(Date.now() + HOUR),
+      }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(
+        /^matchers\[1\]\.value: not valid RE2 syntax: .*backreferences and lookaround are not supported$/,
+      ),
+    });
+    await expect(
+      techA.correlation.saveInhibitionRule({
+        companyId: ids.a1!,
+        name: 'lookbehind',
+        sourceMatchers: [{ field: 'signature', op: '=', value: 'host_down' }],
+        targetMatchers: [{ field: 'asset', op: '=~', value: '(?<=web)-01' }],
+        equal: [],
+        enabled: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/^targetMatchers\[0\]\.value: not valid RE2/),
+    });
     const s = await techA.correlation.createSilence({
       companyId: ids.a1!,
       matchers: [{ field: 'signature', op: '=', value: 'disk_full' }],

@@ -15,6 +15,7 @@ const decisionTone = {
   INHIBITED: 'amber',
   RESOLVED_SIGNAL: 'green',
   PENDING: 'zinc',
+  FAILED: 'red',
 } as const;
 
 function Reason({ reason }: { reason: unknown }) {

@@ -1,5 +1,6 @@
 'use client';
 
+import { re2Problem } from '@aw/core/regex';
 import { useId } from 'react';
 import { Button, cx, inputClass } from '~/components/ui';
 
@@ -35,17 +36,15 @@ export function matcherText(ms: Matcher[]): string {
   return ms.length ? ms.map((m) => `${m.field} ${m.op} "${m.value}"`).join(' and ') : 'every alert';
 }
 
-/** Problems of a matcher list, or null (empty field, bad regex). */
+/** Problems of a matcher list, or null (empty field, regex that is not valid RE2). */
 export function matcherProblem(ms: Matcher[], required: boolean): string | null {
   if (required && ms.length === 0) return 'Add at least one matcher.';
   for (const m of ms) {
     if (!m.field.trim()) return 'Every matcher needs a field.';
     if (m.op === '=~' || m.op === '!~') {
-      try {
-        new RegExp(m.value);
-      } catch {
-        return `“${m.value}” is not a valid regular expression.`;
-      }
+      // The server runs and validates expressions on RE2; check the same way before sending.
+      const reason = re2Problem(m.value);
+      if (reason) return `“${m.value}”: ${reason}.`;
     }
   }
   return null;
