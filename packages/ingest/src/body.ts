@@ -8,6 +8,8 @@ export interface BodySource {
   body?: ReadableStream<Uint8Array> | null;
   /** The body, already read by the server (at most limit + 1 bytes). */
   rawBody?: Uint8Array;
+  /** Reads the body when it is first needed (after authentication), at most limit + 1 bytes. */
+  readRawBody?: () => Promise<Uint8Array>;
 }
 
 export function payloadTooLarge(limit: number): AppError {
@@ -19,9 +21,10 @@ export function payloadTooLarge(limit: number): AppError {
 export async function readBodyLimited(req: BodySource, limit: number): Promise<Uint8Array> {
   const declared = req.headers.get('content-length');
   if (declared && /^\d+$/.test(declared) && Number(declared) > limit) throw payloadTooLarge(limit);
-  if (req.rawBody) {
-    if (req.rawBody.byteLength > limit) throw payloadTooLarge(limit);
-    return req.rawBody;
+  const raw = req.rawBody ?? (req.readRawBody ? await req.readRawBody() : undefined);
+  if (raw) {
+    if (raw.byteLength > limit) throw payloadTooLarge(limit);
+    return raw;
   }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();

@@ -92,7 +92,7 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
 
 /**
  * What the handler needs of a request: a web `Request` satisfies it; the node:http server passes
- * the already-read body as `rawBody` and skips building a web Request (and its stream) per call.
+ * `readRawBody` (called after the credentials are checked) and skips building a web Request per call.
  */
 export interface IngestRequest {
   method: string;
@@ -101,6 +101,8 @@ export interface IngestRequest {
   body?: ReadableStream<Uint8Array> | null;
   /** The body, already read (at most limit + 1 bytes). */
   rawBody?: Uint8Array;
+  /** Or a reader the handler calls once the credentials are checked (at most limit + 1 bytes). */
+  readRawBody?: () => Promise<Uint8Array>;
 }
 
 export interface IngestReply {

@@ -425,6 +425,54 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     expect(await prisma.alert.count({ where: { companyId: t.a.id, source: 'PAGERDUTY' } })).toBe(2);
   });
 
+  it('answers a bad PagerDuty key 401 on the standalone server without reading the body', async () => {
+    const { serveIngest } = await import('./server.ts');
+    const http = await import('node:http');
+    const srv = await serveIngest(runtime());
+    try {
+      // An endless chunked body behind a wrong routing key: the 401 comes while it still streams.
+      let sent = 0;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request(`${srv.url}/api/v1/webhooks/pagerduty?routing_key=${'f'.repeat(32)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        });
+        const chunk = '{"x":"' + 'y'.repeat(4096);
+        const timer = setInterval(() => {
+          req.write(chunk);
+          sent += chunk.length;
+        }, 2);
+        const stop = (e: Error | null, code = 0) => {
+          clearInterval(timer);
+          clearTimeout(deadline);
+          req.destroy();
+          if (e) reject(e);
+          else resolve(code);
+        };
+        const deadline = setTimeout(() => stop(new Error('no answer while the body streamed')), 10_000);
+        req.on('response', (res) => stop(null, res.statusCode));
+        req.on('error', (e) => stop(e));
+      });
+      expect(status).toBe(401);
+      // Answered long before the 1 MiB limit could have been read: the body was not waited for.
+      expect(sent).toBeLessThan(256 * 1024);
+      // A good key on the same server still reads and stores.
+      const body = JSON.stringify({
+        ...fixture('pagerduty-trigger'),
+        routing_key: t.a.routingKey,
+        dedup_key: 'standalone-1',
+      });
+      const ok = await fetch(`${srv.url}/api/v1/webhooks/pagerduty?routing_key=${t.a.routingKey}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(ok.status).toBe(202);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("takes Grafana webhooks signed with Grafana's own HMAC", async () => {
     const body = JSON.stringify(fixture('grafana-firing'));
     const ts = Math.floor(Date.now() / 1000);
