@@ -3,7 +3,8 @@
 // Next's own request-body stream, on a real database and the fake AWS.
 //   · an alert key (signed or not) gets 403 on site activation and AWS sees no CreateActivation
 //   · a `site` key without a signature gets 401, even with the company's HMAC switched off
-//   · a signed `site` key gets a code; the repeat call re-discloses it; both are audited with the key
+//   · a signed `site` key gets a code; the repeat call re-discloses it; both are audited with the key;
+//     the MSP's admin sees it with its site and key and revokes it (gone in the fake AWS)
 //   · 429 + Retry-After per key and per company
 //   · a `site`-only key cannot post alerts
 //   · PagerDuty with a bad key answers 401 without reading the body (huge, invalid, never-ending)
@@ -12,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsRuntime, getOnboarding, setAwsRuntime, setRoleArn } from '@aw/aws';
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
+import { hashPassword } from '@aw/core/password';
 import { createPrismaClient, getDb, getPool, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import {
@@ -23,6 +25,8 @@ import {
 } from '@aw/ingest';
 import { requestToBodyStream } from 'next/dist/server/body-streams.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCaller } from '../src/server/root';
+import { createContext } from '../src/server/trpc';
 
 const [target] = inject('pgTargets');
 const ENC = Buffer.alloc(32, 7).toString('base64');
@@ -71,6 +75,8 @@ describe('API key scopes and site activation over HTTP', () => {
 
   let runtime: AwsRuntime;
   const getRuntime = () => runtime;
+  let ownerId = '';
+  const adminCaller = async () => createCaller(await createContext({ userId: ownerId, prisma }));
 
   async function post(
     path: string,
@@ -106,6 +112,15 @@ describe('API key scopes and site activation over HTTP', () => {
     });
     setAwsRuntime(runtime);
     mspId = (await prisma.msp.create({ data: { name: 'MSP', slug: 'msp', awsAccountId: MSP_ACCOUNT } })).id;
+    const owner = await prisma.user.create({
+      data: {
+        email: 'owner@msp.test',
+        name: 'Owner',
+        passwordHash: await hashPassword('irrelevant password'),
+      },
+    });
+    await prisma.membership.create({ data: { userId: owner.id, mspId, role: 'OWNER' } });
+    ownerId = owner.id;
 
     const routes: Record<string, Handler> = {
       '/api/v1/sites/activation': (await import('../src/app/api/v1/sites/activation/route')).POST,
@@ -209,6 +224,35 @@ describe('API key scopes and site activation over HTTP', () => {
     expect(JSON.stringify(audits.map((a) => a.data))).not.toContain(first.json.activationCode as string);
     const row = await prisma.hybridActivation.findFirstOrThrow({ where: { activationId: id } });
     expect(row.apiKeyId).toBe(site.id);
+
+    // The MSP's admin sees it (site, registrations, the key that asked) and revokes it: it is gone
+    // in AWS, and the operator's next call gets a new activation, never the revoked code.
+    const admin = await adminCaller();
+    const listed = await admin.aws.activations.list({ companyId: c.id });
+    expect(listed).toMatchObject([
+      {
+        activationId: id,
+        siteName: 'prod-eu',
+        registrationsCount: 0,
+        registrationLimit: 3,
+        createdByKey: { id: site.id, name: 'operator' },
+      },
+    ]);
+    await admin.aws.activations.delete({ companyId: c.id, activationId: id });
+    expect(fake.region(c.accountId, c.region).activations[id]).toMatchObject({ deleted: true });
+    // A server trying the revoked code, as the SSM agent would, is refused by AWS.
+    expect(() =>
+      fake.registerManagedInstance({
+        activationCode: first.json.activationCode as string,
+        activationId: id,
+        region: c.region,
+      }),
+    ).toThrow(/Activation not found/);
+    expect(await admin.aws.activations.list({ companyId: c.id })).toEqual([]);
+    const after = await activate(site.key, { siteName: 'prod-eu' }, c.secret);
+    expect(after.status).toBe(201);
+    expect(after.json.activationId).not.toBe(id);
+    expect(after.json.activationCode).not.toBe(first.json.activationCode);
   });
 
   it('rate-limits per key and per company with 429 and Retry-After', async () => {
