@@ -1,6 +1,7 @@
 // The onboarding flow against the fake AWS with the real SDK: the company's own template creates the
 // role, test connection stores its outcome, activations and nodes round-trip through SSM.
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
+import { AppError } from '@aw/core/errors';
 import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -302,15 +303,29 @@ describe.each(inject('pgTargets'))('AWS connection on $name', (target) => {
     expect(() => noFake.forCompany({ ...sim, awsRoleArn: arn })).toThrow(/simulated/);
   });
 
-  it('serves the operator: an API-key-authenticated cluster gets an activation for its site', async () => {
+  it('serves the operator: an authenticated cluster gets an activation for its site, every disclosure audited', async () => {
     const c = await company('k8s');
     await deploy(c.id);
+    const key = await prisma.apiKey.create({
+      data: {
+        mspId,
+        companyId: c.id,
+        name: 'operator',
+        prefix: 'aaaabbbbccccdddd',
+        hash: 'x',
+        scopes: ['site'],
+      },
+    });
+    // The route passes the ingest package's site authenticator; here any failure is its AppError.
     const handler = createSiteActivationHandler({
       prisma,
       runtime,
       encryptionKey: KEY,
-      authenticate: (req) =>
-        req.headers.get('authorization') === 'Bearer awk_good' ? { companyId: c.id, mspId } : null,
+      authenticate: async (req) => {
+        if (req.headers.get('authorization') !== 'Bearer awk_good')
+          throw new AppError('UNAUTHORIZED', 'a valid API key with the "site" scope is required');
+        return { companyId: c.id, mspId, apiKeyId: key.id, body: await req.json() };
+      },
     });
     const post = (body: unknown, auth = 'Bearer awk_good') =>
       handler(
@@ -334,7 +349,7 @@ describe.each(inject('pgTargets'))('AWS connection on $name', (target) => {
     };
     expect(a.commands.linux).toContain(a.activationCode);
     const row = await prisma.hybridActivation.findFirstOrThrow({ where: { activationId: a.activationId } });
-    expect(row.siteId).toBe(a.siteId);
+    expect(row).toMatchObject({ siteId: a.siteId, apiKeyId: key.id });
     expect(row.codeCiphertext).not.toContain(a.activationCode);
     const again = await post({ siteName: 'prod-eu' });
     expect(again.status).toBe(200);
@@ -345,5 +360,23 @@ describe.each(inject('pgTargets'))('AWS connection on $name', (target) => {
     });
     const site = await prisma.site.findUniqueOrThrow({ where: { id: a.siteId } });
     expect(site).toMatchObject({ companyId: c.id, name: 'prod-eu', clusterUid: 'uid-1', kind: 'KUBERNETES' });
+    const audits = await prisma.auditLog.findMany({
+      where: { companyId: c.id, action: { startsWith: 'aws.activation.' } },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(audits.map((x) => [x.action, (x.data as { apiKeyId?: string }).apiKeyId])).toEqual([
+      ['aws.activation.created', key.id],
+      ['aws.activation.code_disclosed', key.id],
+    ]);
+    const listed = await listActivations({ prisma, runtime, companyId: c.id });
+    expect(listed).toMatchObject([
+      {
+        activationId: a.activationId,
+        siteName: 'prod-eu',
+        registrationLimit: 20,
+        registrationsCount: 0,
+        createdByKey: { id: key.id, name: 'operator', prefix: 'aaaabbbbccccdddd' },
+      },
+    ]);
   });
 });

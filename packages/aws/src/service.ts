@@ -262,6 +262,8 @@ export interface CreateActivationInput {
   defaultInstanceName?: string;
   description?: string;
   siteId?: string;
+  /** The `site` key whose operator asked (site activation); null when a person creates it. */
+  apiKeyId?: string;
   /** Keep the code, encrypted with APP_ENCRYPTION_KEY (the operator may fetch it again). */
   keepCodeWithKey?: string;
 }
@@ -346,12 +348,15 @@ export async function createActivation({
       defaultInstanceName: name ?? null,
       expiresAt,
       createdById: actorId ?? null,
+      apiKeyId: input.apiKeyId ?? null,
     },
   });
   await audit(prisma, c, actorId, 'aws.activation.created', {
     activationId: created.activationId,
     registrationLimit: limit,
     expiresAt: expiresAt.toISOString(),
+    siteId: input.siteId ?? null,
+    apiKeyId: input.apiKeyId ?? null,
   });
   return {
     id: row.id,
@@ -382,6 +387,9 @@ export interface ActivationSummary {
   expired: boolean;
   createdAt: Date | null;
   siteId: string | null;
+  siteName: string | null;
+  /** The `site` API key whose operator asked for it (null: created by a person or outside). */
+  createdByKey: { id: string; name: string; prefix: string } | null;
   /** Created through Alert Whisperer (else made in the AWS console with the same role). */
   tracked: boolean;
 }
@@ -391,7 +399,13 @@ export async function listActivations({ prisma, runtime, companyId }: AwsSvc): P
   const c = await loadCompany(prisma, companyId);
   const target = runtime.forCompany(c);
   const remote = await aws(c, () => describeAllActivations(target.ssm, target.hybridRoleName));
-  const rows = await prisma.hybridActivation.findMany({ where: { companyId: c.id, deletedAt: null } });
+  const rows = await prisma.hybridActivation.findMany({
+    where: { companyId: c.id, deletedAt: null },
+    include: {
+      site: { select: { name: true } },
+      apiKey: { select: { id: true, name: true, prefix: true } },
+    },
+  });
   const byId = new Map(rows.map((r) => [r.activationId, r]));
   const seen = new Set<string>();
   const items: ActivationSummary[] = [];
@@ -415,6 +429,8 @@ export async function listActivations({ prisma, runtime, companyId }: AwsSvc): P
       expired: a.Expired ?? false,
       createdAt: a.CreatedDate ?? null,
       siteId: row?.siteId ?? null,
+      siteName: row?.site?.name ?? null,
+      createdByKey: row?.apiKey ?? null,
       tracked: Boolean(row),
     });
   }

@@ -1,6 +1,7 @@
-// POST /api/v1/sites/activation: a Kubernetes cluster running the operator, authenticated by its
-// company's API key, asks for a hybrid activation for its site. A web-standard handler; the API-key
-// check is injected so the ingest package's verifier can guard it.
+// POST /api/v1/sites/activation: a Kubernetes cluster running the operator asks for a hybrid
+// activation for its site. A web-standard handler; authentication is injected (the route passes the
+// ingest package's site authenticator: a `site`-scoped key AND an HMAC signature, rate-limited, body
+// limited while it streams). Every creation and every re-disclosure of a code is audited with the key.
 import { decryptSecret } from '@aw/core/crypto';
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
@@ -11,14 +12,16 @@ import { activationAad, createActivation } from './service.ts';
 export interface SiteCaller {
   companyId: string;
   mspId: string;
-  apiKeyId?: string;
+  apiKeyId: string;
+  /** The request's JSON body, read and authenticated by the authenticator. */
+  body: unknown;
 }
 
 export interface SiteActivationDeps {
   prisma: PrismaClient;
   runtime: AwsRuntime;
-  /** Verifies the request's company API key; null when it is missing or invalid. */
-  authenticate: (req: Request) => Promise<SiteCaller | null> | SiteCaller | null;
+  /** Authenticates the request and reads its body; throws AppError (401/403/413/415/429/400). */
+  authenticate: (req: Request) => Promise<SiteCaller>;
   /** APP_ENCRYPTION_KEY: the code is kept encrypted so a restarted operator gets it again. */
   encryptionKey: string;
   now?: () => number;
@@ -77,19 +80,8 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
   const now = deps.now ?? Date.now;
   return async (req) => {
     try {
-      if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
       const caller = await deps.authenticate(req);
-      if (!caller) throw new AppError('UNAUTHORIZED', 'a valid company API key is required');
-      if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-      const text = await req.text();
-      if (text.length > 16_384) throw new AppError('PAYLOAD_TOO_LARGE', 'body too large');
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        throw new AppError('BAD_REQUEST', 'body is not JSON');
-      }
+      const raw = caller.body;
       const body = parseBody(raw);
       const company = await deps.prisma.company.findFirst({
         where: { id: caller.companyId, mspId: caller.mspId },
@@ -104,7 +96,7 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           kind: 'KUBERNETES',
           clusterUid: body.clusterUid ?? null,
           operatorVersion: body.operatorVersion ?? null,
-          apiKeyId: caller.apiKeyId ?? null,
+          apiKeyId: caller.apiKeyId,
           lastSeenAt: new Date(now()),
         },
         update: {
@@ -130,6 +122,17 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           deps.encryptionKey,
           activationAad(company.id, reusable.activationId),
         );
+        await deps.prisma.auditLog.create({
+          data: {
+            mspId: company.mspId,
+            companyId: company.id,
+            actorId: null,
+            action: 'aws.activation.code_disclosed',
+            targetType: 'hybridActivation',
+            targetId: reusable.id,
+            data: { activationId: reusable.activationId, siteId: site.id, apiKeyId: caller.apiKeyId },
+          },
+        });
         return json(200, {
           siteId: site.id,
           activationId: reusable.activationId,
@@ -156,6 +159,7 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           defaultInstanceName: `${company.slug}-${body.siteName}`,
           description: `Kubernetes site ${body.siteName}`,
           siteId: site.id,
+          apiKeyId: caller.apiKeyId,
           keepCodeWithKey: deps.encryptionKey,
         },
       });

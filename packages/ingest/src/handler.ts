@@ -31,8 +31,10 @@ import {
   type SnsDeps,
 } from './normalizers/index.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { requireScope } from './scopes.ts';
 import type { AlertSink, Logger } from './types.ts';
 import { consoleLogger } from './types.ts';
+import { readBodyLimited as readBody } from './body.ts';
 import { badRequest, parseJsonBody } from './util.ts';
 import { GroupCommitWriter, type HttpReply, type StoredAlertRef, type WriteOutcome } from './writer.ts';
 
@@ -90,7 +92,7 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
 
 /**
  * What the handler needs of a request: a web `Request` satisfies it; the node:http server passes
- * the already-read body as `rawBody` and skips building a web Request (and its stream) per call.
+ * `readRawBody` (called after the credentials are checked) and skips building a web Request per call.
  */
 export interface IngestRequest {
   method: string;
@@ -99,6 +101,8 @@ export interface IngestRequest {
   body?: ReadableStream<Uint8Array> | null;
   /** The body, already read (at most limit + 1 bytes). */
   rawBody?: Uint8Array;
+  /** Or a reader the handler calls once the credentials are checked (at most limit + 1 bytes). */
+  readRawBody?: () => Promise<Uint8Array>;
 }
 
 export interface IngestReply {
@@ -116,6 +120,20 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 const UNAUTHORIZED = () => new AppError('UNAUTHORIZED', 'invalid credentials');
+const PAGERDUTY_CREDENTIALS_MISSING = () =>
+  new AppError('UNAUTHORIZED', 'credentials required before the body is read', [
+    {
+      field: 'routing_key',
+      reason:
+        'send an API key header (Authorization: Bearer awk_…) or put the routing key in the URL: /api/v1/webhooks/pagerduty?routing_key=<key>',
+    },
+  ]);
+
+/** A PagerDuty routing key given in the events URL (`?routing_key=`), or null. */
+function urlRoutingKey(req: IngestRequest): string | null {
+  const v = new URL(req.url, 'http://x').searchParams.get('routing_key');
+  return v && v.length <= 128 ? v : null;
+}
 
 function errorResponse(e: AppError, format: Format | null): IngestReply {
   const headers: Record<string, string> = {};
@@ -169,40 +187,6 @@ function checkContentType(req: IngestRequest, format: Format) {
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json', [
     { field: 'Content-Type', reason: ct ? `${ct} is not supported` : 'is missing' },
   ]);
-}
-
-async function readBody(req: IngestRequest, limit: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`, [
-      { field: 'body', reason: `must be at most ${limit} bytes` },
-    ]);
-  const declared = req.headers.get('content-length');
-  if (declared && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
-  if (req.rawBody) {
-    if (req.rawBody.byteLength > limit) throw tooLarge();
-    return req.rawBody;
-  }
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -319,29 +303,26 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
   checkContentType(req, fmt);
   const receivedAt = new Date(rt.now());
 
-  // Credentials in a header are checked before the body is read; PagerDuty's routing_key is in it.
+  // Credentials are checked before a byte of the body is read: an API key in a header, or (PagerDuty
+  // senders that can only be given a URL) the routing key in the query string.
   const presented = presentedKey(req);
-  let key: KeyInfo | null = null;
-  if (presented) {
-    key = await rt.credentials.verifyApiKey(presented);
-    if (!key) throw UNAUTHORIZED();
-  } else if (fmt !== 'pagerduty') throw UNAUTHORIZED();
-  if (key) limit(rt, key);
+  const routingKey = presented || fmt !== 'pagerduty' ? null : urlRoutingKey(req);
+  let key: KeyInfo | null;
+  if (presented) key = await rt.credentials.verifyApiKey(presented);
+  else if (routingKey) key = await rt.credentials.verifyRoutingKey(routingKey);
+  else throw fmt === 'pagerduty' ? PAGERDUTY_CREDENTIALS_MISSING() : UNAUTHORIZED();
+  if (!key) throw UNAUTHORIZED();
+  requireScope(key, 'alerts:write');
+  limit(rt, key);
 
   const raw = await readBody(req, rt.bodyLimitBytes);
-  let body: unknown;
-  let verified: VerifyResult | null;
-  if (key) {
-    // Authenticate the body before looking inside it.
-    verified = await checkSignature(req, rt, key, fmt, raw);
-    body = parseJsonBody(decodeUtf8(raw));
-  } else {
-    body = parseJsonBody(decodeUtf8(raw));
-    const rk = pagerDutyRoutingKey(body);
-    key = rk ? await rt.credentials.verifyRoutingKey(rk) : null;
-    if (!key) throw UNAUTHORIZED();
-    limit(rt, key);
-    verified = await checkSignature(req, rt, key, fmt, raw);
+  // Authenticate the body before looking inside it.
+  const verified = await checkSignature(req, rt, key, fmt, raw);
+  const body = parseJsonBody(decodeUtf8(raw));
+  if (routingKey) {
+    const inBody = pagerDutyRoutingKey(body);
+    if (inBody !== null && inBody !== routingKey)
+      throw badRequest('routing_key', 'does not match the routing_key in the URL');
   }
   const idempotencyKey = idempotencyKeyOf(req);
 
@@ -422,7 +403,6 @@ async function checkSignature(
   fmt: Format,
   raw: Uint8Array,
 ): Promise<VerifyResult | null> {
-  if (!key.scopes.includes('alerts:write')) throw UNAUTHORIZED();
   const nowSeconds = Math.floor(rt.now() / 1000);
   const ts = req.headers.get('x-timestamp');
   const sig = req.headers.get('x-signature');

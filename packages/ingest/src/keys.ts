@@ -4,6 +4,7 @@
 import { AppError } from '@aw/core/errors';
 import { decryptSecret, encryptSecret, randomToken, sha256Hex, toHex } from '@aw/core/crypto';
 import type { PrismaClient } from '@aw/db';
+import { validateScopes, type TApiKeyScope } from './scopes.ts';
 
 export const API_KEY_PATTERN = /^awk_([0-9a-f]{16})_([A-Za-z0-9_-]{43,})$/;
 export const DEFAULT_OVERLAP_MINUTES = 24 * 60;
@@ -62,12 +63,15 @@ export interface CreatedApiKey {
   key: string;
   /** For a PagerDuty sender: the routing_key to configure (also shown once). */
   routingKey: string | null;
+  scopes: TApiKeyScope[];
   allowUnsigned: boolean;
   expiresAt: Date | null;
 }
 
 export interface CreateApiKeyInput {
   name: string;
+  /** What the key may do (default `alerts:write`): see scopes.ts. */
+  scopes?: readonly string[];
   /** The sender cannot sign (Alertmanager, PagerDuty, SNS, Grafana without HMAC). */
   allowUnsigned?: boolean;
   /** Also issue a PagerDuty routing_key that maps onto this key. */
@@ -86,6 +90,7 @@ export async function createApiKey({
     throw new AppError('BAD_REQUEST', 'invalid name', [
       { field: 'name', reason: 'must be 1..100 characters' },
     ]);
+  const scopes = validateScopes(input.scopes, input);
   const c = await companyOf(prisma, companyId);
   const { key, prefix } = generateApiKey();
   const routingKey = input.pagerDuty ? generateRoutingKey() : null;
@@ -96,6 +101,7 @@ export async function createApiKey({
       name,
       prefix,
       hash: await hashApiKey(key),
+      scopes,
       allowUnsigned: input.allowUnsigned ?? false,
       routingKeyHash: routingKey ? await sha256Hex(routingKey) : null,
       expiresAt: input.expiresAt ?? null,
@@ -104,6 +110,7 @@ export async function createApiKey({
   });
   await audit(prisma, c, actorId, 'apiKey.created', 'apiKey', row.id, {
     prefix,
+    scopes,
     allowUnsigned: row.allowUnsigned,
   });
   return {
@@ -112,6 +119,7 @@ export async function createApiKey({
     prefix,
     key,
     routingKey,
+    scopes,
     allowUnsigned: row.allowUnsigned,
     expiresAt: row.expiresAt,
   };
@@ -167,6 +175,7 @@ export async function rotateApiKey({
     prefix,
     key,
     routingKey,
+    scopes: validateScopes(row.scopes),
     allowUnsigned: row.allowUnsigned,
     expiresAt: null,
     oldKeyExpiresAt,
@@ -197,6 +206,10 @@ export async function setApiKeyAllowUnsigned({
   input,
 }: Svc<{ id: string; allowUnsigned: boolean }>): Promise<void> {
   const c = await companyOf(prisma, companyId);
+  if (input.allowUnsigned) {
+    const k = await prisma.apiKey.findFirst({ where: { id: input.id, companyId }, select: { scopes: true } });
+    if (k) validateScopes(k.scopes, { allowUnsigned: true });
+  }
   const r = await prisma.apiKey.updateMany({
     where: { id: input.id, companyId, revokedAt: null },
     data: { allowUnsigned: input.allowUnsigned },

@@ -1,10 +1,15 @@
-// Per-key token bucket in process memory: `perMinute` requests with bursts up to the same number.
+// Per-key token bucket in process memory: `perMinute` requests with bursts up to `burst` (by default
+// the same number).
 export class RateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
+  private burst: number;
   constructor(
     private perMinute: number,
     private now: () => number = Date.now,
-  ) {}
+    burst?: number,
+  ) {
+    this.burst = burst ?? perMinute;
+  }
 
   /** 0 when allowed, else the seconds to wait before the next request would be (Retry-After). */
   take(key: string): number {
@@ -13,10 +18,10 @@ export class RateLimiter {
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size > 100_000) this.buckets.clear();
-      b = { tokens: this.perMinute, at: now };
+      b = { tokens: this.burst, at: now };
       this.buckets.set(key, b);
     }
-    b.tokens = Math.min(this.perMinute, b.tokens + (now - b.at) * rate);
+    b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * rate);
     b.at = now;
     if (b.tokens >= 1) {
       b.tokens -= 1;

@@ -11,7 +11,8 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Reads a node:http body into memory, at most `limit + 1` bytes: enough for the handler to answer
- * 413 (after authentication) without buffering an oversized body.
+ * 413 (after authentication) without buffering an oversized body. The handler calls it only after
+ * the credentials are checked; an unread body is discarded by node:http after the answer.
  */
 export async function readNodeBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -61,7 +62,8 @@ export function createIngestServer(rt: IngestRuntime): http.Server {
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
           return;
         }
-        const rawBody = req.method === 'POST' ? await readNodeBody(req, rt.bodyLimitBytes) : undefined;
+        // Read only once the handler has checked the credentials: a bad key costs no body read.
+        const readRawBody = () => readNodeBody(req, rt.bodyLimitBytes);
         const headers = req.headers;
         const reply = await ingestReply(
           {
@@ -73,7 +75,7 @@ export function createIngestServer(rt: IngestRuntime): http.Server {
                 return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
               },
             },
-            rawBody,
+            readRawBody,
           },
           rt,
         );

@@ -74,6 +74,33 @@ describe('ingest procedures across tenants', () => {
     });
   });
 
+  it('creates keys with the chosen scopes, lists them, and refuses an unsigned site key', async () => {
+    const admin = await as('admina1');
+    const site = await admin.ingest.keys.create({ companyId: ids.a1!, name: 'operator', scopes: ['site'] });
+    expect(site.scopes).toEqual(['site']);
+    const plain = await admin.ingest.keys.create({ companyId: ids.a1!, name: 'default' });
+    expect(plain.scopes).toEqual(['alerts:write']);
+    const listed = await admin.ingest.keys.list({ companyId: ids.a1! });
+    expect(listed.find((k) => k.id === site.id)!.scopes).toEqual(['site']);
+    await expect(
+      admin.ingest.keys.create({ companyId: ids.a1!, name: 'x', scopes: ['site'], allowUnsigned: true }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      admin.ingest.keys.setAllowUnsigned({ companyId: ids.a1!, id: site.id, allowUnsigned: true }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      // @ts-expect-error an unknown scope is refused at the boundary
+      admin.ingest.keys.create({ companyId: ids.a1!, name: 'x', scopes: ['admin'] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      admin.ingest.keys.create({ companyId: ids.a1!, name: 'x', scopes: [] }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await admin.ingest.keys.revoke({ companyId: ids.a1!, id: site.id });
+    await admin.ingest.keys.revoke({ companyId: ids.a1!, id: plain.id });
+  });
+
   it('keeps client people inside their company and other MSPs out', async () => {
     const admin = await as('admina1');
     await expect(admin.ingest.keys.create({ companyId: ids.a2!, name: 'x' })).rejects.toMatchObject({

@@ -5,6 +5,7 @@ import {
   revokeApiKey,
   rotateApiKey,
   setApiKeyAllowUnsigned,
+  ZApiKeyScope,
 } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
@@ -20,12 +21,13 @@ export const listKeysProcedure = protectedProcedure
     return listApiKeys({ prisma: ctx.prisma, companyId: input.companyId });
   });
 
-/** Returns the plaintext key (and PagerDuty routing key) once. */
+/** Returns the plaintext key (and PagerDuty routing key) once. Scopes: packages/ingest/src/scopes.ts. */
 export const createKeyProcedure = protectedProcedure
   .input(
     z.object({
       companyId,
       name: z.string().trim().min(1).max(100),
+      scopes: z.array(ZApiKeyScope).min(1, 'choose at least one scope').max(2).default(['alerts:write']),
       allowUnsigned: z.boolean().default(false),
       pagerDuty: z.boolean().default(false),
     }),

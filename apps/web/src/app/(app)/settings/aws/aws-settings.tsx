@@ -490,6 +490,12 @@ function Activations({
                       Activation
                     </th>
                     <th scope="col" className="py-1 pr-2 font-normal">
+                      Site
+                    </th>
+                    <th scope="col" className="py-1 pr-2 font-normal">
+                      Created by
+                    </th>
+                    <th scope="col" className="py-1 pr-2 font-normal">
                       Registrations
                     </th>
                     <th scope="col" className="py-1 pr-2 font-normal">
@@ -508,8 +514,21 @@ function Activations({
                           {a.tracked ? '' : ' · made outside Alert Whisperer'}
                         </div>
                       </td>
+                      <td className="py-2 pr-2">{a.siteName ?? '—'}</td>
+                      <td className="py-2 pr-2 text-xs">
+                        {a.createdByKey ? (
+                          <>
+                            key {a.createdByKey.name}{' '}
+                            <span className="font-mono">awk_{a.createdByKey.prefix}_…</span>
+                          </>
+                        ) : a.tracked ? (
+                          'a person in the portal'
+                        ) : (
+                          '—'
+                        )}
+                      </td>
                       <td className="py-2 pr-2 tabular-nums">
-                        {a.registrationsCount} used, {a.registrationsLeft} left
+                        {a.registrationsCount} / {a.registrationLimit} used, {a.registrationsLeft} left
                       </td>
                       <td className="py-2 pr-2">
                         {a.expired ? <Badge tone="zinc">Expired</Badge> : formatDateTime(a.expiresAt)}
@@ -518,14 +537,18 @@ function Activations({
                         {canManage ? (
                           <Button
                             variant="ghost"
-                            aria-label={`Delete activation ${a.activationId}`}
+                            aria-label={`Revoke activation ${a.activationId}`}
                             disabled={remove.isPending}
                             onClick={() => {
-                              if (confirm('Delete this activation? Servers already registered stay managed.'))
+                              if (
+                                confirm(
+                                  'Revoke this activation? It is deleted in AWS: no new server can register with it. Servers already registered stay managed.',
+                                )
+                              )
                                 remove.mutate({ companyId: company.id, activationId: a.activationId });
                             }}
                           >
-                            Delete
+                            Revoke
                           </Button>
                         ) : null}
                       </td>

@@ -20,6 +20,8 @@ import {
   useDebounced,
 } from '~/components/ui-extra';
 import type { AppRouter } from '~/server/root';
+import type { TApiKeyScope } from '@aw/ingest/scopes';
+import { ScopeBadges, ScopePicker } from './key-scopes';
 import { useTRPC } from '~/trpc/react';
 
 type Out = inferRouterOutputs<AppRouter>['ingest'];
@@ -93,6 +95,7 @@ function ApiKeys({
   const [name, setName] = useState('');
   const [unsigned, setUnsigned] = useState(false);
   const [pagerDuty, setPagerDuty] = useState(false);
+  const [scopes, setScopes] = useState<TApiKeyScope[]>(['alerts:write']);
   const [rotating, setRotating] = useState<string | null>(null);
   const [overlap, setOverlap] = useState('1440');
   const [rotated, setRotated] = useState<(Created & { oldKeyExpiresAt: Date }) | null>(null);
@@ -105,6 +108,7 @@ function ApiKeys({
         setName('');
         setUnsigned(false);
         setPagerDuty(false);
+        setScopes(['alerts:write']);
         await refresh();
       },
     }),
@@ -177,8 +181,14 @@ function ApiKeys({
           onSubmit={(e) => {
             e.preventDefault();
             setNote(null);
-            if (!name.trim()) return;
-            create.mutate({ companyId: company.id, name: name.trim(), allowUnsigned: unsigned, pagerDuty });
+            if (!name.trim() || scopes.length === 0) return;
+            create.mutate({
+              companyId: company.id,
+              name: name.trim(),
+              scopes,
+              allowUnsigned: unsigned,
+              pagerDuty,
+            });
           }}
         >
           <div className="sm:col-span-2">
@@ -192,6 +202,7 @@ function ApiKeys({
               onChange={(e) => setName(e.target.value)}
             />
           </div>
+          <ScopePicker value={scopes} onChange={setScopes} />
           <Switch
             checked={unsigned}
             onChange={setUnsigned}
@@ -205,7 +216,7 @@ function ApiKeys({
             description="Also issue a routing_key for senders using the PagerDuty Events API v2; it maps to this key."
           />
           <div className="sm:col-span-2">
-            <Button type="submit" disabled={create.isPending || !name.trim()}>
+            <Button type="submit" disabled={create.isPending || !name.trim() || scopes.length === 0}>
               {create.isPending ? 'Creating…' : 'Create API key'}
             </Button>
           </div>
@@ -243,7 +254,7 @@ function ApiKeys({
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div className="min-w-0">
                     <p className="font-medium">
-                      <span>{k.name}</span> {stateBadge(k)}{' '}
+                      <span>{k.name}</span> {stateBadge(k)} <ScopeBadges scopes={k.scopes} />{' '}
                       {k.pagerDuty ? <Badge tone="indigo">PagerDuty</Badge> : null}{' '}
                       {k.allowUnsigned ? <Badge tone="orange">Unsigned sender</Badge> : null}
                     </p>

@@ -1,32 +1,29 @@
-// The Kubernetes operator asks for an SSM hybrid activation for its site, authenticated with its
-// company's API key (`Authorization: Bearer awk_…` or `X-Api-Key`), verified by the ingest package.
+// The operator asks for an SSM hybrid activation for its site: a `site`-scoped API key AND an HMAC
+// signature (whatever the company's HMAC setting), rate-limited per key and per company, the body
+// limited while it streams (createSiteAuthenticator in packages/ingest). docs/API_REFERENCE.md.
 import { getAwsRuntime } from '@aw/aws';
 import { createSiteActivationHandler } from '@aw/aws/site-activation';
 import { getDb } from '@aw/db';
-import { getDefaultIngestRuntime } from '@aw/ingest';
+import { createSiteAuthenticator, getDefaultIngestRuntime } from '@aw/ingest';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-function presentedKey(req: Request): string | null {
-  const x = req.headers.get('x-api-key');
-  if (x) return x.trim();
-  const m = /^bearer\s+(\S+)$/i.exec(req.headers.get('authorization')?.trim() ?? '');
-  return m ? m[1]! : null;
-}
-
 let handler: ((req: Request) => Promise<Response>) | null = null;
 
 export function POST(req: Request): Promise<Response> {
-  handler ??= createSiteActivationHandler({
-    prisma: getDb(),
-    runtime: getAwsRuntime(),
-    encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
-    authenticate: async (r) => {
-      const key = presentedKey(r);
-      const info = key ? await getDefaultIngestRuntime().credentials.verifyApiKey(key) : null;
-      return info ? { companyId: info.companyId, mspId: info.mspId, apiKeyId: info.id } : null;
-    },
-  });
+  if (!handler) {
+    const ingest = getDefaultIngestRuntime();
+    const authenticate = createSiteAuthenticator({ credentials: ingest.credentials, logger: ingest.logger });
+    handler = createSiteActivationHandler({
+      prisma: getDb(),
+      runtime: getAwsRuntime(),
+      encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
+      authenticate: async (r) => {
+        const { key, body } = await authenticate(r);
+        return { companyId: key.companyId, mspId: key.mspId, apiKeyId: key.id, body };
+      },
+    });
+  }
   return handler(req);
 }
