@@ -176,12 +176,13 @@ export async function acceptInvitationWithNewAccount(
 ) {
   const inv = await openInvitation(prisma, input.token, now);
   if (!inv) throw new AppError('NOT_FOUND', GONE);
+  const accountExists = () =>
+    new AppError('CONFLICT', 'this address already has an account: sign in to accept the invitation');
+  // Before anything about the typed password: for an existing account, what was typed never matters.
+  if (await prisma.user.findUnique({ where: { email: inv.email } })) throw accountExists();
   const problem = passwordProblem(input.password);
   if (problem)
     throw new AppError('BAD_REQUEST', `password ${problem}`, [{ field: 'password', reason: problem }]);
-  const accountExists = () =>
-    new AppError('CONFLICT', 'this address already has an account: sign in to accept the invitation');
-  if (await prisma.user.findUnique({ where: { email: inv.email } })) throw accountExists();
   const passwordHash = await hashPassword(input.password);
   try {
     return await prisma.$transaction(async (tx) => {

@@ -122,7 +122,7 @@ describe('accounts security', () => {
   it('never checks a password to accept for an existing account; only its signed-in owner accepts', async () => {
     const token = tokenOf(linkIn(lastTo('b@beta.test').text));
     // The right password and a wrong one get the same answer, and nothing happens.
-    for (const password of ['beta password 11', 'wrong password 1']) {
+    for (const password of ['beta password 11', 'wrong password 1', 'short']) {
       await expect(
         acceptInvitationWithNewAccount(prisma, { token, name: 'x', password }),
       ).rejects.toMatchObject({
