@@ -9,7 +9,10 @@ class LockedError extends CredentialsSignin {
   override code = 'locked';
 }
 
-const trustedProxies = process.env.TRUST_PROXY === 'true' ? privateNetworks() : null;
+// Same spellings as the config schema's booleans.
+const trustedProxies = ['true', '1', 'yes'].includes(process.env.TRUST_PROXY ?? '')
+  ? privateNetworks()
+  : null;
 
 /**
  * The caller's address for sign-in throttling: the TCP peer, which apps/web/server.mjs writes into
