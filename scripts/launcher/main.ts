@@ -66,11 +66,12 @@ if (env.DEMO ?? local) {
   await prisma.$disconnect();
 }
 
-const nextBin = path.join(REPO_ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+// apps/web/server.mjs: Next.js behind node:http, so requests carry the socket's remote address.
+const webServer = path.join(REPO_ROOT, 'apps', 'web', 'server.mjs');
 const web = spawn(
   process.execPath,
   [
-    nextBin,
+    webServer,
     dev ? 'dev' : 'start',
     '-p',
     String(port),

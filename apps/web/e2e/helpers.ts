@@ -40,3 +40,56 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
 }
+
+interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** Every mail the app sent so far, as the loopback SMTP server received it (e2e/mail-sink.ts). */
+export async function mails(): Promise<ReceivedMail[]> {
+  return (await fetch(process.env.E2E_MAIL_URL!)).json() as Promise<ReceivedMail[]>;
+}
+
+/** Waits for a mail to `to` containing a link matching `pattern`; returns the link's path. */
+export async function mailedLink(to: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    for (const m of (await mails()).reverse()) {
+      const hit = m.to.includes(to.toLowerCase()) ? pattern.exec(m.text) : null;
+      if (hit) return new URL(hit[0]).pathname;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${pattern}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const INVITE_LINK = /http:\/\/\S+\/invite\/[A-Za-z0-9_-]{43}/;
+
+/** Signs up a new MSP the way a person does: the form, then the mailed link, then a password. */
+export async function signUpMsp(
+  page: Page,
+  msp: { mspName: string; name: string; email: string; password: string },
+) {
+  await page.goto('/sign-up');
+  await page.getByLabel('MSP name').fill(msp.mspName);
+  await page.getByLabel('Your name').fill(msp.name);
+  await page.getByLabel('Work email').fill(msp.email);
+  await page.getByRole('button', { name: 'Create MSP workspace' }).click();
+  await expect(page.getByText('Check your inbox')).toBeVisible();
+  await page.goto(await mailedLink(msp.email, /http:\/\/\S+\/sign-up\/\S+/));
+  await page.getByLabel('Password').fill(msp.password);
+  await page.getByRole('button', { name: 'Create MSP workspace' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** Opens an invitation as someone without an account and creates it. */
+export async function acceptAsNewAccount(page: Page, link: string, name: string, password: string) {
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Choose a password').fill(password);
+  await page.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}

@@ -2,7 +2,15 @@
 // console errors), and a client viewer who can look but not change anything.
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { artefacts, demoLogin, signIn, watchConsole } from './helpers';
+import {
+  acceptAsNewAccount,
+  artefacts,
+  demoLogin,
+  INVITE_LINK,
+  mailedLink,
+  signIn,
+  watchConsole,
+} from './helpers';
 
 const OWNER = 'owner@demo-msp.test';
 
@@ -289,17 +297,13 @@ test('a client viewer sees the settings read-only and cannot change them', async
   await owner.getByLabel('Role').selectOption('CLIENT_VIEWER');
   await owner.getByLabel('Company').selectOption({ label: 'Acme Manufacturing' });
   await owner.getByRole('button', { name: 'Send invitation' }).click();
-  const link = await owner.getByLabel('Invitation link').inputValue();
+  const link = await mailedLink(viewerEmail, INVITE_LINK);
   await ownerCtx.close();
 
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const errors = watchConsole(page);
-  await page.goto(new URL(link).pathname);
-  await page.getByLabel('Your name').fill('Vera Viewer');
-  await page.getByLabel('Choose a password').fill('vera viewer password');
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
+  await acceptAsNewAccount(page, link, 'Vera Viewer', 'vera viewer password');
 
   await page.goto('/settings/correlation');
   await expect(page.getByText('Company: Acme Manufacturing')).toBeVisible();

@@ -1,4 +1,5 @@
 export * from './authenticate.ts';
+export * from './client-address.ts';
 export * from './access.ts';
 export * from './audit.ts';
 export * from './invitations.ts';
@@ -7,3 +8,4 @@ export * from './members.ts';
 export * from './password-reset.ts';
 export * from './signup.ts';
 export * from './companies.ts';
+export * from './signup-request.ts';

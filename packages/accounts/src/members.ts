@@ -40,12 +40,29 @@ export async function listMembers(prisma: PrismaClient, viewer: Viewer) {
   };
 }
 
-/** Removes a membership; access ends on the member's next request. The last owner stays. */
-export async function removeMember(prisma: PrismaClient, viewer: Viewer, membershipId: string) {
+/**
+ * The membership the viewer may see (listMembers' scope), or the one NOT_FOUND that a missing id
+ * gets too: another MSP's member, or another company's for a client user, is not told apart.
+ */
+async function visibleMembership(prisma: PrismaClient, viewer: Viewer, membershipId: string) {
+  const scope = tenantScope(viewer);
   const m = await prisma.membership.findFirst({
-    where: { id: membershipId, mspId: viewer.membership.mspId },
+    where: {
+      id: membershipId,
+      mspId: scope.mspId,
+      ...(scope.companyId ? { companyId: scope.companyId } : {}),
+    },
   });
   if (!m) throw new AppError('NOT_FOUND', 'member not found');
+  return m;
+}
+
+/**
+ * Removes a membership. The member's sessions end on their next request (the session version is
+ * bumped); the last owner stays.
+ */
+export async function removeMember(prisma: PrismaClient, viewer: Viewer, membershipId: string) {
+  const m = await visibleMembership(prisma, viewer, membershipId);
   if (!canInvite(viewer, m.role, m.companyId))
     throw new AppError('FORBIDDEN', 'your role cannot remove this member');
   if (m.role === 'OWNER') {
@@ -54,6 +71,7 @@ export async function removeMember(prisma: PrismaClient, viewer: Viewer, members
   }
   await prisma.$transaction(async (tx) => {
     await tx.membership.delete({ where: { id: m.id } });
+    await tx.user.update({ where: { id: m.userId }, data: { sessionVersion: { increment: 1 } } });
     await audit(tx, {
       mspId: m.mspId,
       companyId: m.companyId,
@@ -67,10 +85,7 @@ export async function removeMember(prisma: PrismaClient, viewer: Viewer, members
 }
 
 export async function changeRole(prisma: PrismaClient, viewer: Viewer, membershipId: string, role: Role) {
-  const m = await prisma.membership.findFirst({
-    where: { id: membershipId, mspId: viewer.membership.mspId },
-  });
-  if (!m) throw new AppError('NOT_FOUND', 'member not found');
+  const m = await visibleMembership(prisma, viewer, membershipId);
   const clientTarget = CLIENT_ROLES.includes(role);
   if (clientTarget !== CLIENT_ROLES.includes(m.role)) {
     throw new AppError('BAD_REQUEST', 'staff and client roles cannot be swapped', [

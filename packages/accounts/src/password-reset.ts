@@ -50,7 +50,8 @@ export async function resetPassword(prisma: PrismaClient, token: string, passwor
       throw new AppError('NOT_FOUND', 'this reset link is invalid, expired or already used');
     const user = await tx.user.update({
       where: { id: row.userId },
-      data: { passwordHash },
+      // Every session signed in before the reset ends on its next request (auth.ts compares).
+      data: { passwordHash, sessionVersion: { increment: 1 } },
     });
     await clearLoginThrottle(tx, user.email);
     // Every other outstanding link for this user dies with this reset.

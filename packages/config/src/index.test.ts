@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv } from './index.ts';
+import { EnvError, loadEnv, mailSettings } from './index.ts';
 
 const key = Buffer.alloc(32, 7).toString('base64');
 
@@ -38,7 +38,46 @@ describe('loadEnv', () => {
       AUTH_URL: 'https://aw.example.com',
       DATABASE_URL: 'postgres://u:p@db:5432/aw',
       PORT: '8080',
+      SMTP_URL: 'smtp://aw:secret@mail.example.com:587',
+      MAIL_FROM: 'Alert Whisperer <aw@example.com>',
     });
     expect(env.PORT).toBe(8080);
+    expect(mailSettings(env)).toEqual({
+      transport: 'smtp',
+      url: 'smtp://aw:secret@mail.example.com:587',
+      from: 'Alert Whisperer <aw@example.com>',
+    });
+  });
+
+  it('refuses a production start without mail settings, naming what is missing', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      AUTH_SECRET: 'x'.repeat(40),
+      APP_ENCRYPTION_KEY: key,
+      AUTH_URL: 'https://aw.example.com',
+    };
+    expect(() => loadEnv(prod)).toThrowError(
+      /MAIL_TRANSPORT: production[\s\S]*SMTP_URL: required[\s\S]*MAIL_FROM: required/,
+    );
+    expect(() =>
+      loadEnv({ ...prod, MAIL_TRANSPORT: 'console', SMTP_URL: 'smtp://h:25', MAIL_FROM: 'a@b.c' }),
+    ).toThrowError(/console transport only prints/);
+    expect(() => loadEnv({ ...prod, SMTP_URL: 'http://mail', MAIL_FROM: 'a@b.c' })).toThrowError(
+      /SMTP_URL: must look like/,
+    );
+  });
+
+  it('lets a local run (loopback AUTH_URL) and development print mail on the console', () => {
+    expect(mailSettings(loadEnv({}))).toEqual({ transport: 'console' });
+    const local = loadEnv({
+      NODE_ENV: 'production',
+      AUTH_SECRET: 'x'.repeat(40),
+      APP_ENCRYPTION_KEY: key,
+      AUTH_URL: 'http://localhost:3000',
+    });
+    expect(mailSettings(local)).toEqual({ transport: 'console' });
+    expect(() => loadEnv({ MAIL_TRANSPORT: 'smtp' })).toThrowError(
+      /SMTP_URL: required[\s\S]*MAIL_FROM: required/,
+    );
   });
 });

@@ -42,7 +42,19 @@ export const ZEnv = z.object({
     .min(1024)
     .default(1024 * 1024),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
-  MAIL_TRANSPORT: z.enum(['console']).default('console'),
+  /**
+   * How invitation, sign-up and reset links are mailed: `smtp` (SMTP_URL + MAIL_FROM) or `console`
+   * (printed on the server log). Unset: smtp when SMTP_URL is set, else console. Console is refused
+   * in production (NODE_ENV=production with an AUTH_URL that is not loopback).
+   */
+  MAIL_TRANSPORT: z.enum(['smtp', 'console']).optional(),
+  /** smtp://user:password@host:587 (STARTTLS when offered) or smtps://user:password@host:465 (TLS). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must look like smtp://user:password@host:587 or smtps://…:465')
+    .optional(),
+  /** The sender, e.g. "Alert Whisperer <alerts@msp.example>". */
+  MAIL_FROM: z.string().min(3).max(320).optional(),
   // Live updates: Pusher Channels when PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET are set, else SSE.
   PUSHER_APP_ID: z.string().optional(),
   PUSHER_KEY: z.string().optional(),
@@ -58,6 +70,42 @@ export const ZEnv = z.object({
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
+
+/** A local run (`npm start` on this machine) serves on loopback; anything else is production. */
+function servesLoopbackOnly(authUrl: string | undefined): boolean {
+  if (!authUrl) return true;
+  const host = new URL(authUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+export type TMailSettings = { transport: 'console' } | { transport: 'smtp'; url: string; from: string };
+
+/** The mail transport the environment asks for (after loadEnv accepted it). */
+export function mailSettings(env: TEnv): TMailSettings {
+  const transport = env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'console');
+  if (transport === 'console') return { transport };
+  return { transport, url: env.SMTP_URL!, from: env.MAIL_FROM! };
+}
+
+function mailProblems(env: TEnv): string[] {
+  const transport = env.MAIL_TRANSPORT ?? (env.SMTP_URL ? 'smtp' : 'console');
+  const production = env.NODE_ENV === 'production' && !servesLoopbackOnly(env.AUTH_URL);
+  const problems: string[] = [];
+  if (transport === 'console' && production) {
+    problems.push(
+      'MAIL_TRANSPORT: production (AUTH_URL is not loopback) needs MAIL_TRANSPORT=smtp with SMTP_URL and MAIL_FROM; the console transport only prints links on this server',
+    );
+  }
+  if (transport === 'smtp' || production) {
+    if (!env.SMTP_URL)
+      problems.push('SMTP_URL: required for MAIL_TRANSPORT=smtp (smtp://user:password@host:587)');
+    if (!env.MAIL_FROM)
+      problems.push(
+        'MAIL_FROM: required for MAIL_TRANSPORT=smtp (e.g. "Alert Whisperer <alerts@msp.example>")',
+      );
+  }
+  return problems;
+}
 
 const REQUIRED_IN_PRODUCTION = ['AUTH_SECRET', 'APP_ENCRYPTION_KEY', 'AUTH_URL'] as const;
 
@@ -78,6 +126,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       if (!env[key]) problems.push(`${key}: required when NODE_ENV=production`);
     }
   }
+  if (env) problems.push(...mailProblems(env));
   if (problems.length > 0 || !env) throw new EnvError(problems);
   return env;
 }

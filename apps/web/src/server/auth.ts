@@ -1,5 +1,5 @@
 import 'server-only';
-import { authenticate } from '@aw/accounts';
+import { authenticate, clientAddress, privateNetworks } from '@aw/accounts';
 import { getDb } from '@aw/db';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
@@ -9,14 +9,24 @@ class LockedError extends CredentialsSignin {
   override code = 'locked';
 }
 
+// Same spellings as the config schema's booleans.
+const trustedProxies = ['true', '1', 'yes'].includes(process.env.TRUST_PROXY ?? '')
+  ? privateNetworks()
+  : null;
+
 /**
- * The caller's address for sign-in throttling. Forwarded headers are trusted only behind a proxy
- * that sets them (TRUST_PROXY=true); otherwise every caller counts as one client.
+ * The caller's address for sign-in throttling: the TCP peer, which apps/web/server.mjs writes into
+ * its own header on every request (overwriting whatever the client sent). With TRUST_PROXY=true the
+ * right-most X-Forwarded-For hop that is not a private-network proxy (see client-address.ts).
  */
-function clientAddress(request: Request | undefined): string {
-  if (process.env.TRUST_PROXY !== 'true' || !request) return 'direct';
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || request.headers.get('x-real-ip') || 'direct';
+function requestClient(request: Request | undefined): string {
+  const header = process.env.AW_SOCKET_ADDRESS_HEADER;
+  if (!header || !request) return 'unknown';
+  return clientAddress({
+    socketAddress: request.headers.get(header) ?? undefined,
+    forwardedFor: request.headers.get('x-forwarded-for'),
+    trustedProxies,
+  });
 }
 
 const ZCredentials = z.object({ email: z.string().email().max(320), password: z.string().min(1).max(256) });
@@ -32,7 +42,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
         const result = await authenticate(getDb(), parsed.data.email, parsed.data.password, new Date(), {
-          client: clientAddress(request),
+          client: requestClient(request),
         });
         if (!result.ok) {
           if (result.reason === 'locked') throw new LockedError();
@@ -43,8 +53,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
+    /**
+     * Runs on every session read. The token carries the user's session version; a password reset
+     * or a removed membership bumps it in the database, and a token with an older one (or of a
+     * disabled or deleted user) is no session at all.
+     */
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.uid = user.id;
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+        return token;
+      }
+      if (typeof token.uid !== 'string' || typeof token.sv !== 'number') return null;
+      const current = await getDb().user.findUnique({
+        where: { id: token.uid },
+        select: { sessionVersion: true, disabled: true },
+      });
+      if (!current || current.disabled || current.sessionVersion !== token.sv) return null;
       return token;
     },
     session({ session, token }) {

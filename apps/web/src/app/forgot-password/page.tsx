@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthCard, Button, Field } from '~/components/ui';
-import { appBaseUrl, mailer } from '~/server/mail';
+import { appBaseUrl, backgroundMailer } from '~/server/mail';
 
 export const metadata: Metadata = { title: 'Reset password' };
 
@@ -16,7 +16,10 @@ export default async function ForgotPasswordPage({
   const { sent } = await searchParams;
   async function request(form: FormData) {
     'use server';
-    await requestPasswordReset(getDb(), String(form.get('email') ?? ''), { mailer, baseUrl: appBaseUrl() });
+    await requestPasswordReset(getDb(), String(form.get('email') ?? ''), {
+      mailer: backgroundMailer(),
+      baseUrl: appBaseUrl(),
+    });
     redirect('/forgot-password?sent=1');
   }
   return (

@@ -2,6 +2,7 @@
 
 import { AuthError } from 'next-auth';
 import { signIn } from '~/server/auth';
+import { safeNext } from '~/server/safe-next';
 
 export interface SignInState {
   error: string | null;
@@ -14,7 +15,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     await signIn('credentials', {
       email,
       password: String(form.get('password') ?? ''),
-      redirectTo: '/dashboard',
+      redirectTo: safeNext(form.get('next')),
     });
     return { error: null, email };
   } catch (e) {
@@ -24,7 +25,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
         email,
         error:
           code === 'locked'
-            ? 'Too many failed attempts. This account is locked for 15 minutes.'
+            ? 'Too many failed attempts from this device. Try again in 15 minutes, or reset your password.'
             : 'That email and password do not match an account.',
       };
     }

@@ -2,14 +2,20 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { currentViewer } from '~/server/caller';
+import { safeNext } from '~/server/safe-next';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ reset?: string }> }) {
-  const { reset } = await searchParams;
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ reset?: string; next?: string }>;
+}) {
+  const { reset, next: rawNext } = await searchParams;
+  const next = safeNext(rawNext);
   // A session whose membership was removed must not bounce back to the dashboard.
-  if (await currentViewer()) redirect('/dashboard');
+  if (await currentViewer()) redirect(next);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-8 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
@@ -25,7 +31,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             Password changed. Sign in with the new one.
           </p>
         ) : null}
-        <SignInForm />
+        <SignInForm next={next === '/dashboard' ? undefined : next} />
         <div className="mt-6 flex justify-between text-sm">
           <Link href="/forgot-password" className="underline">
             Forgot password?

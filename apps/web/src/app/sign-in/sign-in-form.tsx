@@ -3,13 +3,14 @@
 import { useActionState } from 'react';
 import { type SignInState, signInAction } from './actions';
 
-export function SignInForm() {
+export function SignInForm({ next }: { next?: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {
     error: null,
     email: '',
   });
   return (
     <form action={action} className="space-y-4" noValidate>
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <div>
         <label htmlFor="email" className="block text-sm font-medium">
           Email

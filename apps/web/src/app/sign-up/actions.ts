@@ -1,18 +1,28 @@
 'use server';
 
-import { signUp } from '@aw/accounts';
+import { completeSignUp, requestSignUp } from '@aw/accounts';
 import { getDb } from '@aw/db';
 import { z } from 'zod';
 import { signIn } from '~/server/auth';
 import { type FormState, formError } from '~/server/form-errors';
+import { appBaseUrl, backgroundMailer } from '~/server/mail';
 
 const ZSignUp = z.object({
   mspName: z.string().trim().min(2, 'at least 2 characters').max(100),
   name: z.string().trim().min(1, 'required').max(100),
   email: z.string().trim().email('not an email address').max(320),
-  password: z.string().min(10, 'at least 10 characters').max(256),
 });
 
+function secret(): string {
+  const s = process.env.AUTH_SECRET;
+  if (!s) throw new Error('AUTH_SECRET is not set');
+  return s;
+}
+
+/**
+ * Step one: the same answer for every well-formed address ("check your inbox"). Whether an account
+ * exists decides only what the mailbox receives.
+ */
 export async function signUpAction(_prev: FormState, form: FormData): Promise<FormState> {
   const parsed = ZSignUp.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
@@ -21,15 +31,27 @@ export async function signUpAction(_prev: FormState, form: FormData): Promise<Fo
       fields: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])),
     };
   }
+  await requestSignUp(getDb(), parsed.data, {
+    mailer: backgroundMailer(),
+    baseUrl: appBaseUrl(),
+    secret: secret(),
+  });
+  return { error: null, done: true };
+}
+
+/** Step two, from the mailed link: choose the password; the MSP and its owner are created. */
+export async function completeSignUpAction(
+  token: string,
+  _prev: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const password = String(form.get('password') ?? '');
+  let email: string;
   try {
-    await signUp(getDb(), parsed.data);
+    ({ email } = await completeSignUp(getDb(), { token, password }, { secret: secret() }));
   } catch (e) {
     return formError(e);
   }
-  await signIn('credentials', {
-    email: parsed.data.email,
-    password: parsed.data.password,
-    redirectTo: '/dashboard',
-  });
+  await signIn('credentials', { email, password, redirectTo: '/dashboard' });
   return { error: null };
 }

@@ -125,15 +125,10 @@ export function CompaniesPanel({ canCreate }: { canCreate: boolean }) {
                     </Button>
                     {invite.isError ? <ErrorNote>{invite.error.message}</ErrorNote> : null}
                     {invite.data ? (
-                      <div className="w-full text-sm" role="status">
-                        Invitation sent. Single-use link:{' '}
-                        <input
-                          readOnly
-                          aria-label="Client invitation link"
-                          value={invite.data.url}
-                          className="mt-1 w-full rounded border px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
-                        />
-                      </div>
+                      <p className="w-full text-sm" role="status">
+                        Invitation mailed to {invite.data.email}. The single-use link goes only to that
+                        mailbox.
+                      </p>
                     ) : null}
                   </form>
                 ) : null}

@@ -1,18 +1,44 @@
 'use server';
 
-import { acceptInvitation } from '@aw/accounts';
+import { acceptInvitationAsUser, acceptInvitationWithNewAccount } from '@aw/accounts';
 import { getDb } from '@aw/db';
-import { signIn } from '~/server/auth';
+import { redirect } from 'next/navigation';
+import { auth, signIn, signOut } from '~/server/auth';
 import { type FormState, formError } from '~/server/form-errors';
 
-export async function acceptAction(token: string, _prev: FormState, form: FormData): Promise<FormState> {
+/** The signed-in user accepts: the session is the proof, no password is asked for here. */
+export async function acceptAsUserAction(token: string, _prev: FormState): Promise<FormState> {
+  const session = await auth();
+  if (!session?.user?.id) redirect(`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`);
+  try {
+    await acceptInvitationAsUser(getDb(), { token, userId: session.user.id });
+  } catch (e) {
+    return formError(e);
+  }
+  redirect('/dashboard');
+}
+
+/** A new person creates their account; an address that has one is told to sign in instead. */
+export async function createAccountAction(
+  token: string,
+  _prev: FormState,
+  form: FormData,
+): Promise<FormState> {
   const password = String(form.get('password') ?? '');
   let email: string;
   try {
-    ({ email } = await acceptInvitation(getDb(), { token, name: String(form.get('name') ?? ''), password }));
+    ({ email } = await acceptInvitationWithNewAccount(getDb(), {
+      token,
+      name: String(form.get('name') ?? ''),
+      password,
+    }));
   } catch (e) {
     return formError(e);
   }
   await signIn('credentials', { email, password, redirectTo: '/dashboard' });
   return { error: null };
+}
+
+export async function switchAccountAction(token: string): Promise<void> {
+  await signOut({ redirectTo: `/invite/${token}` });
 }

@@ -9,9 +9,12 @@ export const ZInvite = z.object({
   companyId: z.string().uuid().nullable(),
 });
 
-/** Role rules live in the service (`canInvite`); the URL is returned so the inviter can copy it. */
+/**
+ * Role rules live in the service (`canInvite`). The link is mailed to the invitee only; the inviter
+ * gets the invitation's id, address and expiry, never its token.
+ */
 export const invite = protectedProcedure
   .input(ZInvite)
   .mutation(({ ctx, input }) =>
-    createInvitation(ctx.prisma, ctx.viewer, input, { mailer, baseUrl: appBaseUrl() }),
+    createInvitation(ctx.prisma, ctx.viewer, input, { mailer: mailer(), baseUrl: appBaseUrl() }),
   );

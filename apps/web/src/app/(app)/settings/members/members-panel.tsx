@@ -139,15 +139,10 @@ export function MembersPanel({ isStaff, myCompanyId }: { isStaff: boolean; myCom
           </Button>
           {invite.isError ? <ErrorNote>{invite.error.message}</ErrorNote> : null}
           {invite.data ? (
-            <div className="space-y-1 text-sm" role="status">
-              <p>Invitation sent. You can also share this single-use link (valid 7 days):</p>
-              <input
-                readOnly
-                value={invite.data.url}
-                aria-label="Invitation link"
-                className="w-full rounded border px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-950"
-              />
-            </div>
+            <p className="text-sm" role="status">
+              Invitation mailed to {invite.data.email}. The single-use link (valid 7 days) goes only to that
+              mailbox.
+            </p>
           ) : null}
         </form>
       </Card>

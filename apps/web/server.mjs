@@ -1,0 +1,60 @@
+// The web app's HTTP server: Next.js behind a plain node:http server, so that every request carries
+// the TCP peer's address. Next exposes no socket to route handlers or server actions, and the
+// X-Forwarded-For that `next start` fills in is kept as sent when the client already set one, so a
+// caller could pick its own address. Here the header below is always overwritten with the socket's
+// remote address before Next sees the request; sign-in throttling reads it (src/server/auth.ts),
+// and only when AW_SOCKET_ADDRESS_HEADER is set in this process, so a plain `next start` (where a
+// client could send the header itself) falls back to "unknown".
+//
+// Usage (the launcher runs it): node server.mjs start|dev -p <port> -H <host> [--keepAliveTimeout ms]
+import http from 'node:http';
+import path from 'node:path';
+import next from 'next';
+
+export const SOCKET_ADDRESS_HEADER = 'x-aw-socket-address';
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const dev = process.argv[2] === 'dev';
+const port = Number(arg('-p', process.env.PORT ?? '3000'));
+const hostname = arg('-H', process.env.HOST ?? '127.0.0.1');
+const keepAlive = Number(arg('--keepAliveTimeout', '0'));
+process.env.AW_SOCKET_ADDRESS_HEADER = SOCKET_ADDRESS_HEADER;
+
+const server = http.createServer();
+if (keepAlive > 0) server.keepAliveTimeout = keepAlive;
+const app = next({
+  dev,
+  dir: path.dirname(new URL(import.meta.url).pathname),
+  hostname,
+  port,
+  httpServer: server,
+});
+await app.prepare();
+const handle = app.getRequestHandler();
+
+server.on('request', (req, res) => {
+  req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
+  void handle(req, res);
+});
+server.listen(port, hostname, () => {
+  console.log(`✓ Ready on http://${hostname}:${port}`);
+});
+
+let closing = false;
+function stop() {
+  if (closing) return;
+  closing = true;
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  // Long-lived streams (SSE) would hold close() open: end them after a grace period.
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, 3_000).unref();
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
