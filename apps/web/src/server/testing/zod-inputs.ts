@@ -16,6 +16,10 @@ type Def = {
 };
 /** `^\d+$`, `^\d{1,19}$`: a numeric id written as a string. */
 const DIGITS_ONLY = /^\^\\d(\+|\{\d*,?\d*\})\$$/;
+// One instant for every generated date, and periods that make sense (`from` a day before `to`), so a
+// call and its baseline differ only in the ids.
+const NOW = Date.now();
+const dateFor = (key: string) => new Date(/from|start|since|begin/i.test(key) ? NOW - 86_400_000 : NOW);
 const def = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
 
 interface StringChecks {
@@ -91,7 +95,7 @@ function stringValue(key: string, d: Def, fill: IdFill): string {
   if (c.format === 'uuid' || c.format === 'guid') return fill.uuid(key);
   if (c.format === 'email') return 'sweep@example.test';
   if (c.format === 'url') return 'https://example.test/sweep';
-  if (c.format === 'datetime') return new Date().toISOString();
+  if (c.format === 'datetime') return dateFor(key).toISOString();
   if (c.pattern) {
     if (DIGITS_ONLY.test(c.pattern.source)) return fill.digits(key);
     for (const candidate of [
@@ -148,7 +152,7 @@ export function buildInput(schema: z.ZodType | unknown, fill: IdFill, key = '', 
     case 'boolean':
       return false;
     case 'date':
-      return new Date();
+      return dateFor(key);
     case 'enum':
       return Object.values(d.entries as Record<string, unknown>)[0];
     case 'literal':
