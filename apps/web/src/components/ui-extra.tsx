@@ -3,16 +3,13 @@
 // Client-side primitives shared by the KPI and settings pages: copy buttons, code blocks, a switch,
 // a matcher-free textarea field, a company picker bound to `?company=`, a date-range picker and
 // small helpers for dates and downloads.
+import { isStaffRole, type Role } from '@aw/core/domain';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, type TextareaHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
 import { useTRPC } from '~/trpc/react';
 import { Badge, Button, cx, EmptyState, ErrorNote, FieldFrame, inputClass, Select, Skeleton } from './ui';
-
-export type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER';
-
-export const isStaffRole = (r: Role) => r === 'OWNER' || r === 'ADMIN' || r === 'TECHNICIAN';
 
 /** Put on a page's root: disabled (read-only) fields look disabled, in light and dark mode. */
 export const dimDisabled =

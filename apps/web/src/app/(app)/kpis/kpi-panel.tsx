@@ -1,5 +1,6 @@
 'use client';
 
+import { isClientRole, type Role } from '@aw/core/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { inferRouterOutputs } from '@trpc/server';
@@ -13,7 +14,6 @@ import {
   errorText,
   formatDateTime,
   presetRange,
-  type Role,
   SectionTitle,
   useCompanyScope,
   useMounted,
@@ -56,7 +56,7 @@ export function KpiPanel({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const mounted = useMounted();
-  const isClient = role.startsWith('CLIENT');
+  const isClient = isClientRole(role);
   const scope = useCompanyScope({ myCompanyId, allowAll: true });
   const [range, setRange] = useState<DateRange>(() => presetRange('7d', now));
   const input = { companyId: scope.selectedId, from: range.from, to: range.to };

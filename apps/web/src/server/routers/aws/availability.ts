@@ -1,7 +1,7 @@
 import { getAwsRuntime } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { awsCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 /**
  * Whether AWS onboarding can work for this company: client roles must trust an AWS account, the
@@ -10,7 +10,7 @@ import { awsCompanyAccess } from './access';
 export const availabilityProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
-    const company = await awsCompanyAccess(ctx, input.companyId, 'read');
+    const company = await companyAccess(ctx, input.companyId);
     const msp = await ctx.prisma.msp.findUniqueOrThrow({
       where: { id: company.mspId },
       select: { awsAccountId: true },

@@ -1,5 +1,6 @@
 'use client';
 
+import { isStaffRole } from '@aw/core/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -66,7 +67,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
   }
   const { incident: inc, alerts, events } = detail.data;
   const error = ack.error ?? resolve.error ?? assign.error ?? note.error;
-  const staff = (members.data?.members ?? []).filter((m) => !m.role.startsWith('CLIENT'));
+  const staff = (members.data?.members ?? []).filter((m) => isStaffRole(m.role));
   const open = inc.status !== 'RESOLVED';
 
   return (

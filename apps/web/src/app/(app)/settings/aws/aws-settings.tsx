@@ -1,5 +1,7 @@
 'use client';
 
+import type { Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
@@ -15,7 +17,6 @@ import {
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   SimulatedBadge,
@@ -44,7 +45,7 @@ export function AwsSettings({ role, myCompanyId }: { role: Role; myCompanyId: st
 
 function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
   const trpc = useTRPC();
-  const canManage = role !== 'CLIENT_VIEWER';
+  const canManage = can(role, 'company.awsRole.set');
   const availability = useQuery(trpc.aws.availability.queryOptions({ companyId: company.id }));
   const available = availability.data?.available === true;
   const onboarding = useQuery({
@@ -116,8 +117,8 @@ function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
         <RoleSetup o={o} />
         <Connection company={company} o={o} canManage={canManage} />
       </div>
-      <Activations company={company} canManage={canManage} connected={connected} />
-      <Nodes company={company} canManage={canManage} connected={connected} />
+      <Activations company={company} canManage={can(role, 'activation.create')} connected={connected} />
+      <Nodes company={company} canManage={can(role, 'node.sync')} connected={connected} />
     </div>
   );
 }

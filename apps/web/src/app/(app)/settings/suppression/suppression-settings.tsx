@@ -1,5 +1,7 @@
 'use client';
 
+import type { Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -11,7 +13,6 @@ import {
   fromLocalInput,
   LiveNote,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   TextArea,
@@ -48,7 +49,7 @@ export function SuppressionSettings({ role, myCompanyId }: { role: Role; myCompa
 }
 
 function CompanySuppression({ company, role }: { company: ScopedCompany; role: Role }) {
-  const canEdit = role !== 'CLIENT_VIEWER';
+  const canEdit = can(role, 'silence.manage');
   return (
     <div className="space-y-6">
       {!canEdit ? <ReadOnlyNote /> : null}
