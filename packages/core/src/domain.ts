@@ -5,6 +5,10 @@
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Where an incident stands. */
+export const INCIDENT_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
 /** Membership roles: MSP staff first, then the client company's people. */
 export const ROLES = ['OWNER', 'ADMIN', 'TECHNICIAN', 'CLIENT_ADMIN', 'CLIENT_VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,4 +24,14 @@ export function isStaffRole(role: Role): boolean {
 
 export function isClientRole(role: Role): boolean {
   return (CLIENT_ROLES as readonly Role[]).includes(role);
+}
+
+/**
+ * The one interface between ingestion and correlation. Ingestion calls it after the transaction
+ * that stored the alerts has committed, with the ids of newly created rows (all
+ * `decision = 'PENDING'`); the correlation worker implements it. Errors are logged and ignored: the
+ * worker sweeps PENDING alerts on restart, so a crash or failure after commit loses nothing.
+ */
+export interface AlertSink {
+  alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
 }

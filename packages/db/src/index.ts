@@ -7,6 +7,9 @@ export { ensureDatabase, type DatabaseHandle } from './launcher.ts';
 
 export type Db = PrismaClient;
 
+/** Where raw SQL runs: a pg Pool, Client or PoolClient (pass a transaction's client to run inside it). */
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
 /** A Prisma client over @prisma/adapter-pg: the one data layer for embedded, test and production. */
 export function createPrismaClient(url: string, opts: { max?: number } = {}): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.max ?? 10 }) });

@@ -2,15 +2,15 @@
 import { AppError } from '@aw/core/errors';
 import type { Prisma } from '@aw/db';
 import type { IncidentChangedEvent, OnIncidentChanged } from '../store/apply.ts';
-import { STAFF_ROLES } from '@aw/core/domain';
+import { type IncidentStatus, type Severity, STAFF_ROLES } from '@aw/core/domain';
 import { companyFilter, requirePermission, type Actor } from './access.ts';
 
 export type IncidentSort = 'lastSeenAt' | 'firstSeenAt' | 'severity' | 'alertCount';
 
 export interface ListIncidentsInput {
   companyId?: string | null;
-  status?: ('OPEN' | 'ACKNOWLEDGED' | 'RESOLVED')[];
-  severity?: ('CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO')[];
+  status?: IncidentStatus[];
+  severity?: Severity[];
   signature?: string;
   asset?: string;
   search?: string;
@@ -195,7 +195,7 @@ function changed(inc: {
   id: string;
   mspId: string;
   companyId: string;
-  status: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+  status: IncidentStatus;
   severity: IncidentChangedEvent['severity'];
   title: string;
   correlationKey: string;

@@ -3,14 +3,13 @@
 // nothing) and a periodic tick for time-based transitions. Correctness never depends on this
 // process: the database lock and constraints in apply.ts do; the in-process bookkeeping below only
 // avoids running the same company twice at once in one process.
+import type { AlertSink } from '@aw/core/domain';
 import type pg from 'pg';
 import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
 import { q } from './sql.ts';
 
-/** The interface ingestion (packages/ingest) calls after committing alerts. */
-export interface AlertSink {
-  alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
-}
+/** The interface ingestion (packages/ingest) calls after committing alerts (`@aw/core/domain`). */
+export type { AlertSink };
 
 export interface CorrelationWorkerOptions {
   pool: pg.Pool;

@@ -8,16 +8,14 @@ import { type ReactNode, useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Skeleton } from '~/components/ui';
 import {
   CompanyPicker,
-  type DateRange,
   DateRangePicker,
   downloadText,
   errorText,
-  formatDateTime,
-  presetRange,
   SectionTitle,
   useCompanyScope,
   useMounted,
 } from '~/components/ui-extra';
+import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 import { MttrChart, NoisyChart, OutcomeChart } from './charts';

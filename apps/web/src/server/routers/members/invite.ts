@@ -1,3 +1,4 @@
+import { ROLES } from '@aw/core/domain';
 import { createInvitation } from '@aw/accounts';
 import { z } from 'zod';
 import { appBaseUrl, mailer } from '../../mail';
@@ -5,7 +6,7 @@ import { protectedProcedure } from '../../trpc';
 
 export const ZInvite = z.object({
   email: z.string().trim().email().max(320),
-  role: z.enum(['OWNER', 'ADMIN', 'TECHNICIAN', 'CLIENT_ADMIN', 'CLIENT_VIEWER']),
+  role: z.enum(ROLES),
   companyId: z.string().uuid().nullable(),
 });
 

@@ -13,7 +13,6 @@ import {
   CopyButton,
   downloadText,
   errorText,
-  formatDateTime,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
@@ -21,6 +20,7 @@ import {
   SectionTitle,
   SimulatedBadge,
 } from '~/components/ui-extra';
+import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 

@@ -10,17 +10,15 @@ import {
   CompanyGate,
   CompanyPicker,
   dimDisabled,
-  type DateRange,
   DateRangePicker,
   errorText,
-  formatDateTime,
   LiveNote,
-  presetRange,
   ReadOnlyNote,
   type ScopedCompany,
   SectionTitle,
   useCompanyScope,
 } from '~/components/ui-extra';
+import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 

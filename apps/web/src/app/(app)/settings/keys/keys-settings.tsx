@@ -10,7 +10,6 @@ import {
   CodeBlock,
   CompanyScopedPage,
   errorText,
-  formatDateTime,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
@@ -20,6 +19,7 @@ import {
   TextArea,
   useDebounced,
 } from '~/components/ui-extra';
+import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 

@@ -9,15 +9,13 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } f
 import {
   CompanyScopedPage,
   errorText,
-  formatDateTime,
-  fromLocalInput,
   LiveNote,
   ReadOnlyNote,
   type ScopedCompany,
   SectionTitle,
   TextArea,
-  toLocalInput,
 } from '~/components/ui-extra';
+import { formatDateTime, fromLocalInput, toLocalInput } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 import { asMatchers, type Matcher, MatcherEditor, matcherProblem, matcherText } from './matchers';
