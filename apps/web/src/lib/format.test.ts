@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ago, duration, formatDateTime, fromLocalInput, presetRange, severityTone, toLocalInput } from './format';
+import {
+  ago,
+  duration,
+  formatDateTime,
+  fromLocalInput,
+  presetRange,
+  severityTone,
+  toLocalInput,
+} from './format';
 
 describe('format helpers', () => {
   it('says how long ago, in the unit a dense table needs', () => {
