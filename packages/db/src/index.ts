@@ -1,3 +1,4 @@
+import { readEnv } from '@aw/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -27,7 +28,7 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
 const globalForDb = globalThis as unknown as { __awPrisma?: PrismaClient; __awPool?: pg.Pool };
 
 function requireUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = readEnv(['DATABASE_URL']).DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides it.');
   return url;
 }

@@ -1,5 +1,6 @@
 // The one normalized alert shape every format maps onto, and the hand-off to correlation.
 
+import { createLogger } from '@aw/config';
 import type { AlertSink, Severity } from '@aw/core/domain';
 
 export type Source = 'NATIVE' | 'ALERTMANAGER' | 'PAGERDUTY' | 'CLOUDWATCH' | 'GRAFANA' | 'GENERIC';
@@ -42,10 +43,7 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
-export const consoleLogger: Logger = {
-  info: (m, d) => console.log(`[ingest] ${m}`, d ?? ''),
-  warn: (m, d) => console.warn(`[ingest] ${m}`, d ?? ''),
-  error: (m, d) => console.error(`[ingest] ${m}`, d ?? ''),
-};
+/** `[ingest] …` lines on the console, filtered by LOG_LEVEL. */
+export const consoleLogger: Logger = createLogger('ingest');
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

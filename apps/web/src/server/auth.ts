@@ -1,5 +1,6 @@
 import 'server-only';
 import { authenticate } from '@aw/accounts';
+import { readEnv } from '@aw/config';
 import { getDb } from '@aw/db';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
@@ -11,10 +12,10 @@ class LockedError extends CredentialsSignin {
 
 /**
  * The caller's address for sign-in throttling. Forwarded headers are trusted only behind a proxy
- * that sets them (TRUST_PROXY=true); otherwise every caller counts as one client.
+ * that sets them (TRUST_PROXY=true, 1 or yes); otherwise every caller counts as one client.
  */
 function clientAddress(request: Request | undefined): string {
-  if (process.env.TRUST_PROXY !== 'true' || !request) return 'direct';
+  if (!readEnv(['TRUST_PROXY']).TRUST_PROXY || !request) return 'direct';
   const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
   return forwarded || request.headers.get('x-real-ip') || 'direct';
 }

@@ -5,7 +5,7 @@ import { companyAccess } from '../../company-access';
 
 /**
  * Whether AWS onboarding can work for this company: client roles must trust an AWS account, the
- * MSP's own or the deployment's (AW_PLATFORM_AWS_ACCOUNT_ID). Without one, webhook-only mode.
+ * MSP's own or the deployment's (PLATFORM_AWS_ACCOUNT_ID). Without one, webhook-only mode.
  */
 export const availabilityProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
@@ -20,6 +20,6 @@ export const availabilityProcedure = protectedProcedure
       available,
       reason: available
         ? null
-        : 'This deployment has no AWS account configured (AW_PLATFORM_AWS_ACCOUNT_ID), so client roles have no account to trust. Webhook-only mode works fully.',
+        : 'This deployment has no AWS account configured (PLATFORM_AWS_ACCOUNT_ID), so client roles have no account to trust. Webhook-only mode works fully.',
     };
   });

@@ -28,9 +28,9 @@ describe('aws procedures across tenants', () => {
     // What the launcher passes to the web process in the demo, read by getAwsRuntime().
     setAwsRuntime(
       awsRuntimeFromEnv({
-        AW_FAKE_AWS_ENDPOINT: fake.endpoint,
-        AW_FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
-        AW_FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        FAKE_AWS_ENDPOINT: fake.endpoint,
+        FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
       }),
     );
     const passwordHash = await hashPassword('irrelevant password');

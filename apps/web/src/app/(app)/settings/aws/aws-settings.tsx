@@ -171,8 +171,8 @@ function RoleSetup({ o }: { o: Onboarding }) {
       </div>
       {!o.cloudFormation.quickCreateUrl ? (
         <p className="mb-4 text-xs text-zinc-500 dark:text-zinc-400">
-          Quick-create needs the template at a public URL (AW_CFN_TEMPLATE_URL), which this server does not
-          set: download the template and create the stack “{o.cloudFormation.stackName}” in the CloudFormation
+          Quick-create needs the template at a public URL (CFN_TEMPLATE_URL), which this server does not set:
+          download the template and create the stack “{o.cloudFormation.stackName}” in the CloudFormation
           console.
         </p>
       ) : null}

@@ -1,5 +1,6 @@
 // The Kubernetes operator asks for an SSM hybrid activation for its site, authenticated with its
 // company's API key (`Authorization: Bearer awk_…` or `X-Api-Key`), verified by the ingest package.
+import { readEnv } from '@aw/config';
 import { getAwsRuntime } from '@aw/aws';
 import { createSiteActivationHandler } from '@aw/aws/site-activation';
 import { getDb } from '@aw/db';
@@ -21,7 +22,7 @@ export function POST(req: Request): Promise<Response> {
   handler ??= createSiteActivationHandler({
     prisma: getDb(),
     runtime: getAwsRuntime(),
-    encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
+    encryptionKey: readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY ?? '',
     authenticate: async (r) => {
       const key = presentedKey(r);
       const info = key ? await getDefaultIngestRuntime().credentials.verifyApiKey(key) : null;
