@@ -4,7 +4,7 @@ import { protectedProcedure } from '../../trpc';
 import { companyAccess } from '../../company-access';
 
 /** External ID, CloudFormation template, quick-create URL, Terraform usage and connection state. */
-export const onboarding = protectedProcedure
+export const onboardingProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
     await companyAccess(ctx, input.companyId);

@@ -11,7 +11,7 @@ export const ZInvite = z.object({
 });
 
 /** Role rules live in the service (`canInvite`); the URL is returned so the inviter can copy it. */
-export const invite = protectedProcedure
+export const inviteProcedure = protectedProcedure
   .input(ZInvite)
   .mutation(({ ctx, input }) =>
     createInvitation(ctx.prisma, ctx.viewer, input, { mailer, baseUrl: appBaseUrl() }),
