@@ -1,6 +1,58 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The import map of docs/ARCHITECTURE.md, enforced (packages/config/src/import-map.test.ts proves
+// each rule reports). A later block replaces an earlier one's list for the files it matches, so each
+// block below names every restriction that applies to its files.
+const noDemo = [
+  {
+    group: ['@aw/correlation/demo', '@aw/aws/demo', '@aw/db/seed'],
+    message:
+      'Only the launcher (scripts/start.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
+  },
+  {
+    regex: '^\\.{1,2}/(.*/)?(demo(/.*)?|demo\\.ts|seed(\\.ts)?)$',
+    message:
+      'Only the launcher (scripts/start.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
+  },
+];
+const noApp = [
+  {
+    regex: '^(~/|@aw/web(/|$)|(\\.{1,2}/)+apps/)',
+    message: 'Packages import no app code: move what both need into a package.',
+  },
+];
+const noDb = [
+  {
+    group: ['@aw/db', '@aw/db/*', 'pg', '@prisma/*', '@aw/accounts', '@aw/ingest', '@aw/realtime', '@aw/aws'],
+    message: 'The correlation engine is pure: no database, no I/O packages. Persistence lives in ../store.',
+  },
+  {
+    regex: '^\\.\\./(store|services|kpi|backtest|demo)(/|$)',
+    message: 'The correlation engine is pure: no database, no I/O packages. Persistence lives in ../store.',
+  },
+];
+const restrict = (...sets) => ({ 'no-restricted-imports': ['error', { patterns: sets.flat() }] });
+/** `import('@aw/db/seed')` is an expression, not an import declaration: the same rule for it. */
+const noDemoDynamic = {
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: 'ImportExpression[source.value=/^@aw\\/(correlation\\/demo|aws\\/demo|db\\/seed)$/]',
+      message: noDemo[0].message,
+    },
+  ],
+};
+/** Files that are the demo (they may import each other) or launch it. */
+const DEMO_FILES = [
+  'packages/correlation/src/demo/**',
+  'packages/aws/src/demo.ts',
+  'packages/aws/src/demo.*.test.ts',
+  'packages/db/src/seed.ts',
+  'packages/db/src/seed-cli.ts',
+];
+const LAUNCHERS = ['scripts/start.ts', 'scripts/demo-stream.ts'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -37,4 +89,9 @@ export default tseslint.config(
       },
     },
   },
+  { files: ['**/*.{ts,tsx,mts}'], rules: { ...restrict(noDemo), ...noDemoDynamic } },
+  { files: ['packages/**/*.{ts,tsx,mts}'], rules: restrict(noDemo, noApp) },
+  { files: ['packages/correlation/src/engine/**/*.ts'], rules: restrict(noDemo, noApp, noDb) },
+  { files: DEMO_FILES, rules: { ...restrict(noApp), 'no-restricted-syntax': 'off' } },
+  { files: LAUNCHERS, rules: { 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' } },
 );

@@ -3,6 +3,7 @@
 // (DATA_DIR, EMBEDDED_PG_PORT) like `npm start`. The app's URL: --url <base> or DEMO_URL, default
 // http://localhost:$PORT; when the app is not running, the ingest package's own server is used.
 import path from 'node:path';
+import { readEnv } from '@aw/config';
 import { runDemoStream } from '@aw/correlation/demo';
 import { createPrismaClient, ensureDatabase } from '@aw/db';
 import { REPO_ROOT } from '@aw/db/paths';
@@ -14,12 +15,13 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
-if (!process.env.DATABASE_URL) {
+const start = readEnv(['DATA_DIR', 'EMBEDDED_PG_PORT', 'DATABASE_URL', 'DEMO_URL', 'PORT']);
+const dataDir = path.resolve(REPO_ROOT, start.DATA_DIR);
+if (!start.DATABASE_URL) {
   const secrets = loadOrCreateLocalSecrets(dataDir);
   process.env.APP_ENCRYPTION_KEY ??= secrets.APP_ENCRYPTION_KEY;
   // `npm start` may already run the embedded server on this folder: then connect to it.
-  const url = `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/alert_whisperer`;
+  const url = `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${start.EMBEDDED_PG_PORT}/alert_whisperer`;
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   if (
     await probe.connect().then(
@@ -31,7 +33,7 @@ if (!process.env.DATABASE_URL) {
     process.env.DATABASE_URL = url;
   }
 }
-const encryptionKey = process.env.APP_ENCRYPTION_KEY;
+const encryptionKey = readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY;
 if (!encryptionKey) {
   console.error(
     'APP_ENCRYPTION_KEY is required with DATABASE_URL (the webhook secrets are encrypted with it).',
@@ -43,7 +45,7 @@ try {
   const prisma = createPrismaClient(db.url, { max: 2 });
   await seedDemo(prisma, dataDir);
   await prisma.$disconnect();
-  const baseUrl = arg('--url') ?? process.env.DEMO_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const baseUrl = arg('--url') ?? start.DEMO_URL ?? `http://localhost:${start.PORT}`;
   console.log(`▸ Demo stream → ${baseUrl}/api/v1/alerts`);
   await runDemoStream({
     databaseUrl: db.url,

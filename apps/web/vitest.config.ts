@@ -7,7 +7,7 @@ export default defineConfig({
     alias: {
       '~': path.resolve(import.meta.dirname, 'src'),
       // `server-only` throws outside React Server Components; procedures are plain functions here.
-      'server-only': path.resolve(import.meta.dirname, 'test/server-only-stub.ts'),
+      'server-only': path.resolve(import.meta.dirname, 'src/testing/server-only-stub.ts'),
     },
   },
   test: sharedTestConfig(import.meta.dirname, { integration: true }),

@@ -4,7 +4,7 @@
 // sources changed (turbo caches the build) and serves it. Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { EnvError, loadEnv } from '@aw/config';
+import { EnvError, loadEnv, readEnv } from '@aw/config';
 import { createPrismaClient, ensureDatabase } from '@aw/db';
 import { REPO_ROOT } from '@aw/db/paths';
 import { loadOrCreateLocalSecrets } from '@aw/db/secrets';
@@ -26,15 +26,25 @@ function step(cmd: string, args: string[], label: string) {
   }
 }
 
-const local = !process.env.DATABASE_URL;
-const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
+let early;
+try {
+  early = readEnv(['DATABASE_URL', 'DATA_DIR', 'PORT']);
+} catch (e) {
+  if (e instanceof EnvError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+const local = !early.DATABASE_URL;
+const dataDir = path.resolve(REPO_ROOT, early.DATA_DIR);
 if (local) {
   // Outside production, secrets that were not set are generated once and kept in .data/.
   const secrets = loadOrCreateLocalSecrets(dataDir);
   process.env.AUTH_SECRET ??= secrets.AUTH_SECRET;
   process.env.APP_ENCRYPTION_KEY ??= secrets.APP_ENCRYPTION_KEY;
 }
-const port = Number(process.env.PORT ?? 3000);
+const port = early.PORT;
 process.env.AUTH_URL ??= `http://localhost:${port}`;
 
 let env;
@@ -102,7 +112,7 @@ web.stdout.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
   if (!announced && /Ready|started server|Local:/i.test(chunk.toString())) {
     announced = true;
-    const url = process.env.AUTH_URL;
+    const url = env.AUTH_URL;
     console.log(`\n  Alert Whisperer is running at ${url}`);
     console.log(
       `  Database: ${db.embedded ? `embedded PostgreSQL (${path.relative(REPO_ROOT, dataDir)}/postgres)` : 'DATABASE_URL'}`,
@@ -118,7 +128,7 @@ web.stdout.on('data', (chunk: Buffer) => {
       const demo = Boolean(env.DEMO ?? local);
       const common = {
         databaseUrl: db.url,
-        encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
+        encryptionKey: env.APP_ENCRYPTION_KEY ?? '',
         baseUrl: url ?? `http://localhost:${port}`,
         dataDir,
       };

@@ -372,6 +372,35 @@ test('a technician may backtest but not save correlation settings; a client admi
   await tech.goto('/settings/keys');
   await expect(tech.getByRole('button', { name: 'Create API key' })).toHaveCount(0);
   await expect(tech.getByLabel('curl command')).toContainText('X-Signature');
+  // The AWS connection and the company profile are the owners', admins' and client admins':
+  // no controls on the page, and calling the procedures directly is refused (permission matrix).
+  await tech.goto('/settings/aws');
+  await pickAcme(tech);
+  await expect(tech.getByRole('button', { name: 'Save role ARN' })).toHaveCount(0);
+  const list = await tech.request.get('/api/trpc/company.list');
+  const acme = (await list.json()).result.data.json.find((c: { slug: string }) => c.slug === 'acme');
+  const before = await tech.request.get(
+    `/api/trpc/company.get?input=${encodeURIComponent(JSON.stringify({ json: { companyId: acme.id } }))}`,
+  );
+  const stored = (await before.json()).result.data.json;
+  for (const [procedure, input] of [
+    ['aws.setRoleArn', { companyId: acme.id, roleArn: 'arn:aws:iam::999988887777:role/Technician-Choice' }],
+    ['aws.activations.create', { companyId: acme.id, registrationLimit: 1 }],
+    ['company.updateProfile', { companyId: acme.id, name: 'Renamed by tech', timezone: 'UTC' }],
+    ['company.setOnboardingStep', { companyId: acme.id, step: 'done', webhookOnly: !stored.webhookOnly }],
+  ] as const) {
+    const res = await tech.request.post(`/api/trpc/${procedure}`, { data: { json: input } });
+    expect({ procedure, status: res.status() }).toEqual({ procedure, status: 403 });
+  }
+  const after = await tech.request.get(
+    `/api/trpc/company.get?input=${encodeURIComponent(JSON.stringify({ json: { companyId: acme.id } }))}`,
+  );
+  const now = (await after.json()).result.data.json;
+  expect([now.name, now.awsRoleArn, now.webhookOnly]).toEqual([
+    stored.name,
+    stored.awsRoleArn,
+    stored.webhookOnly,
+  ]);
   expect(techErrors).toEqual([]);
   await techCtx.close();
 

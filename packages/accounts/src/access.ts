@@ -1,8 +1,6 @@
+import { isStaffRole } from '@aw/core/domain';
 import { AppError } from '@aw/core/errors';
-import type { Membership, PrismaClient, Role } from '@aw/db';
-
-export const MSP_ROLES: readonly Role[] = ['OWNER', 'ADMIN', 'TECHNICIAN'];
-export const CLIENT_ROLES: readonly Role[] = ['CLIENT_ADMIN', 'CLIENT_VIEWER'];
+import type { Membership, PrismaClient } from '@aw/db';
 
 export interface Viewer {
   userId: string;
@@ -25,7 +23,7 @@ export async function loadViewer(prisma: PrismaClient, userId: string): Promise<
 }
 
 export function isMspStaff(v: Viewer): boolean {
-  return MSP_ROLES.includes(v.membership.role);
+  return isStaffRole(v.membership.role);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@aw/core/errors';
+import { assertCan } from '@aw/core/permissions';
 import type { PrismaClient } from '@aw/db';
-import { type Viewer, assertCompanyAccess, isMspStaff } from './access.ts';
+import { type Viewer, assertCompanyAccess } from './access.ts';
 import { audit } from './audit.ts';
 import { slugify } from './signup.ts';
 
@@ -15,9 +16,7 @@ export function newExternalId(): string {
 }
 
 export async function createCompany(prisma: PrismaClient, viewer: Viewer, input: { name: string }) {
-  if (!isMspStaff(viewer) || viewer.membership.role === 'TECHNICIAN') {
-    throw new AppError('FORBIDDEN', 'only MSP owners and admins add client companies');
-  }
+  assertCan(viewer.membership.role, 'company.create');
   const name = input.name.trim();
   if (name.length < 2)
     throw new AppError('BAD_REQUEST', 'name is too short', [
@@ -45,19 +44,14 @@ export async function createCompany(prisma: PrismaClient, viewer: Viewer, input:
   });
 }
 
-function assertCanManage(viewer: Viewer) {
-  const r = viewer.membership.role;
-  if (r === 'CLIENT_VIEWER') throw new AppError('FORBIDDEN', 'viewers cannot change company settings');
-}
-
 export async function updateCompanyProfile(
   prisma: PrismaClient,
   viewer: Viewer,
   companyId: string,
   input: { name: string; timezone: string },
 ) {
-  assertCanManage(viewer);
   const company = await assertCompanyAccess(prisma, viewer, companyId);
+  assertCan(viewer.membership.role, 'company.update');
   const name = input.name.trim();
   if (name.length < 2)
     throw new AppError('BAD_REQUEST', 'name is too short', [
@@ -96,8 +90,10 @@ export async function setOnboardingStep(
   step: OnboardingStep,
   opts: { webhookOnly?: boolean } = {},
 ) {
-  assertCanManage(viewer);
   const company = await assertCompanyAccess(prisma, viewer, companyId);
+  assertCan(viewer.membership.role, 'company.onboarding.update');
+  if (opts.webhookOnly !== undefined && opts.webhookOnly !== company.webhookOnly)
+    assertCan(viewer.membership.role, 'company.webhookOnly.set');
   return prisma.company.update({
     where: { id: company.id },
     data: {

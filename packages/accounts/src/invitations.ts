@@ -1,8 +1,10 @@
 import { randomToken, sha256Hex } from '@aw/core/crypto';
 import { AppError } from '@aw/core/errors';
+import { isClientRole, isStaffRole } from '@aw/core/domain';
 import { hashPassword, passwordProblem } from '@aw/core/password';
+import { can } from '@aw/core/permissions';
 import type { PrismaClient, Role } from '@aw/db';
-import { type Viewer, CLIENT_ROLES } from './access.ts';
+import type { Viewer } from './access.ts';
 import { audit } from './audit.ts';
 import type { Mailer } from './mail.ts';
 
@@ -11,14 +13,12 @@ export const INVITATION_DAYS = 7;
 /** Which roles a viewer may hand out. */
 export function canInvite(viewer: Viewer, role: Role, companyId: string | null): boolean {
   const mine = viewer.membership.role;
-  if (CLIENT_ROLES.includes(role)) {
-    if (!companyId) return false;
-    if (mine === 'OWNER' || mine === 'ADMIN') return true;
-    // A client admin invites people to their own company only.
-    return mine === 'CLIENT_ADMIN' && viewer.membership.companyId === companyId;
+  if (isClientRole(role)) {
+    if (!companyId || !can(mine, 'member.invite.client')) return false;
+    // Client people invite to their own company only.
+    return isStaffRole(mine) || viewer.membership.companyId === companyId;
   }
-  if (role === 'OWNER') return mine === 'OWNER';
-  return mine === 'OWNER' || mine === 'ADMIN';
+  return can(mine, role === 'OWNER' ? 'member.invite.owner' : 'member.invite.staff');
 }
 
 export interface InviteInput {
@@ -35,7 +35,7 @@ export async function createInvitation(
 ) {
   const email = input.email.trim().toLowerCase();
   const mspId = viewer.membership.mspId;
-  const companyId = CLIENT_ROLES.includes(input.role) ? input.companyId : null;
+  const companyId = isClientRole(input.role) ? input.companyId : null;
   if (!canInvite(viewer, input.role, companyId)) {
     throw new AppError('FORBIDDEN', 'your role cannot invite this role', [
       { field: 'role', reason: 'not allowed' },

@@ -1,6 +1,7 @@
 import { AppError } from '@aw/core/errors';
 import type { PrismaClient, Role } from '@aw/db';
-import { type Viewer, CLIENT_ROLES, tenantScope } from './access.ts';
+import { isClientRole } from '@aw/core/domain';
+import { type Viewer, tenantScope } from './access.ts';
 import { audit } from './audit.ts';
 import { canInvite } from './invitations.ts';
 
@@ -86,8 +87,8 @@ export async function removeMember(prisma: PrismaClient, viewer: Viewer, members
 
 export async function changeRole(prisma: PrismaClient, viewer: Viewer, membershipId: string, role: Role) {
   const m = await visibleMembership(prisma, viewer, membershipId);
-  const clientTarget = CLIENT_ROLES.includes(role);
-  if (clientTarget !== CLIENT_ROLES.includes(m.role)) {
+  const clientTarget = isClientRole(role);
+  if (clientTarget !== isClientRole(m.role)) {
     throw new AppError('BAD_REQUEST', 'staff and client roles cannot be swapped', [
       { field: 'role', reason: 'wrong kind' },
     ]);

@@ -35,7 +35,7 @@ describe('demo simulated AWS account', () => {
   it('connects Acme and registers its demo nodes; other companies never get a role', async () => {
     demo = await connectDemoAws(prisma, { dataDir });
     expect(demo).not.toBeNull();
-    expect(demo!.env.AW_FAKE_AWS_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(demo!.env.FAKE_AWS_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const companies = await prisma.company.findMany({ orderBy: { slug: 'asc' } });
     const acme = companies.find((c) => c.slug === 'acme')!;
     expect(acme).toMatchObject({ simulated: true, awsStatus: 'CONNECTED', awsLastError: null });
@@ -70,10 +70,10 @@ describe('demo simulated AWS account', () => {
       input: { registrationLimit: 2 },
     });
     runtime.destroy();
-    const keys = demo!.env.AW_FAKE_AWS_ACCESS_KEY_ID;
+    const keys = demo!.env.FAKE_AWS_ACCESS_KEY_ID;
     await demo!.stop();
     demo = await connectDemoAws(prisma, { dataDir });
-    expect(demo!.env.AW_FAKE_AWS_ACCESS_KEY_ID).toBe(keys);
+    expect(demo!.env.FAKE_AWS_ACCESS_KEY_ID).toBe(keys);
     const again = new AwsRuntime({
       fake: {
         endpoint: demo!.endpoint,

@@ -124,9 +124,9 @@ export async function startDemoAws(opts: {
     secretAccessKey: key.secretAccessKey,
     roleArns,
     env: {
-      AW_FAKE_AWS_ENDPOINT: endpoint,
-      AW_FAKE_AWS_ACCESS_KEY_ID: key.accessKeyId,
-      AW_FAKE_AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+      FAKE_AWS_ENDPOINT: endpoint,
+      FAKE_AWS_ACCESS_KEY_ID: key.accessKeyId,
+      FAKE_AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
     },
     fake,
     async stop() {

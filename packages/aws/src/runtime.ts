@@ -2,6 +2,7 @@
 // SDK's default chain (instance role, environment…) as the source of AssumeRole. Companies marked
 // `simulated`: the demo's loopback fake, whose endpoint and MSP keys the launcher passes in the
 // environment. A real company never reaches the fake, and a simulated one never reaches AWS.
+import { readEnv } from '@aw/config';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AppError } from '@aw/core/errors';
 import {
@@ -128,20 +129,30 @@ export class AwsRuntime {
 }
 
 /** Reads the fake's coordinates (set by the launcher for the demo) and the template URL. */
-export function awsRuntimeFromEnv(env: Record<string, string | undefined> = process.env): AwsRuntime {
-  const endpoint = env.AW_FAKE_AWS_ENDPOINT;
+export function awsRuntimeFromEnv(source: Record<string, string | undefined> = process.env): AwsRuntime {
+  const env = readEnv(
+    [
+      'FAKE_AWS_ENDPOINT',
+      'FAKE_AWS_ACCESS_KEY_ID',
+      'FAKE_AWS_SECRET_ACCESS_KEY',
+      'CFN_TEMPLATE_URL',
+      'PLATFORM_AWS_ACCOUNT_ID',
+    ],
+    source,
+  );
+  const endpoint = env.FAKE_AWS_ENDPOINT;
   const fake =
-    endpoint && env.AW_FAKE_AWS_ACCESS_KEY_ID && env.AW_FAKE_AWS_SECRET_ACCESS_KEY
+    endpoint && env.FAKE_AWS_ACCESS_KEY_ID && env.FAKE_AWS_SECRET_ACCESS_KEY
       ? {
           endpoint,
-          accessKeyId: env.AW_FAKE_AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AW_FAKE_AWS_SECRET_ACCESS_KEY,
+          accessKeyId: env.FAKE_AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.FAKE_AWS_SECRET_ACCESS_KEY,
         }
       : undefined;
   return new AwsRuntime({
     fake,
-    templateUrl: env.AW_CFN_TEMPLATE_URL || undefined,
-    platformAccountId: env.AW_PLATFORM_AWS_ACCOUNT_ID || undefined,
+    templateUrl: env.CFN_TEMPLATE_URL,
+    platformAccountId: env.PLATFORM_AWS_ACCOUNT_ID,
   });
 }
 

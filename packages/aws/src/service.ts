@@ -111,7 +111,7 @@ export async function getOnboarding({ prisma, runtime, companyId }: AwsSvc): Pro
   if (!mspAccountId)
     throw new AppError(
       'BAD_REQUEST',
-      'This deployment has no AWS account configured (AW_PLATFORM_AWS_ACCOUNT_ID): AWS onboarding is unavailable, webhook-only mode works.',
+      'This deployment has no AWS account configured (PLATFORM_AWS_ACCOUNT_ID): AWS onboarding is unavailable, webhook-only mode works.',
     );
   const moduleSource = 'github.com/alert-whisperer/alert-whisperer//packages/aws/terraform';
   return {

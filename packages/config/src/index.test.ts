@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv, mailSettings } from './index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger, EnvError, loadEnv, mailSettings, readEnv } from './index.ts';
 
 const key = Buffer.alloc(32, 7).toString('base64');
 
@@ -79,5 +79,85 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ MAIL_TRANSPORT: 'smtp' })).toThrowError(
       /SMTP_URL: required[\s\S]*MAIL_FROM: required/,
     );
+  });
+
+  it('reads booleans one way everywhere: 1/true/yes and 0/false/no, any case; anything else is an error', () => {
+    for (const v of ['1', 'true', 'yes', 'TRUE', 'Yes'])
+      expect(loadEnv({ TRUST_PROXY: v }).TRUST_PROXY).toBe(true);
+    for (const v of ['0', 'false', 'no', 'FALSE'])
+      expect(loadEnv({ TRUST_PROXY: v }).TRUST_PROXY).toBe(false);
+    expect(loadEnv({}).TRUST_PROXY).toBeUndefined();
+    for (const v of ['on', 'enabled', '2']) {
+      expect(() => loadEnv({ TRUST_PROXY: v })).toThrowError(
+        /TRUST_PROXY: must be true\/false, 1\/0 or yes\/no/,
+      );
+      expect(() => readEnv(['PUSHER_USE_TLS'], { PUSHER_USE_TLS: v })).toThrowError(/PUSHER_USE_TLS/);
+    }
+  });
+
+  it('reads only the asked variables with readEnv, so a bad value of another package does not stop it', () => {
+    const env = readEnv(['INGEST_PORT', 'INGEST_WORKERS'], {
+      INGEST_PORT: '4100',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(env).toEqual({ INGEST_PORT: 4100, INGEST_WORKERS: 1 });
+    expect(() => readEnv(['INGEST_WORKERS'], { INGEST_WORKERS: '0' })).toThrowError(/INGEST_WORKERS/);
+  });
+
+  it('keeps renamed variables working, with a warning naming the new one; the new name wins', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect(loadEnv({ AW_PLATFORM_AWS_ACCOUNT_ID: '111122223333' }).PLATFORM_AWS_ACCOUNT_ID).toBe(
+        '111122223333',
+      );
+      expect(
+        readEnv(['CFN_TEMPLATE_URL'], {
+          AW_CFN_TEMPLATE_URL: 'https://old.example/t.yaml',
+          CFN_TEMPLATE_URL: 'https://new.example/t.yaml',
+        }).CFN_TEMPLATE_URL,
+      ).toBe('https://new.example/t.yaml');
+      const lines = warn.mock.calls.map((c) => String(c[0]));
+      expect(lines).toContain(
+        '[config] AW_PLATFORM_AWS_ACCOUNT_ID is deprecated and will be removed: set PLATFORM_AWS_ACCOUNT_ID instead',
+      );
+      expect(lines.some((l) => l.includes('AW_CFN_TEMPLATE_URL'))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('createLogger', () => {
+  it('drops lines below LOG_LEVEL', () => {
+    const seen: string[] = [];
+    const sink = {
+      debug: (m: string) => seen.push(`debug ${m}`),
+      info: (m: string) => seen.push(`info ${m}`),
+      warn: (m: string) => seen.push(`warn ${m}`),
+      error: (m: string) => seen.push(`error ${m}`),
+    };
+    const log = createLogger('t', { level: 'warn', sink });
+    log.debug('a');
+    log.info('b');
+    log.warn('c');
+    log.error('d');
+    expect(seen).toEqual(['warn [t] c', 'error [t] d']);
+  });
+
+  it('reads LOG_LEVEL from the environment on the first line', () => {
+    const before = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'error';
+    try {
+      const seen: string[] = [];
+      const log = createLogger('t', {
+        sink: { info: (m: string) => seen.push(m), error: (m: string) => seen.push(m) },
+      });
+      log.info('quiet');
+      log.error('loud');
+      expect(seen).toEqual(['[t] loud']);
+    } finally {
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
+    }
   });
 });

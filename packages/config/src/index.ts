@@ -8,9 +8,15 @@ export class EnvError extends Error {
   }
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+/** The one way a boolean is read: true/1/yes or false/0/no (any case); anything else is an error. */
+export const ZBool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true/false, 1/0 or yes/no' }))
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = ZBool;
+const port = z.coerce.number().int().min(1).max(65535);
 
 const base64Key32 = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
   message: 'must be 32 bytes, base64 encoded (openssl rand -base64 32)',
@@ -35,7 +41,11 @@ export const ZEnv = z.object({
   DEMO_LIVE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),
+  /** Least severe log line printed by `createLogger` (packages/config/src/logger.ts). */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The standalone intake server (`tsx packages/ingest/src/server.ts`, bench/). */
+  INGEST_PORT: port.default(3100),
+  INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -67,7 +77,31 @@ export const ZEnv = z.object({
   PUSHER_WS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   REALTIME_RETENTION_HOURS: z.coerce.number().positive().default(24),
   REALTIME_HEARTBEAT_SECONDS: z.coerce.number().min(1).default(15),
+  // AWS onboarding. Never AWS_*: those belong to the AWS SDK's own credential chain.
+  PLATFORM_AWS_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  CFN_TEMPLATE_URL: z.string().url().optional(),
+  /** The demo's simulated AWS (set by `npm start`); used only for companies marked simulated. */
+  FAKE_AWS_ENDPOINT: z.string().url().optional(),
+  FAKE_AWS_ACCESS_KEY_ID: z.string().optional(),
+  FAKE_AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  /** `npm run demo:stream`: the app to send to (default http://localhost:$PORT). */
+  DEMO_URL: z.string().url().optional(),
+  /** Keep the schema engine's log lines of `npm run db:*` and print them on failure. */
+  MIGRATE_DEBUG: bool.optional(),
 });
+
+/** Old names that still work for one release, with a warning naming the new one. */
+export const RENAMED: Record<string, keyof TEnv> = {
+  AW_PLATFORM_AWS_ACCOUNT_ID: 'PLATFORM_AWS_ACCOUNT_ID',
+  AW_CFN_TEMPLATE_URL: 'CFN_TEMPLATE_URL',
+  AW_FAKE_AWS_ENDPOINT: 'FAKE_AWS_ENDPOINT',
+  AW_FAKE_AWS_ACCESS_KEY_ID: 'FAKE_AWS_ACCESS_KEY_ID',
+  AW_FAKE_AWS_SECRET_ACCESS_KEY: 'FAKE_AWS_SECRET_ACCESS_KEY',
+  AW_MIGRATE_DEBUG: 'MIGRATE_DEBUG',
+};
 
 export type TEnv = z.infer<typeof ZEnv>;
 
@@ -109,17 +143,35 @@ function mailProblems(env: TEnv): string[] {
 
 const REQUIRED_IN_PRODUCTION = ['AUTH_SECRET', 'APP_ENCRYPTION_KEY', 'AUTH_URL'] as const;
 
+const warned = new Set<string>();
+
+/** Drops empty values and maps deprecated names onto the new ones (the new name wins when both are set). */
+function normalize(source: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') out[k] = v;
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (out[old] === undefined) continue;
+    if (!warned.has(old)) {
+      warned.add(old);
+      console.warn(`[config] ${old} is deprecated and will be removed: set ${now} instead`);
+    }
+    out[now] ??= out[old];
+    delete out[old];
+  }
+  return out;
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
 /**
  * Parses the environment once at startup. In production the secrets must be set explicitly;
  * elsewhere the launcher fills them from .data/secrets.json before this runs.
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env): TEnv {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = ZEnv.safeParse(cleaned);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-  }
+  const parsed = ZEnv.safeParse(normalize(source));
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
   const env = parsed.success ? parsed.data : undefined;
   if (env?.NODE_ENV === 'production') {
     for (const key of REQUIRED_IN_PRODUCTION) {
@@ -130,3 +182,30 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (problems.length > 0 || !env) throw new EnvError(problems);
   return env;
 }
+
+/**
+ * The variables one package reads, through the same schema: `{ ok, env }` or `{ ok: false,
+ * problems }` (so a caller can add its own cross-field checks to the list).
+ */
+export function safeReadEnv<K extends keyof TEnv>(
+  keys: readonly K[],
+  source: Record<string, string | undefined> = process.env,
+): { ok: true; env: Pick<TEnv, K> } | { ok: false; problems: string[] } {
+  const mask = Object.fromEntries(keys.map((k) => [k, true])) as Partial<Record<keyof TEnv, true>>;
+  const parsed = (ZEnv.pick(mask as { NODE_ENV: true }) as z.ZodType).safeParse(normalize(source));
+  return parsed.success
+    ? { ok: true, env: parsed.data as Pick<TEnv, K> }
+    : { ok: false, problems: problemsOf(parsed.error) };
+}
+
+/** `safeReadEnv`, throwing an EnvError that lists every problem. */
+export function readEnv<K extends keyof TEnv>(
+  keys: readonly K[],
+  source: Record<string, string | undefined> = process.env,
+): Pick<TEnv, K> {
+  const r = safeReadEnv(keys, source);
+  if (!r.ok) throw new EnvError(r.problems);
+  return r.env;
+}
+
+export { createLogger, type LogLevel, type Logger } from './logger.ts';

@@ -1,3 +1,4 @@
+import { readEnv } from '@aw/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -6,6 +7,9 @@ export * from './generated/prisma/client.ts';
 export { ensureDatabase, type DatabaseHandle } from './launcher.ts';
 
 export type Db = PrismaClient;
+
+/** Where raw SQL runs: a pg Pool, Client or PoolClient (pass a transaction's client to run inside it). */
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
 /** A Prisma client over @prisma/adapter-pg: the one data layer for embedded, test and production. */
 export function createPrismaClient(url: string, opts: { max?: number } = {}): PrismaClient {
@@ -24,7 +28,7 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
 const globalForDb = globalThis as unknown as { __awPrisma?: PrismaClient; __awPool?: pg.Pool };
 
 function requireUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = readEnv(['DATABASE_URL']).DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides it.');
   return url;
 }

@@ -1,6 +1,7 @@
 // Resolves the database for a process: DATABASE_URL when set, otherwise the embedded server.
 // Either way, pending migrations are applied before the app uses it.
 import path from 'node:path';
+import { readEnv } from '@aw/config';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { deployMigrations } from './migrate/ops.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -14,19 +15,20 @@ export interface DatabaseHandle {
 }
 
 export async function ensureDatabase(
-  env: Record<string, string | undefined> = process.env,
+  source: Record<string, string | undefined> = process.env,
   opts: { migrate?: boolean; verbose?: boolean } = {},
 ): Promise<DatabaseHandle> {
   const migrate = opts.migrate ?? true;
+  const env = readEnv(['DATABASE_URL', 'DATA_DIR', 'EMBEDDED_PG_PORT'], source);
   if (env.DATABASE_URL) {
     const applied = migrate ? await deployMigrations(env.DATABASE_URL) : [];
     return { url: env.DATABASE_URL, embedded: false, applied, stop: async () => {} };
   }
-  const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR ?? '.data');
+  const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR);
   const secrets = loadOrCreateLocalSecrets(dataDir);
   const server = await startEmbeddedPostgres({
     dataDir: path.join(dataDir, 'postgres'),
-    port: Number(env.EMBEDDED_PG_PORT ?? 54329),
+    port: env.EMBEDDED_PG_PORT,
     password: secrets.EMBEDDED_PG_PASSWORD,
     verbose: opts.verbose ?? false,
   });

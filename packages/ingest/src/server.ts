@@ -1,6 +1,7 @@
 // A standalone node:http server for the ingestion endpoints (load tests, or a dedicated intake
 // process). Keep-alive 65 s: Alertmanager's Go client reuses idle connections and logs EOF
 // errors against Node's 5 s default.
+import { readEnv } from '@aw/config';
 import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -123,7 +124,8 @@ export async function serveIngest(
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // INGEST_WORKERS > 1 forks that many processes sharing the port (node:cluster), each with its
   // own pool and group-commit writer.
-  const workers = Math.max(1, Number(process.env.INGEST_WORKERS ?? 1));
+  const env = readEnv(['HOST', 'INGEST_PORT', 'INGEST_WORKERS']);
+  const workers = env.INGEST_WORKERS;
   if (workers > 1 && cluster.isPrimary) {
     const children = Array.from({ length: workers }, () => cluster.fork());
     console.log(`[ingest] ${workers} workers`);
@@ -136,8 +138,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const { getDefaultIngestRuntime } = await import('./runtime.ts');
     const rt = getDefaultIngestRuntime();
     const s = await serveIngest(rt, {
-      host: process.env.HOST ?? '127.0.0.1',
-      port: Number(process.env.INGEST_PORT ?? 3100),
+      host: env.HOST,
+      port: env.INGEST_PORT,
     });
     console.log(`[ingest] listening on ${s.url}`);
     const stop = () =>

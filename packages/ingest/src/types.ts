@@ -1,7 +1,11 @@
 // The one normalized alert shape every format maps onto, and the hand-off to correlation.
 
+import { createLogger } from '@aw/config';
+import type { AlertSink, Severity } from '@aw/core/domain';
+
 export type Source = 'NATIVE' | 'ALERTMANAGER' | 'PAGERDUTY' | 'CLOUDWATCH' | 'GRAFANA' | 'GENERIC';
-export type SeverityLevel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+/** The shared severity (`@aw/core/domain`), under the name ingestion has always used. */
+export type SeverityLevel = Severity;
 export type Status = 'FIRING' | 'RESOLVED';
 
 /** What a normalizer produces: everything but the hashes, which are computed on Web Crypto later. */
@@ -30,15 +34,8 @@ export interface NormalizedAlert extends NormalizedAlertDraft {
   dedupKey: string;
 }
 
-/**
- * The one interface between ingestion and correlation. Called after the transaction that stored
- * the alerts has committed, with the ids of newly created rows (all `decision = 'PENDING'`).
- * Errors are logged and ignored: the correlation engine sweeps PENDING alerts on restart, so a
- * crash or failure after commit loses nothing.
- */
-export interface AlertSink {
-  alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
-}
+/** The hand-off to correlation, declared in `@aw/core/domain`. */
+export type { AlertSink };
 
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
@@ -46,10 +43,7 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
-export const consoleLogger: Logger = {
-  info: (m, d) => console.log(`[ingest] ${m}`, d ?? ''),
-  warn: (m, d) => console.warn(`[ingest] ${m}`, d ?? ''),
-  error: (m, d) => console.error(`[ingest] ${m}`, d ?? ''),
-};
+/** `[ingest] …` lines on the console, filtered by LOG_LEVEL. */
+export const consoleLogger: Logger = createLogger('ingest');
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -1,5 +1,6 @@
 // Which transport runs, from the environment: Pusher when PUSHER_APP_ID, PUSHER_KEY and
 // PUSHER_SECRET are set, else the built-in SSE transport over PostgreSQL.
+import { safeReadEnv } from '@aw/config';
 import type { PusherSettings } from './pusher.ts';
 import { pusherChannelName, subscriptionChannel, type ViewerScope } from './scope.ts';
 
@@ -8,35 +9,46 @@ export type RealtimeSettings = {
   heartbeatMs: number;
 } & ({ transport: 'sse' } | { transport: 'pusher'; pusher: PusherSettings });
 
-function truthy(v: string | undefined, dflt: boolean): boolean {
-  if (v === undefined || v === '') return dflt;
-  return ['true', '1', 'yes'].includes(v.toLowerCase());
-}
+const KEYS = [
+  'REALTIME_RETENTION_HOURS',
+  'REALTIME_HEARTBEAT_SECONDS',
+  'PUSHER_APP_ID',
+  'PUSHER_KEY',
+  'PUSHER_SECRET',
+  'PUSHER_CLUSTER',
+  'PUSHER_HOST',
+  'PUSHER_PORT',
+  'PUSHER_USE_TLS',
+  'PUSHER_WS_HOST',
+  'PUSHER_WS_PORT',
+] as const;
 
-/** Reads the realtime settings; throws listing every problem when the Pusher set is incomplete. */
+/**
+ * Reads the realtime settings through the one schema (`@aw/config`); throws listing every
+ * problem at once, the incomplete Pusher set first, then malformed values.
+ */
 export function realtimeSettingsFromEnv(
-  env: Record<string, string | undefined> = process.env,
+  source: Record<string, string | undefined> = process.env,
 ): RealtimeSettings {
-  const retentionMs = Number(env.REALTIME_RETENTION_HOURS || 24) * 3_600_000;
-  const heartbeatMs = Number(env.REALTIME_HEARTBEAT_SECONDS || 15) * 1000;
+  const parsed = safeReadEnv(KEYS, source);
+  const present = (k: (typeof KEYS)[number]) => source[k] !== undefined && source[k] !== '';
   const problems: string[] = [];
-  if (!(retentionMs > 0)) problems.push('REALTIME_RETENTION_HOURS: must be a positive number');
-  if (!(heartbeatMs >= 1000)) problems.push('REALTIME_HEARTBEAT_SECONDS: must be at least 1');
-  const keys = ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const;
-  const set = keys.filter((k) => env[k]);
-  const anyPusher = set.length > 0 || ['PUSHER_CLUSTER', 'PUSHER_HOST'].some((k) => env[k]);
+  const required = ['PUSHER_APP_ID', 'PUSHER_KEY', 'PUSHER_SECRET'] as const;
+  const anyPusher = [...required, 'PUSHER_CLUSTER', 'PUSHER_HOST'].some((k) =>
+    present(k as (typeof KEYS)[number]),
+  );
   if (anyPusher) {
-    for (const k of keys) if (!env[k]) problems.push(`${k}: required when any PUSHER_* variable is set`);
-    if (!env.PUSHER_CLUSTER && !env.PUSHER_HOST)
+    for (const k of required)
+      if (!present(k)) problems.push(`${k}: required when any PUSHER_* variable is set`);
+    if (!present('PUSHER_CLUSTER') && !present('PUSHER_HOST'))
       problems.push('PUSHER_CLUSTER or PUSHER_HOST: one is required');
   }
-  const port = env.PUSHER_PORT ? Number(env.PUSHER_PORT) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
-    problems.push('PUSHER_PORT: must be a port number');
-  const wsPort = env.PUSHER_WS_PORT ? Number(env.PUSHER_WS_PORT) : undefined;
-  if (wsPort !== undefined && !(Number.isInteger(wsPort) && wsPort > 0 && wsPort < 65536))
-    problems.push('PUSHER_WS_PORT: must be a port number');
-  if (problems.length > 0) throw new Error(`Invalid realtime configuration:\n  - ${problems.join('\n  - ')}`);
+  if (!parsed.ok) problems.push(...parsed.problems);
+  if (problems.length > 0 || !parsed.ok)
+    throw new Error(`Invalid realtime configuration:\n  - ${problems.join('\n  - ')}`);
+  const env = parsed.env;
+  const retentionMs = env.REALTIME_RETENTION_HOURS * 3_600_000;
+  const heartbeatMs = env.REALTIME_HEARTBEAT_SECONDS * 1000;
   if (!anyPusher) return { transport: 'sse', retentionMs, heartbeatMs };
   return {
     transport: 'pusher',
@@ -46,12 +58,12 @@ export function realtimeSettingsFromEnv(
       appId: env.PUSHER_APP_ID!,
       key: env.PUSHER_KEY!,
       secret: env.PUSHER_SECRET!,
-      cluster: env.PUSHER_CLUSTER || undefined,
-      host: env.PUSHER_HOST || undefined,
-      port,
-      useTLS: truthy(env.PUSHER_USE_TLS, true),
-      wsHost: env.PUSHER_WS_HOST || undefined,
-      wsPort,
+      cluster: env.PUSHER_CLUSTER,
+      host: env.PUSHER_HOST,
+      port: env.PUSHER_PORT,
+      useTLS: env.PUSHER_USE_TLS ?? true,
+      wsHost: env.PUSHER_WS_HOST,
+      wsPort: env.PUSHER_WS_PORT,
     },
   };
 }

@@ -1,7 +1,8 @@
 // Typed realtime events. Browser-safe: no Node or database imports here.
 
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
-export type IncidentStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+import type { IncidentStatus, Severity } from '@aw/core/domain';
+
+export type { IncidentStatus, Severity };
 export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
 
 /** What each event type carries. Keep payloads small: ids and the fields a list row shows. */

@@ -1,13 +1,12 @@
 // The short persisted event log (table "RealtimeEvent"): the source of truth every transport reads.
 // Rows are written together with a NOTIFY that carries only the row id, because a NOTIFY payload
 // must stay under 8000 bytes; listeners fetch the row.
+import type { Queryable } from '@aw/db';
 import type { PublishInput, RealtimeEvent } from './events.ts';
 import type { ViewerScope } from './scope.ts';
 
-/** A pg Pool, Client or PoolClient (pass a transaction's client to publish atomically with it). */
-export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount?: number | null }>;
-}
+// Pass a transaction's client as `db` to publish atomically with it.
+export type { Queryable } from '@aw/db';
 
 export const DEFAULT_NOTIFY_CHANNEL = 'aw_realtime';
 

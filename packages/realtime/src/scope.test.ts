@@ -100,6 +100,18 @@ describe('realtime settings', () => {
     });
   });
 
+  it('refuses a boolean it cannot read instead of taking it as false', () => {
+    expect(() =>
+      realtimeSettingsFromEnv({
+        PUSHER_APP_ID: '1',
+        PUSHER_KEY: 'k',
+        PUSHER_SECRET: 's',
+        PUSHER_CLUSTER: 'eu',
+        PUSHER_USE_TLS: 'maybe',
+      }),
+    ).toThrowError(/PUSHER_USE_TLS: must be true\/false, 1\/0 or yes\/no/);
+  });
+
   it('lists every missing Pusher variable at once', () => {
     expect(() => realtimeSettingsFromEnv({ PUSHER_KEY: 'k', PUSHER_PORT: 'x' })).toThrowError(
       /PUSHER_APP_ID[\s\S]*PUSHER_SECRET[\s\S]*PUSHER_CLUSTER or PUSHER_HOST[\s\S]*PUSHER_PORT/,

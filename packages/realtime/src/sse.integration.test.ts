@@ -3,7 +3,7 @@ import net from 'node:net';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PublishInput } from './events.ts';
-import { connectSse, startSseInstance, type SseInstance } from './test-support.ts';
+import { connectSse, startSseInstance, type SseInstance } from './testing/index.ts';
 
 const mspA = randomUUID();
 const mspB = randomUUID();

@@ -3,16 +3,14 @@
 // Client-side primitives shared by the KPI and settings pages: copy buttons, code blocks, a switch,
 // a matcher-free textarea field, a company picker bound to `?company=`, a date-range picker and
 // small helpers for dates and downloads.
+import { isStaffRole, type Role } from '@aw/core/domain';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { type ReactNode, type TextareaHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
+import { type DateRange, fromLocalInput, presetRange, PRESETS, toLocalInput } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
 import { Badge, Button, cx, EmptyState, ErrorNote, FieldFrame, inputClass, Select, Skeleton } from './ui';
-
-export type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER';
-
-export const isStaffRole = (r: Role) => r === 'OWNER' || r === 'ADMIN' || r === 'TECHNICIAN';
 
 /** Put on a page's root: disabled (read-only) fields look disabled, in light and dark mode. */
 export const dimDisabled =
@@ -432,44 +430,6 @@ export function SimulatedBadge() {
 }
 
 // ───────────── dates ─────────────
-
-export type RangePreset = '24h' | '7d' | '30d' | 'custom';
-export const PRESETS: { value: Exclude<RangePreset, 'custom'>; label: string; ms: number }[] = [
-  { value: '24h', label: 'Last 24 hours', ms: 86_400_000 },
-  { value: '7d', label: 'Last 7 days', ms: 7 * 86_400_000 },
-  { value: '30d', label: 'Last 30 days', ms: 30 * 86_400_000 },
-];
-
-export interface DateRange {
-  preset: RangePreset;
-  from: Date;
-  to: Date;
-}
-
-/** A range ending at the next full minute, so repeated renders give the same query input. */
-export function presetRange(preset: Exclude<RangePreset, 'custom'>, now = Date.now()): DateRange {
-  const to = new Date(Math.ceil(now / 60_000) * 60_000);
-  const ms = PRESETS.find((p) => p.value === preset)!.ms;
-  return { preset, from: new Date(to.getTime() - ms), to };
-}
-
-/** `YYYY-MM-DDTHH:MM` in the browser's time zone, for datetime-local inputs. */
-export function toLocalInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-export function fromLocalInput(v: string): Date | null {
-  if (!v) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
-export function formatDateTime(d: Date | string | null | undefined): string {
-  if (!d) return '—';
-  const date = typeof d === 'string' ? new Date(d) : d;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 export function DateRangePicker({
   value,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { authenticate, clientAddress, privateNetworks } from '@aw/accounts';
+import { readEnv } from '@aw/config';
 import { getDb } from '@aw/db';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
@@ -9,10 +10,7 @@ class LockedError extends CredentialsSignin {
   override code = 'locked';
 }
 
-// Same spellings as the config schema's booleans.
-const trustedProxies = ['true', '1', 'yes'].includes(process.env.TRUST_PROXY ?? '')
-  ? privateNetworks()
-  : null;
+const trustedProxies = readEnv(['TRUST_PROXY']).TRUST_PROXY ? privateNetworks() : null;
 
 /**
  * The caller's address for sign-in throttling: the TCP peer, which apps/web/server.mjs writes into

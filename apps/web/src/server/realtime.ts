@@ -1,3 +1,4 @@
+import { readEnv } from '@aw/config';
 import 'server-only';
 import { assertCompanyAccess, loadViewer, tenantScope } from '@aw/accounts';
 import { getDb, getPool } from '@aw/db';
@@ -44,7 +45,7 @@ export function realtime(): RealtimeState {
     });
     state = { settings, publisher, hub: null, log };
   } else {
-    const url = process.env.DATABASE_URL;
+    const url = readEnv(['DATABASE_URL']).DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
     const hub = new PgRealtimeHub({
       pool,

@@ -1,10 +1,10 @@
 import { auditRouter } from './routers/audit/router';
 import { awsRouter } from './routers/aws/router';
-import { companyRouter } from './routers/company';
+import { companyRouter } from './routers/company/router';
 import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
-import { viewerRouter } from './routers/viewer';
+import { viewerRouter } from './routers/viewer/router';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({

@@ -2,7 +2,8 @@ import 'server-only';
 import { isMspStaff, loadViewer, tenantScope, type Viewer } from '@aw/accounts';
 import { HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { IncidentChangedEvent } from '@aw/correlation';
-import { getDb, type PrismaClient, type Role } from '@aw/db';
+import { can, type Permission } from '@aw/core/permissions';
+import { getDb, type PrismaClient } from '@aw/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -76,10 +77,10 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, userId: ctx.userId, viewer, scope: tenantScope(viewer) } });
 });
 
-/** Tier 3: MSP staff, optionally with one of the given roles. */
-export function mspProcedure(roles: Role[] = ['OWNER', 'ADMIN', 'TECHNICIAN']) {
+/** Tier 3: MSP staff, optionally holding `permission` in the matrix (`@aw/core/permissions`). */
+export function mspProcedure(permission?: Permission) {
   return protectedProcedure.use(async ({ ctx, next }) => {
-    if (!isMspStaff(ctx.viewer) || !roles.includes(ctx.viewer.membership.role)) {
+    if (!isMspStaff(ctx.viewer) || (permission && !can(ctx.viewer.membership.role, permission))) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'your role cannot do this' });
     }
     return next({ ctx: { ...ctx, mspId: ctx.viewer.membership.mspId } });

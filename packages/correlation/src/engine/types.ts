@@ -1,10 +1,11 @@
 // Types of the pure correlation engine. No I/O: the engine sees alerts, rules, a configuration
 // and a state object, and returns decisions; persistence (../store) loads and saves the state.
 
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
+import type { IncidentStatus, Severity } from '@aw/core/domain';
+
+export type { IncidentStatus, Severity };
 export type AlertStatus = 'FIRING' | 'RESOLVED';
 export type Decision = 'CORRELATED' | 'DEDUPLICATED' | 'SUPPRESSED' | 'INHIBITED' | 'RESOLVED_SIGNAL';
-export type IncidentStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
 export type ResolutionKind = 'MANUAL' | 'AUTO' | 'RUNBOOK';
 export type WindowMode = 'FIXED' | 'ROLLING';
 

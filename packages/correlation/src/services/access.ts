@@ -1,17 +1,16 @@
 // Tenancy for correlation services: the scope always comes from the viewer's membership.
 import { assertCompanyAccess, tenantScope, type Viewer } from '@aw/accounts';
-import { AppError } from '@aw/core/errors';
-import type { PrismaClient, Role } from '@aw/db';
+import { assertCan, type Permission } from '@aw/core/permissions';
+import type { PrismaClient } from '@aw/db';
 
 export interface Actor {
   prisma: PrismaClient;
   viewer: Viewer;
 }
 
-export const STAFF: readonly Role[] = ['OWNER', 'ADMIN', 'TECHNICIAN'];
-
-export function requireRole(viewer: Viewer, roles: readonly Role[], what: string): void {
-  if (!roles.includes(viewer.membership.role)) throw new AppError('FORBIDDEN', `your role cannot ${what}`);
+/** FORBIDDEN unless the viewer's role holds `permission` (the matrix in `@aw/core/permissions`). */
+export function requirePermission(viewer: Viewer, permission: Permission): void {
+  assertCan(viewer.membership.role, permission);
 }
 
 /** The companies a query may touch: one requested company (checked) or the viewer's whole scope. */

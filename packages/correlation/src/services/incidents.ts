@@ -2,14 +2,15 @@
 import { AppError } from '@aw/core/errors';
 import type { Prisma } from '@aw/db';
 import type { IncidentChangedEvent, OnIncidentChanged } from '../store/apply.ts';
-import { companyFilter, requireRole, STAFF, type Actor } from './access.ts';
+import { type IncidentStatus, type Severity, STAFF_ROLES } from '@aw/core/domain';
+import { companyFilter, requirePermission, type Actor } from './access.ts';
 
 export type IncidentSort = 'lastSeenAt' | 'firstSeenAt' | 'severity' | 'alertCount';
 
 export interface ListIncidentsInput {
   companyId?: string | null;
-  status?: ('OPEN' | 'ACKNOWLEDGED' | 'RESOLVED')[];
-  severity?: ('CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO')[];
+  status?: IncidentStatus[];
+  severity?: Severity[];
   signature?: string;
   asset?: string;
   search?: string;
@@ -194,7 +195,7 @@ function changed(inc: {
   id: string;
   mspId: string;
   companyId: string;
-  status: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
+  status: IncidentStatus;
   severity: IncidentChangedEvent['severity'];
   title: string;
   correlationKey: string;
@@ -228,7 +229,7 @@ export async function actOnIncidents(
   a: Actor & { onIncidentChanged?: OnIncidentChanged },
   input: { ids: string[]; action: Action },
 ): Promise<{ updated: string[]; skipped: { id: string; reason: string }[] }> {
-  requireRole(a.viewer, [...STAFF, 'CLIENT_ADMIN'], 'act on incidents');
+  requirePermission(a.viewer, `incident.${input.action.kind}`);
   if (input.ids.length < 1 || input.ids.length > 500)
     throw new AppError('BAD_REQUEST', 'between 1 and 500 incidents');
   const scope = await companyFilter(a);
@@ -236,7 +237,7 @@ export async function actOnIncidents(
   const act = input.action;
   if (act.kind === 'assign' && act.assigneeId) {
     const m = await a.prisma.membership.findFirst({
-      where: { userId: act.assigneeId, mspId: scope.mspId, role: { in: [...STAFF] } },
+      where: { userId: act.assigneeId, mspId: scope.mspId, role: { in: [...STAFF_ROLES] } },
     });
     if (!m) throw new AppError('BAD_REQUEST', 'assignee must be a member of your MSP staff');
   }

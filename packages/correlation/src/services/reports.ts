@@ -4,7 +4,7 @@ import { backtest, type BacktestProgress } from '../backtest/index.ts';
 import type { CorrelationConfig } from '../engine/types.ts';
 import { kpiCsv, kpiReport, type KpiCsvKind } from '../kpi/index.ts';
 import { prismaRunner } from '../sql-runner.ts';
-import { companyFilter, requireCompany, requireRole, STAFF, type Actor } from './access.ts';
+import { companyFilter, requireCompany, requirePermission, type Actor } from './access.ts';
 
 const MAX_PERIOD_DAYS = 400;
 
@@ -45,7 +45,7 @@ export async function runBacktest(
     signal?: AbortSignal;
   },
 ) {
-  requireRole(a.viewer, [...STAFF, 'CLIENT_ADMIN'], 'run backtests');
+  requirePermission(a.viewer, 'backtest.run');
   checkPeriod(input.from, input.to);
   await requireCompany(a, input.companyId);
   return backtest({ sql: prismaRunner(a.prisma), ...input });

@@ -8,9 +8,7 @@ import { validateConfig } from '../backtest/index.ts';
 import { parseMatchers } from '../engine/fields.ts';
 import { parseRecurrence } from '../engine/schedule.ts';
 import type { CorrelationConfig, Matcher, Recurrence } from '../engine/types.ts';
-import { requireCompany, requireRole, STAFF, type Actor } from './access.ts';
-
-const EDITORS = [...STAFF, 'CLIENT_ADMIN'] as const;
+import { requireCompany, requirePermission, type Actor } from './access.ts';
 
 async function audit(
   prisma: PrismaClient,
@@ -59,7 +57,7 @@ export async function updateCorrelationConfig(
   companyId: string,
   patch: Partial<CorrelationConfig>,
 ): Promise<CorrelationConfig> {
-  requireRole(a.viewer, ['OWNER', 'ADMIN'], 'change correlation settings');
+  requirePermission(a.viewer, 'correlation.configure');
   const company = await requireCompany(a, companyId);
   const next = { ...configOf(company), ...patch };
   validateConfig(next);
@@ -146,7 +144,7 @@ export async function saveMaintenanceWindow(
   companyId: string,
   input: MaintenanceWindowInput & { id?: string },
 ) {
-  requireRole(a.viewer, EDITORS, 'edit maintenance windows');
+  requirePermission(a.viewer, 'maintenanceWindow.manage');
   const c = await requireCompany(a, companyId);
   checkWindow(input);
   const data = {
@@ -180,7 +178,7 @@ export async function saveMaintenanceWindow(
 }
 
 export async function deleteMaintenanceWindow(a: Actor, companyId: string, id: string) {
-  requireRole(a.viewer, EDITORS, 'edit maintenance windows');
+  requirePermission(a.viewer, 'maintenanceWindow.manage');
   const c = await requireCompany(a, companyId);
   const r = await a.prisma.maintenanceWindow.deleteMany({ where: { id, companyId } });
   if (!r.count) throw new AppError('NOT_FOUND', 'maintenance window not found');
@@ -203,7 +201,7 @@ export async function createSilence(
   companyId: string,
   input: { matchers: Matcher[]; startsAt?: Date; endsAt: Date; comment: string },
 ) {
-  requireRole(a.viewer, EDITORS, 'create silences');
+  requirePermission(a.viewer, 'silence.manage');
   const c = await requireCompany(a, companyId);
   const startsAt = input.startsAt ?? new Date();
   checkPeriod(startsAt, input.endsAt);
@@ -226,7 +224,7 @@ export async function createSilence(
 
 /** Expiring a silence ends it now (kept for the record, like Alertmanager's expire). */
 export async function expireSilence(a: Actor, companyId: string, id: string) {
-  requireRole(a.viewer, EDITORS, 'expire silences');
+  requirePermission(a.viewer, 'silence.manage');
   const c = await requireCompany(a, companyId);
   const now = new Date();
   const r = await a.prisma.silence.updateMany({
@@ -261,7 +259,7 @@ export async function saveInhibitionRule(
   companyId: string,
   input: InhibitionRuleInput & { id?: string },
 ) {
-  requireRole(a.viewer, EDITORS, 'edit inhibition rules');
+  requirePermission(a.viewer, 'inhibitionRule.manage');
   const c = await requireCompany(a, companyId);
   const data = {
     name: input.name,
@@ -291,7 +289,7 @@ export async function saveInhibitionRule(
 }
 
 export async function deleteInhibitionRule(a: Actor, companyId: string, id: string) {
-  requireRole(a.viewer, EDITORS, 'edit inhibition rules');
+  requirePermission(a.viewer, 'inhibitionRule.manage');
   const c = await requireCompany(a, companyId);
   const r = await a.prisma.inhibitionRule.deleteMany({ where: { id, companyId } });
   if (!r.count) throw new AppError('NOT_FOUND', 'inhibition rule not found');

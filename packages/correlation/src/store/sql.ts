@@ -2,7 +2,9 @@
 // we read those columns as UTC whatever the process time zone, and write ISO strings.
 import pg from 'pg';
 
-export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+import type { Queryable } from '@aw/db';
+
+export type { Queryable };
 
 const TIMESTAMP = 1114;
 const TIMESTAMP_ARRAY = 1115;

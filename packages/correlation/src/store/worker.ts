@@ -4,15 +4,14 @@
 // process: the database lock and constraints in apply.ts do; the in-process queue below avoids
 // running the same company twice at once in one process and gives companies turns in order
 // (one budgeted batch each, see budget.ts), so no company holds the worker for the others.
+import type { AlertSink } from '@aw/core/domain';
 import type pg from 'pg';
 import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
 import type { DecisionBudget } from './budget.ts';
 import { q } from './sql.ts';
 
-/** The interface ingestion (packages/ingest) calls after committing alerts. */
-export interface AlertSink {
-  alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
-}
+/** The interface ingestion (packages/ingest) calls after committing alerts (`@aw/core/domain`). */
+export type { AlertSink };
 
 export interface CorrelationWorkerOptions {
   pool: pg.Pool;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readEnv } from '@aw/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
@@ -109,10 +110,11 @@ export async function openEngine(url: string, schema: string, schemaPath: string
     connectToShadowDb: async () => wrapQueryable(await inner.connectToShadowDb()),
   });
   const logs: string[] = [];
+  const debug = readEnv(['MIGRATE_DEBUG']).MIGRATE_DEBUG === true;
   const engine = (await SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
     (line: string) => {
-      if (process.env.AW_MIGRATE_DEBUG) logs.push(line);
+      if (debug) logs.push(line);
     },
     factory,
   )) as TSchemaEngine;

@@ -1,3 +1,4 @@
+import { isClientRole } from '@aw/core/domain';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -13,7 +14,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!me) redirect('/sign-in');
   const nav: NavItem[] = [
     { href: '/dashboard', label: 'Dashboard' },
-    { href: '/companies', label: me.role.startsWith('CLIENT') ? 'My company' : 'Companies' },
+    { href: '/companies', label: isClientRole(me.role) ? 'My company' : 'Companies' },
     { href: '/kpis', label: 'KPIs' },
     { href: '/settings', label: 'Settings' },
   ];

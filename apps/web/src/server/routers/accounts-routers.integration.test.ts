@@ -97,6 +97,40 @@ describe('company, members and audit procedures', () => {
     ).resolves.toMatchObject({ name: 'C2' });
   });
 
+  it('lets a technician neither rename a company nor toggle webhook-only mode (owners and admins do)', async () => {
+    const tech = await as(ids.tech!);
+    const before = await prisma.company.findUniqueOrThrow({ where: { id: ids.company! } });
+    await expect(
+      tech.company.updateProfile({ companyId: ids.company!, name: 'Renamed by tech', timezone: 'UTC' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      tech.company.setOnboardingStep({
+        companyId: ids.company!,
+        step: 'done',
+        webhookOnly: !before.webhookOnly,
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const after = await prisma.company.findUniqueOrThrow({ where: { id: ids.company! } });
+    expect({ name: after.name, webhookOnly: after.webhookOnly, step: after.onboardingStep }).toEqual({
+      name: before.name,
+      webhookOnly: before.webhookOnly,
+      step: before.onboardingStep,
+    });
+    const owner = await as(ids.owner!);
+    await expect(
+      owner.company.setOnboardingStep({
+        companyId: ids.company!,
+        step: 'aws',
+        webhookOnly: !before.webhookOnly,
+      }),
+    ).resolves.toMatchObject({ webhookOnly: !before.webhookOnly });
+    await owner.company.setOnboardingStep({
+      companyId: ids.company!,
+      step: before.onboardingStep as 'profile',
+      webhookOnly: before.webhookOnly,
+    });
+  });
+
   it('lets technicians and client people neither invite staff nor remove members of other companies', async () => {
     await expect(
       (await as(ids.tech!)).members.invite({ email: 't2@m.test', role: 'TECHNICIAN', companyId: null }),

@@ -1,3 +1,4 @@
+import { can } from '@aw/core/permissions';
 import type { Metadata } from 'next';
 import { PageHeader } from '~/components/ui';
 import { currentViewer } from '~/server/caller';
@@ -13,7 +14,7 @@ export default async function CompaniesPage() {
         title="Client companies"
         description="Each company onboards itself: keys, AWS access and a first test alert."
       />
-      <CompaniesPanel canCreate={me.role === 'OWNER' || me.role === 'ADMIN'} />
+      <CompaniesPanel canCreate={can(me.role, 'company.create')} />
     </>
   );
 }

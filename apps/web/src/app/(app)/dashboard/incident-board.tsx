@@ -15,16 +15,8 @@ import {
   cx,
   inputClass,
 } from '~/components/ui';
-import {
-  SEVERITIES,
-  STATUSES,
-  type Severity,
-  type Status,
-  ago,
-  severityTone,
-  statusTone,
-  titleCase,
-} from '~/lib/format';
+import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from '@aw/core/domain';
+import { ago, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useDebounced } from '~/components/ui-extra';
 import { useTRPC } from '~/trpc/react';
@@ -41,7 +33,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
-  const [status, setStatus] = useState<Status[]>(['OPEN', 'ACKNOWLEDGED']);
+  const [status, setStatus] = useState<IncidentStatus[]>(['OPEN', 'ACKNOWLEDGED']);
   const [severity, setSeverity] = useState<Severity[]>([]);
   const [companyId, setCompanyId] = useState<string>('');
   const [asset, setAsset] = useState('');
@@ -244,7 +236,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
         </div>
         <div className="mt-3 flex flex-wrap items-center gap-2 text-sm">
           <span className="text-zinc-500 dark:text-zinc-400">Status</span>
-          {STATUSES.map((s) => (
+          {INCIDENT_STATUSES.map((s) => (
             <button
               key={s}
               type="button"
@@ -440,7 +432,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
                   {isStaff ? <td className="px-3 py-2">{r.company.name}</td> : null}
                   <td className="px-3 py-2 text-right font-mono">{r.alertCount}</td>
                   <td className="px-3 py-2">
-                    <Badge tone={statusTone[r.status as Status]}>{titleCase(r.status)}</Badge>
+                    <Badge tone={statusTone[r.status as IncidentStatus]}>{titleCase(r.status)}</Badge>
                   </td>
                   <td className="px-3 py-2">{r.assignee?.name ?? '—'}</td>
                   <td className="whitespace-nowrap px-3 py-2" title={new Date(r.lastSeenAt).toLocaleString()}>

@@ -1,3 +1,5 @@
+import { isStaffRole } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import type { Metadata } from 'next';
 import { currentViewer, serverApi } from '~/server/caller';
 import { CompanySummary } from './company-summary';
@@ -8,11 +10,11 @@ export const metadata: Metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   const [me, api] = await Promise.all([currentViewer(), serverApi()]);
   const companies = await api.company.list();
-  const isStaff = !me!.role.startsWith('CLIENT');
+  const isStaff = isStaffRole(me!.role);
   return (
     <div className="space-y-6">
       <CompanySummary initial={companies} isStaff={isStaff} />
-      <IncidentBoard isStaff={isStaff} canAct={me!.role !== 'CLIENT_VIEWER'} />
+      <IncidentBoard isStaff={isStaff} canAct={can(me!.role, 'incident.acknowledge')} />
     </div>
   );
 }

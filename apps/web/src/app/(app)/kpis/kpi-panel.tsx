@@ -1,5 +1,6 @@
 'use client';
 
+import { isClientRole, type Role } from '@aw/core/domain';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { inferRouterOutputs } from '@trpc/server';
@@ -7,17 +8,14 @@ import { type ReactNode, useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Skeleton } from '~/components/ui';
 import {
   CompanyPicker,
-  type DateRange,
   DateRangePicker,
   downloadText,
   errorText,
-  formatDateTime,
-  presetRange,
-  type Role,
   SectionTitle,
   useCompanyScope,
   useMounted,
 } from '~/components/ui-extra';
+import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 import { MttrChart, NoisyChart, OutcomeChart } from './charts';
@@ -56,7 +54,7 @@ export function KpiPanel({
   const trpc = useTRPC();
   const qc = useQueryClient();
   const mounted = useMounted();
-  const isClient = role.startsWith('CLIENT');
+  const isClient = isClientRole(role);
   const scope = useCompanyScope({ myCompanyId, allowAll: true });
   const [range, setRange] = useState<DateRange>(() => presetRange('7d', now));
   const input = { companyId: scope.selectedId, from: range.from, to: range.to };

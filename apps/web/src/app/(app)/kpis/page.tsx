@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '~/components/ui';
-import type { Role } from '~/components/ui-extra';
+import { isClientRole, type Role } from '@aw/core/domain';
 import { serverApi } from '~/server/caller';
 import { KpiPanel } from './kpi-panel';
 
@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'KPIs' };
 
 export default async function KpisPage() {
   const me = await (await serverApi()).viewer.me();
-  const isClient = me.role.startsWith('CLIENT');
+  const isClient = isClientRole(me.role);
   return (
     <>
       <PageHeader

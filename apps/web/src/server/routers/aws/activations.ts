@@ -1,7 +1,7 @@
 import { createActivation, deleteActivation, getAwsRuntime, listActivations } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { awsCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 /** Returns the activation code once, with copy-ready Linux and Windows register commands. */
 export const createActivationProcedure = protectedProcedure
@@ -15,7 +15,7 @@ export const createActivationProcedure = protectedProcedure
     }),
   )
   .mutation(async ({ ctx, input }) => {
-    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'activation.create');
     return createActivation({
       prisma: ctx.prisma,
       runtime: getAwsRuntime(),
@@ -33,14 +33,14 @@ export const createActivationProcedure = protectedProcedure
 export const listActivationsProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
-    await awsCompanyAccess(ctx, input.companyId, 'read');
+    await companyAccess(ctx, input.companyId);
     return listActivations({ prisma: ctx.prisma, runtime: getAwsRuntime(), companyId: input.companyId });
   });
 
 export const deleteActivationProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid(), activationId: z.string().uuid() }))
   .mutation(async ({ ctx, input }) => {
-    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'activation.delete');
     return deleteActivation({
       prisma: ctx.prisma,
       runtime: getAwsRuntime(),

@@ -1,16 +1,16 @@
 import { getAwsRuntime } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { awsCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 /**
  * Whether AWS onboarding can work for this company: client roles must trust an AWS account, the
- * MSP's own or the deployment's (AW_PLATFORM_AWS_ACCOUNT_ID). Without one, webhook-only mode.
+ * MSP's own or the deployment's (PLATFORM_AWS_ACCOUNT_ID). Without one, webhook-only mode.
  */
 export const availabilityProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
-    const company = await awsCompanyAccess(ctx, input.companyId, 'read');
+    const company = await companyAccess(ctx, input.companyId);
     const msp = await ctx.prisma.msp.findUniqueOrThrow({
       where: { id: company.mspId },
       select: { awsAccountId: true },
@@ -20,6 +20,6 @@ export const availabilityProcedure = protectedProcedure
       available,
       reason: available
         ? null
-        : 'This deployment has no AWS account configured (AW_PLATFORM_AWS_ACCOUNT_ID), so client roles have no account to trust. Webhook-only mode works fully.',
+        : 'This deployment has no AWS account configured (PLATFORM_AWS_ACCOUNT_ID), so client roles have no account to trust. Webhook-only mode works fully.',
     };
   });

@@ -28,9 +28,9 @@ describe('aws procedures across tenants', () => {
     // What the launcher passes to the web process in the demo, read by getAwsRuntime().
     setAwsRuntime(
       awsRuntimeFromEnv({
-        AW_FAKE_AWS_ENDPOINT: fake.endpoint,
-        AW_FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
-        AW_FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+        FAKE_AWS_ENDPOINT: fake.endpoint,
+        FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
       }),
     );
     const passwordHash = await hashPassword('irrelevant password');
@@ -55,6 +55,7 @@ describe('aws procedures across tenants', () => {
         ids[`${m}${n}`] = c.id;
       }
       await user(`tech${m}`, msp.id, 'TECHNICIAN');
+      await user(`staffadmin${m}`, msp.id, 'ADMIN');
     }
     await user('admina1', ids.mspa!, 'CLIENT_ADMIN', ids.a1);
     await user('viewera1', ids.mspa!, 'CLIENT_VIEWER', ids.a1);
@@ -133,13 +134,34 @@ describe('aws procedures across tenants', () => {
     expect(stored.awsRoleArn).toBe(roleArn);
   });
 
-  it('lets MSP staff manage their own MSP companies', async () => {
-    const techA = await as(ids.techa!);
-    await expect(techA.aws.testConnection({ companyId: ids.a1! })).resolves.toMatchObject({ ok: true });
+  it('lets MSP admins manage their own MSP companies', async () => {
+    const adminA = await as(ids.staffadmina!);
+    await expect(adminA.aws.testConnection({ companyId: ids.a1! })).resolves.toMatchObject({ ok: true });
     await expect(
-      techA.aws.setRoleArn({ companyId: ids.a2!, roleArn: 'not-an-arn-at-all-really' }),
+      adminA.aws.setRoleArn({ companyId: ids.a2!, roleArn: 'not-an-arn-at-all-really' }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+
+  it('lets a technician test the connection and sync nodes, but not set the role ARN or mint or delete activations', async () => {
+    const techA = await as(ids.techa!);
+    await expect(techA.aws.testConnection({ companyId: ids.a1! })).resolves.toMatchObject({ ok: true });
+    await expect(techA.aws.nodes.sync({ companyId: ids.a1! })).resolves.toBeDefined();
+    const admin = await as(ids.admina1!);
+    const existing = await admin.aws.activations.create({ companyId: ids.a1!, registrationLimit: 1 });
+    const before = fake.requests.length;
+    const otherArn = 'arn:aws:iam::444455556666:role/Technician-Choice';
+    for (const call of [
+      () => techA.aws.setRoleArn({ companyId: ids.a1!, roleArn: otherArn }),
+      () => techA.aws.activations.create({ companyId: ids.a1!, registrationLimit: 1 }),
+      () => techA.aws.activations.delete({ companyId: ids.a1!, activationId: existing.activationId }),
+    ])
+      await expect(call()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(fake.requests.length).toBe(before);
+    const stored = await prisma.company.findUniqueOrThrow({ where: { id: ids.a1! } });
+    expect(stored.awsRoleArn).toBe(roleArn);
+    const left = await admin.aws.activations.list({ companyId: ids.a1! });
+    expect(left.map((a) => a.activationId)).toContain(existing.activationId);
   });
 });

@@ -6,13 +6,13 @@ import {
   listActivationsProcedure,
 } from './activations';
 import { listNodesProcedure, syncNodesProcedure } from './nodes';
-import { onboarding } from './onboarding';
+import { onboardingProcedure } from './onboarding';
 import { setRoleArnProcedure } from './set-role-arn';
 import { testConnectionProcedure } from './test-connection';
 
 export const awsRouter = router({
   availability: availabilityProcedure,
-  onboarding,
+  onboarding: onboardingProcedure,
   setRoleArn: setRoleArnProcedure,
   testConnection: testConnectionProcedure,
   activations: router({

@@ -1,7 +1,7 @@
 import { getAwsRuntime, setRoleArn } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { awsCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 export const setRoleArnProcedure = protectedProcedure
   .input(
@@ -12,7 +12,7 @@ export const setRoleArnProcedure = protectedProcedure
     }),
   )
   .mutation(async ({ ctx, input }) => {
-    await awsCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'company.awsRole.set');
     return setRoleArn({
       prisma: ctx.prisma,
       runtime: getAwsRuntime(),

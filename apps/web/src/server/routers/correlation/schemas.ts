@@ -1,7 +1,8 @@
+import { INCIDENT_STATUSES, SEVERITIES } from '@aw/core/domain';
 import { z } from 'zod';
 
-export const ZSeverity = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO']);
-export const ZStatus = z.enum(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']);
+export const ZSeverity = z.enum(SEVERITIES);
+export const ZStatus = z.enum(INCIDENT_STATUSES);
 export const ZMatcher = z.object({
   field: z.string().trim().min(1).max(110),
   op: z.enum(['=', '!=', '=~', '!~']),

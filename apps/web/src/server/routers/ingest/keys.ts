@@ -9,7 +9,7 @@ import {
 } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { ingestCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 const companyId = z.string().uuid();
 const keyRef = z.object({ companyId, id: z.string().uuid() });
@@ -17,7 +17,7 @@ const keyRef = z.object({ companyId, id: z.string().uuid() });
 export const listKeysProcedure = protectedProcedure
   .input(z.object({ companyId }))
   .query(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'read');
+    await companyAccess(ctx, input.companyId);
     return listApiKeys({ prisma: ctx.prisma, companyId: input.companyId });
   });
 
@@ -33,7 +33,7 @@ export const createKeyProcedure = protectedProcedure
     }),
   )
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'apiKey.create');
     const { companyId: id, ...rest } = input;
     return createApiKey({ prisma: ctx.prisma, companyId: id, actorId: ctx.userId, input: rest });
   });
@@ -41,7 +41,7 @@ export const createKeyProcedure = protectedProcedure
 export const rotateKeyProcedure = protectedProcedure
   .input(keyRef.extend({ overlapMinutes: z.number().int().min(0).max(43_200).default(1440) }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'apiKey.rotate');
     const out = await rotateApiKey({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -53,7 +53,7 @@ export const rotateKeyProcedure = protectedProcedure
   });
 
 export const revokeKeyProcedure = protectedProcedure.input(keyRef).mutation(async ({ ctx, input }) => {
-  await ingestCompanyAccess(ctx, input.companyId, 'manage');
+  await companyAccess(ctx, input.companyId, 'apiKey.revoke');
   await revokeApiKey({
     prisma: ctx.prisma,
     companyId: input.companyId,
@@ -67,7 +67,7 @@ export const revokeKeyProcedure = protectedProcedure.input(keyRef).mutation(asyn
 export const setAllowUnsignedProcedure = protectedProcedure
   .input(keyRef.extend({ allowUnsigned: z.boolean() }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'apiKey.update');
     await setApiKeyAllowUnsigned({
       prisma: ctx.prisma,
       companyId: input.companyId,

@@ -6,7 +6,7 @@ import {
 } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { ingestCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
 
 const companyId = z.string().uuid();
 const name = z.string().trim().min(1).max(100);
@@ -14,14 +14,14 @@ const name = z.string().trim().min(1).max(100);
 export const listMappingsProcedure = protectedProcedure
   .input(z.object({ companyId }))
   .query(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'read');
+    await companyAccess(ctx, input.companyId);
     return listGenericMappings({ prisma: ctx.prisma, companyId: input.companyId });
   });
 
 export const saveMappingProcedure = protectedProcedure
   .input(z.object({ companyId, name, paths: z.record(z.string(), z.unknown()) }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'mapping.save');
     return saveGenericMapping({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -33,7 +33,7 @@ export const saveMappingProcedure = protectedProcedure
 export const deleteMappingProcedure = protectedProcedure
   .input(z.object({ companyId, name }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'mapping.delete');
     await deleteGenericMapping({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -47,6 +47,6 @@ export const deleteMappingProcedure = protectedProcedure
 export const previewMappingProcedure = protectedProcedure
   .input(z.object({ companyId, paths: z.record(z.string(), z.unknown()), sample: z.unknown() }))
   .query(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'read');
+    await companyAccess(ctx, input.companyId);
     return previewGenericMapping(input.paths, input.sample);
   });

@@ -7,7 +7,8 @@ import {
 } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
-import { encryptionKey, ingestCompanyAccess } from './access';
+import { companyAccess } from '../../company-access';
+import { encryptionKey } from './access';
 
 const companyId = z.string().uuid();
 
@@ -15,7 +16,7 @@ const companyId = z.string().uuid();
 export const rotateSecretProcedure = protectedProcedure
   .input(z.object({ companyId, overlapMinutes: z.number().int().min(0).max(43_200).default(1440) }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'signingSecret.rotate');
     const out = await rotateWebhookSecret({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -30,7 +31,7 @@ export const rotateSecretProcedure = protectedProcedure
 export const revealSecretProcedure = protectedProcedure
   .input(z.object({ companyId }))
   .query(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'signingSecret.reveal');
     return revealWebhookSecret({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -41,7 +42,7 @@ export const revealSecretProcedure = protectedProcedure
 export const setHmacRequiredProcedure = protectedProcedure
   .input(z.object({ companyId, required: z.boolean() }))
   .mutation(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'manage');
+    await companyAccess(ctx, input.companyId, 'company.hmacRequired.set');
     const out = await setHmacRequired({
       prisma: ctx.prisma,
       companyId: input.companyId,
@@ -63,7 +64,7 @@ export const curlExampleProcedure = protectedProcedure
     }),
   )
   .query(async ({ ctx, input }) => {
-    await ingestCompanyAccess(ctx, input.companyId, 'read');
+    await companyAccess(ctx, input.companyId);
     return {
       command: signedCurlExample({ baseUrl: input.baseUrl, apiKey: input.apiKey, secret: input.secret }),
     };

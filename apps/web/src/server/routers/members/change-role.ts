@@ -1,3 +1,4 @@
+import { ROLES } from '@aw/core/domain';
 import { changeRole } from '@aw/accounts';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
@@ -6,7 +7,7 @@ export const changeRoleProcedure = protectedProcedure
   .input(
     z.object({
       membershipId: z.string().uuid(),
-      role: z.enum(['OWNER', 'ADMIN', 'TECHNICIAN', 'CLIENT_ADMIN', 'CLIENT_VIEWER']),
+      role: z.enum(ROLES),
     }),
   )
   .mutation(({ ctx, input }) => changeRole(ctx.prisma, ctx.viewer, input.membershipId, input.role));

@@ -1,4 +1,4 @@
 import { listMembers } from '@aw/accounts';
 import { protectedProcedure } from '../../trpc';
 
-export const list = protectedProcedure.query(({ ctx }) => listMembers(ctx.prisma, ctx.viewer));
+export const listProcedure = protectedProcedure.query(({ ctx }) => listMembers(ctx.prisma, ctx.viewer));

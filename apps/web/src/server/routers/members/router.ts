@@ -1,14 +1,14 @@
 import { router } from '../../trpc';
 import { changeRoleProcedure } from './change-role';
-import { invite } from './invite';
-import { list } from './list';
-import { remove } from './remove';
+import { inviteProcedure } from './invite';
+import { listProcedure } from './list';
+import { removeProcedure } from './remove';
 import { revokeInvitationProcedure } from './revoke-invitation';
 
 export const membersRouter = router({
-  list,
-  invite,
-  remove,
+  list: listProcedure,
+  invite: inviteProcedure,
+  remove: removeProcedure,
   changeRole: changeRoleProcedure,
   revokeInvitation: revokeInvitationProcedure,
 });

@@ -1,10 +1,11 @@
 'use client';
 
+import { type IncidentStatus, isStaffRole, type Severity } from '@aw/core/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Select, Skeleton, inputClass } from '~/components/ui';
-import { type Severity, type Status, ago, duration, severityTone, statusTone, titleCase } from '~/lib/format';
+import { ago, duration, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
 
@@ -67,7 +68,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
   }
   const { incident: inc, alerts, events } = detail.data;
   const error = ack.error ?? resolve.error ?? assign.error ?? note.error;
-  const staff = (members.data?.members ?? []).filter((m) => !m.role.startsWith('CLIENT'));
+  const staff = (members.data?.members ?? []).filter((m) => isStaffRole(m.role));
   const open = inc.status !== 'RESOLVED';
 
   return (
@@ -79,7 +80,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold">{inc.title}</h1>
           <Badge tone={severityTone[inc.severity as Severity]}>{titleCase(inc.severity)}</Badge>
-          <Badge tone={statusTone[inc.status as Status]}>{titleCase(inc.status)}</Badge>
+          <Badge tone={statusTone[inc.status as IncidentStatus]}>{titleCase(inc.status)}</Badge>
           {inc.flapping ? <Badge tone="amber">flapping</Badge> : null}
         </div>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">

@@ -1,3 +1,5 @@
+import { isStaffRole } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import type { Metadata } from 'next';
 import { currentViewer } from '~/server/caller';
 import { IncidentDetail } from './incident-detail';
@@ -8,6 +10,6 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const me = (await currentViewer())!;
   return (
-    <IncidentDetail id={id} canAct={me.role !== 'CLIENT_VIEWER'} isStaff={!me.role.startsWith('CLIENT')} />
+    <IncidentDetail id={id} canAct={can(me.role, 'incident.acknowledge')} isStaff={isStaffRole(me.role)} />
   );
 }

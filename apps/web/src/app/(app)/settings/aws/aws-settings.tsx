@@ -1,5 +1,7 @@
 'use client';
 
+import type { Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
@@ -11,15 +13,14 @@ import {
   CopyButton,
   downloadText,
   errorText,
-  formatDateTime,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   SimulatedBadge,
 } from '~/components/ui-extra';
+import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 
@@ -44,7 +45,7 @@ export function AwsSettings({ role, myCompanyId }: { role: Role; myCompanyId: st
 
 function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
   const trpc = useTRPC();
-  const canManage = role !== 'CLIENT_VIEWER';
+  const canManage = can(role, 'company.awsRole.set');
   const availability = useQuery(trpc.aws.availability.queryOptions({ companyId: company.id }));
   const available = availability.data?.available === true;
   const onboarding = useQuery({
@@ -116,8 +117,8 @@ function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
         <RoleSetup o={o} />
         <Connection company={company} o={o} canManage={canManage} />
       </div>
-      <Activations company={company} canManage={canManage} connected={connected} />
-      <Nodes company={company} canManage={canManage} connected={connected} />
+      <Activations company={company} canManage={can(role, 'activation.create')} connected={connected} />
+      <Nodes company={company} canManage={can(role, 'node.sync')} connected={connected} />
     </div>
   );
 }
@@ -170,8 +171,8 @@ function RoleSetup({ o }: { o: Onboarding }) {
       </div>
       {!o.cloudFormation.quickCreateUrl ? (
         <p className="mb-4 text-xs text-zinc-500 dark:text-zinc-400">
-          Quick-create needs the template at a public URL (AW_CFN_TEMPLATE_URL), which this server does not
-          set: download the template and create the stack “{o.cloudFormation.stackName}” in the CloudFormation
+          Quick-create needs the template at a public URL (CFN_TEMPLATE_URL), which this server does not set:
+          download the template and create the stack “{o.cloudFormation.stackName}” in the CloudFormation
           console.
         </p>
       ) : null}

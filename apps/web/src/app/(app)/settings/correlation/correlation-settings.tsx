@@ -1,5 +1,7 @@
 'use client';
 
+import { isStaffRole, type Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -8,19 +10,15 @@ import {
   CompanyGate,
   CompanyPicker,
   dimDisabled,
-  type DateRange,
   DateRangePicker,
   errorText,
-  formatDateTime,
-  isStaffRole,
   LiveNote,
-  presetRange,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   useCompanyScope,
 } from '~/components/ui-extra';
+import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 
@@ -156,8 +154,8 @@ function ConfigForm({
 }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const canEdit = role === 'OWNER' || role === 'ADMIN';
-  const canBacktest = role !== 'CLIENT_VIEWER';
+  const canEdit = can(role, 'correlation.configure');
+  const canBacktest = can(role, 'backtest.run');
   const [form, setForm] = useState<FormState>(() => toForm(current));
   const [touched, setTouched] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | null>(null);

@@ -1,5 +1,7 @@
 'use client';
 
+import type { Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useEffect, useState } from 'react';
@@ -8,17 +10,16 @@ import {
   CodeBlock,
   CompanyScopedPage,
   errorText,
-  formatDateTime,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   Switch,
   TextArea,
   useDebounced,
 } from '~/components/ui-extra';
+import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import type { TApiKeyScope } from '@aw/ingest/scopes';
 import { ScopeBadges, ScopePicker } from './key-scopes';
@@ -47,7 +48,7 @@ export function KeysSettings({ role, myCompanyId }: { role: Role; myCompanyId: s
 }
 
 function CompanyKeys({ company, role }: { company: ScopedCompany; role: Role }) {
-  const canManage = role === 'OWNER' || role === 'ADMIN' || role === 'CLIENT_ADMIN';
+  const canManage = can(role, 'apiKey.create');
   const [fresh, setFresh] = useState<Created | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   return (

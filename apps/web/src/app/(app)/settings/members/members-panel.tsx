@@ -1,11 +1,11 @@
 'use client';
 
+import { isClientRole, type Role } from '@aw/core/domain';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
 import { useTRPC } from '~/trpc/react';
 
-type Role = 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER';
 const roleLabel: Record<Role, string> = {
   OWNER: 'Owner',
   ADMIN: 'Admin',
@@ -24,7 +24,7 @@ export function MembersPanel({ isStaff, myCompanyId }: { isStaff: boolean; myCom
   const remove = useMutation(trpc.members.remove.mutationOptions({ onSuccess: refresh }));
   const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions({ onSuccess: refresh }));
   const [role, setRole] = useState<Role>(isStaff ? 'TECHNICIAN' : 'CLIENT_VIEWER');
-  const clientRole = role === 'CLIENT_ADMIN' || role === 'CLIENT_VIEWER';
+  const clientRole = isClientRole(role);
   const roles: Role[] = isStaff
     ? ['TECHNICIAN', 'ADMIN', 'OWNER', 'CLIENT_ADMIN', 'CLIENT_VIEWER']
     : ['CLIENT_VIEWER', 'CLIENT_ADMIN'];
@@ -60,7 +60,7 @@ export function MembersPanel({ isStaff, myCompanyId }: { isStaff: boolean; myCom
                     <div className="text-xs text-zinc-500 dark:text-zinc-400">{m.email}</div>
                   </td>
                   <td>
-                    <Badge tone={m.role.startsWith('CLIENT') ? 'amber' : 'indigo'}>
+                    <Badge tone={isClientRole(m.role) ? 'amber' : 'indigo'}>
                       {roleLabel[m.role as Role]}
                     </Badge>
                   </td>

@@ -1,3 +1,4 @@
+import { isStaffRole } from '@aw/core/domain';
 import type { Metadata } from 'next';
 import { PageHeader } from '~/components/ui';
 import { serverApi } from '~/server/caller';
@@ -7,7 +8,7 @@ export const metadata: Metadata = { title: 'Members' };
 
 export default async function MembersPage() {
   const me = await (await serverApi()).viewer.me();
-  const isStaff = !me.role.startsWith('CLIENT');
+  const isStaff = isStaffRole(me.role);
   return (
     <>
       <PageHeader

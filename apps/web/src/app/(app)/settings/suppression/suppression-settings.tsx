@@ -1,5 +1,7 @@
 'use client';
 
+import type { Role } from '@aw/core/domain';
+import { can } from '@aw/core/permissions';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -7,16 +9,13 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } f
 import {
   CompanyScopedPage,
   errorText,
-  formatDateTime,
-  fromLocalInput,
   LiveNote,
   ReadOnlyNote,
-  type Role,
   type ScopedCompany,
   SectionTitle,
   TextArea,
-  toLocalInput,
 } from '~/components/ui-extra';
+import { formatDateTime, fromLocalInput, toLocalInput } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 import { asMatchers, type Matcher, MatcherEditor, matcherProblem, matcherText } from './matchers';
@@ -48,7 +47,7 @@ export function SuppressionSettings({ role, myCompanyId }: { role: Role; myCompa
 }
 
 function CompanySuppression({ company, role }: { company: ScopedCompany; role: Role }) {
-  const canEdit = role !== 'CLIENT_VIEWER';
+  const canEdit = can(role, 'silence.manage');
   return (
     <div className="space-y-6">
       {!canEdit ? <ReadOnlyNote /> : null}

@@ -1,6 +1,7 @@
 // The operator asks for an SSM hybrid activation for its site: a `site`-scoped API key AND an HMAC
 // signature (whatever the company's HMAC setting), rate-limited per key and per company, the body
 // limited while it streams (createSiteAuthenticator in packages/ingest). docs/API_REFERENCE.md.
+import { readEnv } from '@aw/config';
 import { getAwsRuntime } from '@aw/aws';
 import { createSiteActivationHandler } from '@aw/aws/site-activation';
 import { getDb } from '@aw/db';
@@ -18,7 +19,7 @@ export function POST(req: Request): Promise<Response> {
     handler = createSiteActivationHandler({
       prisma: getDb(),
       runtime: getAwsRuntime(),
-      encryptionKey: process.env.APP_ENCRYPTION_KEY ?? '',
+      encryptionKey: readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY ?? '',
       authenticate: async (r) => {
         const { key, body } = await authenticate(r);
         return { companyId: key.companyId, mspId: key.mspId, apiKeyId: key.id, body };

@@ -2,8 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { PgRealtimeHub } from './hub.ts';
-import { createNodeSseHandler, type SseConnection, type SseOptions, type SseRequestContext } from './sse.ts';
+import { PgRealtimeHub } from '../hub.ts';
+import { createNodeSseHandler, type SseConnection, type SseOptions, type SseRequestContext } from '../sse.ts';
 
 export interface SseFrame {
   id?: string;

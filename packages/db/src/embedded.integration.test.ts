@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from '../embedded.ts';
-import { freePort } from '../testing/postgres.ts';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { freePort } from './testing/postgres.ts';
 
 describe('embedded PostgreSQL', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-embedded-'));

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPool } from '../index.ts';
-import { createTestDatabase } from '../testing/postgres.ts';
+import { createPool } from './index.ts';
+import { createTestDatabase } from './testing/postgres.ts';
 
 const [target] = inject('pgTargets');
 

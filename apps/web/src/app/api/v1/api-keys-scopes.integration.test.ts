@@ -25,8 +25,8 @@ import {
 } from '@aw/ingest';
 import { requestToBodyStream } from 'next/dist/server/body-streams.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../src/server/root';
-import { createContext } from '../src/server/trpc';
+import { createCaller } from '../../../server/root';
+import { createContext } from '../../../server/trpc';
 
 const [target] = inject('pgTargets');
 const ENC = Buffer.alloc(32, 7).toString('base64');
@@ -123,9 +123,9 @@ describe('API key scopes and site activation over HTTP', () => {
     ownerId = owner.id;
 
     const routes: Record<string, Handler> = {
-      '/api/v1/sites/activation': (await import('../src/app/api/v1/sites/activation/route')).POST,
-      '/api/v1/alerts': (await import('../src/app/api/v1/alerts/route')).POST,
-      '/api/v1/webhooks/pagerduty': (await import('../src/app/api/v1/webhooks/pagerduty/route')).POST,
+      '/api/v1/sites/activation': (await import('./sites/activation/route')).POST,
+      '/api/v1/alerts': (await import('./alerts/route')).POST,
+      '/api/v1/webhooks/pagerduty': (await import('./webhooks/pagerduty/route')).POST,
     };
     server = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://127.0.0.1');

@@ -2,10 +2,10 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '../index.ts';
-import { createMigration, migrationStatus } from '../migrate/ops.ts';
-import { MIGRATIONS_DIR } from '../paths.ts';
-import { createTestDatabase } from '../testing/postgres.ts';
+import { createPrismaClient, type PrismaClient } from './index.ts';
+import { createMigration, migrationStatus } from './migrate/ops.ts';
+import { MIGRATIONS_DIR } from './paths.ts';
+import { createTestDatabase } from './testing/postgres.ts';
 
 const targets = inject('pgTargets');
 
