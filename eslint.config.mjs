@@ -8,12 +8,12 @@ const noDemo = [
   {
     group: ['@aw/correlation/demo', '@aw/aws/demo', '@aw/db/seed'],
     message:
-      'Only the launcher (scripts/start.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
+      'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
   },
   {
     regex: '^\\.{1,2}/(.*/)?(demo(/.*)?|demo\\.ts|seed(\\.ts)?)$',
     message:
-      'Only the launcher (scripts/start.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
+      'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
   },
 ];
 const noApp = [
@@ -51,7 +51,7 @@ const DEMO_FILES = [
   'packages/db/src/seed.ts',
   'packages/db/src/seed-cli.ts',
 ];
-const LAUNCHERS = ['scripts/start.ts', 'scripts/demo-stream.ts'];
+const LAUNCHERS = ['scripts/launcher/main.ts', 'scripts/demo-stream.ts'];
 
 export default tseslint.config(
   {

@@ -6,6 +6,7 @@
 // group (npm, tsx, this process); the launcher and everything it started (the database, the web
 // server) receive exactly one SIGINT, from here, and stop in order: web server first, database last.
 import { spawn, spawnSync } from 'node:child_process';
+import { readEnv } from '@aw/config';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,7 @@ const launcher = spawn(
 );
 // Past this long after the first signal the launcher's whole group is killed (it escalates within
 // its own steps first, so this is only the last resort).
-const LAST_RESORT_MS = Number(process.env.STOP_TIMEOUT_MS ?? 10_000) * 6;
+const LAST_RESORT_MS = readEnv(['STOP_TIMEOUT_MS']).STOP_TIMEOUT_MS * 6;
 let signalled = false;
 function forward(signal: NodeJS.Signals) {
   if (launcher.exitCode !== null) return;

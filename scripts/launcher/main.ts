@@ -147,7 +147,7 @@ web.stdout.on('data', (chunk: Buffer) => {
 });
 
 let stopping = false;
-const STOP_TIMEOUT_MS = Number(process.env.STOP_TIMEOUT_MS ?? 10_000);
+const STOP_TIMEOUT_MS = readEnv(['STOP_TIMEOUT_MS']).STOP_TIMEOUT_MS;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;

@@ -63,7 +63,7 @@ describe('the import map (eslint no-restricted-imports)', () => {
       expect(await restricted(file!, `import x from '${spec}';\nexport const y = x;\n`)).toEqual([
         expect.stringContaining('Only the launcher'),
       ]);
-    for (const file of ['scripts/start.ts', 'scripts/demo-stream.ts', 'packages/aws/src/demo.ts'])
+    for (const file of ['scripts/launcher/main.ts', 'scripts/demo-stream.ts', 'packages/aws/src/demo.ts'])
       expect(await restricted(file, demoImport)).toEqual([]);
   });
 });

@@ -39,6 +39,7 @@ export const ZEnv = z.object({
   DEMO: bool.optional(),
   /** After the demo stream, a few live demo alerts every N seconds (0: off). */
   DEMO_LIVE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),
   /** Least severe log line printed by `createLogger` (packages/config/src/logger.ts). */
