@@ -2,7 +2,16 @@
 
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFO';
 export type IncidentStatus = 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
-export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+export type ExecutionStatus =
+  | 'PENDING_APPROVAL'
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'VERIFYING'
+  | 'SUCCESS'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TIMED_OUT'
+  | 'REFUSED';
 
 /** What each event type carries. Keep payloads small: ids and the fields a list row shows. */
 export interface RealtimeEventPayloads {
