@@ -19,3 +19,15 @@ export {
   registerRunbookWorker,
   runExecutionStep,
 } from './worker.ts';
+export {
+  EXECUTION_SELECT,
+  deletePolicy,
+  incidentRunbooks,
+  listExecutions,
+  listPolicies,
+  runAdHoc,
+  savePolicy,
+  setKillSwitch,
+  type PolicyInput,
+  type Scope,
+} from './queries.ts';

@@ -1,26 +1,11 @@
 // Turns the authored documents (documents/<name>/document.json plus the scripts it names with
 // "@file:<script>") into the exact JSON content installed in a company's account. The build script
 // writes the result to generated/catalog.ts, and a test checks that file is current.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { contentHash, type ShippedDocument } from './types.ts';
 
-export type DocumentType = 'Command' | 'Automation';
-
-export interface ShippedDocument {
-  name: string;
-  type: DocumentType;
-  /** The JSON content CreateDocument/UpdateDocument receive. */
-  content: string;
-  /** sha256 of `content`: what "installed version" compares. */
-  hash: string;
-}
-
-export const DOCUMENTS_DIR = path.resolve(import.meta.dirname, '../../documents');
-
-export function contentHash(content: string): string {
-  return createHash('sha256').update(content).digest('hex');
-}
+export const documentsDir = () => path.resolve(import.meta.dirname, '../../documents');
 
 function inlineScripts(value: unknown, dir: string): unknown {
   if (typeof value === 'string' && value.startsWith('@file:')) {
@@ -33,7 +18,7 @@ function inlineScripts(value: unknown, dir: string): unknown {
   return value;
 }
 
-export function assembleDocument(name: string, root = DOCUMENTS_DIR): ShippedDocument {
+export function assembleDocument(name: string, root = documentsDir()): ShippedDocument {
   const dir = path.join(root, name);
   const raw = JSON.parse(readFileSync(path.join(dir, 'document.json'), 'utf8')) as { schemaVersion?: string };
   const doc = inlineScripts(raw, dir);
@@ -46,7 +31,7 @@ export function assembleDocument(name: string, root = DOCUMENTS_DIR): ShippedDoc
   };
 }
 
-export function assembleAll(root = DOCUMENTS_DIR): ShippedDocument[] {
+export function assembleAll(root = documentsDir()): ShippedDocument[] {
   return readdirSync(root, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith('MSP-'))
     .map((e) => e.name)

@@ -1,4 +1,4 @@
-export { contentHash, type DocumentType, type ShippedDocument } from './assemble.ts';
+export { contentHash, type DocumentType, type ShippedDocument } from './types.ts';
 export { SHIPPED_DOCUMENTS } from './generated/catalog.ts';
 export {
   checkParameterValues,
