@@ -5,7 +5,7 @@ import { AppError } from '@aw/core/errors';
 import type { Prisma, PrismaClient } from '@aw/db';
 import { ensureRunbooks, shippedDocument } from './catalog.ts';
 import type { RunbookDeps } from './deps.ts';
-import { documentParameters } from './documents/index.ts';
+import { SHIPPED_DOCUMENTS, documentParameters } from './documents/index.ts';
 import { MANUAL_LIMITS, requestExecution } from './executions.ts';
 import { stringLabels, templateParameters } from './policy.ts';
 
@@ -194,7 +194,10 @@ export async function incidentRunbooks(prisma: PrismaClient, scope: Scope, incid
   if (!inc) throw new AppError('NOT_FOUND', 'incident not found');
   const [executions, runbooks, policies, alert, company] = await Promise.all([
     listExecutions(prisma, scope, { incidentId }),
-    ensureRunbooks(prisma, inc.mspId),
+    // Reads on every live refresh: create the MSP's runbook rows only when some are missing.
+    prisma.runbook
+      .findMany({ where: { mspId: inc.mspId }, orderBy: { name: 'asc' } })
+      .then((rows) => (rows.length >= SHIPPED_DOCUMENTS.length ? rows : ensureRunbooks(prisma, inc.mspId))),
     prisma.runbookPolicy.findMany({ where: { companyId: inc.companyId, signature: inc.signature } }),
     prisma.alert.findFirst({
       where: { incidentId, status: 'FIRING' },
