@@ -10,5 +10,9 @@ export default defineConfig({
       'server-only': path.resolve(import.meta.dirname, 'src/testing/server-only-stub.ts'),
     },
   },
-  test: sharedTestConfig(import.meta.dirname, { integration: true }),
+  test: {
+    ...sharedTestConfig(import.meta.dirname, { integration: true }),
+    // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses.
+    server: { deps: { inline: ['next-auth'] } },
+  },
 });

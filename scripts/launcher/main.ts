@@ -73,6 +73,12 @@ if (env.DEMO ?? local) {
   logins = seeded.logins;
   // The demo's simulated AWS account (loopback fake); only companies with simulated = true use it.
   demoAws = await connectDemoAws(prisma, { dataDir, log: console.log });
+  if (demoAws) {
+    // Self-healing in the demo: the MSP-* documents in the simulated account, a realistic cleanup output.
+    const { installDemoRunbooks, demoCommandBehaviour } = await import('@aw/runbooks/demo');
+    demoAws.fake.commandBehaviour = demoCommandBehaviour;
+    await installDemoRunbooks(prisma, demoAws, console.log);
+  }
   await prisma.$disconnect();
 }
 

@@ -9,3 +9,4 @@ export {
 } from './policy.ts';
 export { parseAuthorization, verifySigV4 } from './sigv4.ts';
 export type { FakeState, FakeInstance, FakeActivation } from './state.ts';
+export type { AutomationBehaviour, CommandBehaviour, CommandOutcome } from './ssm-behaviour.ts';

@@ -8,10 +8,16 @@ import { resolveTemplate, type CfnTemplate } from './cfn.ts';
 import { isAllowed, trustAllows, type PolicyDocument } from './policy.ts';
 import { parseAuthorization, verifySigV4 } from './sigv4.ts';
 import {
+  checkCustomDocumentParameters,
+  type AutomationBehaviour,
+  type CommandBehaviour,
+} from './ssm-behaviour.ts';
+import {
   AWS_DOCUMENTS,
   emptyRegion,
   type FakeAccount,
   type FakeActivation,
+  type FakeCommand,
   type FakeInstance,
   type FakeKey,
   type FakeRegion,
@@ -28,6 +34,9 @@ export interface FakeAwsOptions {
   /** Called after every change of state (the demo persists it). */
   onChange?: (state: FakeState) => void;
   state?: FakeState;
+  /** Scripted Run Command outcomes (see ssm-behaviour.ts); settable later too. */
+  commandBehaviour?: CommandBehaviour;
+  automationBehaviour?: AutomationBehaviour;
 }
 
 export class AwsError extends Error {
@@ -86,8 +95,12 @@ export class FakeAws {
   private readonly stepMs: number;
   private readonly onChange?: (state: FakeState) => void;
   endpoint = '';
+  commandBehaviour?: CommandBehaviour;
+  automationBehaviour?: AutomationBehaviour;
 
   constructor(opts: FakeAwsOptions = {}) {
+    this.commandBehaviour = opts.commandBehaviour;
+    this.automationBehaviour = opts.automationBehaviour;
     this.now = opts.now ?? Date.now;
     this.stepMs = opts.stepMs ?? 200;
     this.onChange = opts.onChange;
@@ -1001,6 +1014,7 @@ export class FakeAws {
         `Instances [${bad.join(', ')}] not in a valid state for account ${acct}`,
       );
     const params = (input.Parameters as Record<string, string[]> | undefined) ?? {};
+    if (doc && !(docName in AWS_DOCUMENTS)) checkCustomDocumentParameters(doc.versions.at(-1)!, params);
     if (
       (docName === 'AWS-RunShellScript' || docName === 'AWS-RunPowerShellScript') &&
       !params.commands?.length
@@ -1008,17 +1022,30 @@ export class FakeAws {
       throw new AwsError('InvalidParameters', 'Parameters required: commands');
     const script = (params.commands ?? []).join('\n');
     const exit = /\bexit\s+([1-9]\d*)/.exec(script);
-    const outcome: Record<
-      string,
-      { status: 'Success' | 'Failed'; code: number; stdout: string; stderr: string }
-    > = {};
+    const outcome: FakeCommand['outcome'] = {};
     for (const id of ids) {
       const online = region.instances[id]!.PingStatus === 'Online';
-      outcome[id] = !online
-        ? { status: 'Failed', code: -1, stdout: '', stderr: 'Undeliverable: the node is not online' }
-        : exit
-          ? { status: 'Failed', code: Number(exit[1]), stdout: '', stderr: `script exited with ${exit[1]}` }
-          : { status: 'Success', code: 0, stdout: `ran ${docName} on ${id}\n`, stderr: '' };
+      const scripted = online
+        ? this.commandBehaviour?.({
+            accountId: acct,
+            documentName: docName,
+            instanceId: id,
+            parameters: params,
+          })
+        : undefined;
+      outcome[id] = scripted
+        ? {
+            status: scripted.status,
+            code:
+              scripted.code ?? (scripted.status === 'Success' ? 0 : scripted.status === 'Failed' ? 1 : -1),
+            stdout: scripted.stdout ?? '',
+            stderr: scripted.stderr ?? '',
+          }
+        : !online
+          ? { status: 'Failed', code: -1, stdout: '', stderr: 'Undeliverable: the node is not online' }
+          : exit
+            ? { status: 'Failed', code: Number(exit[1]), stdout: '', stderr: `script exited with ${exit[1]}` }
+            : { status: 'Success', code: 0, stdout: `ran ${docName} on ${id}\n`, stderr: '' };
     }
     const cmd = {
       CommandId: randomUUID(),
@@ -1054,19 +1081,14 @@ export class FakeAws {
   }
 
   /** Pending → InProgress → Success/Failed in steps of `stepMs`; nothing before the first step. */
-  private invocation(
-    cmd: {
-      RequestedDateTime: number;
-      outcome: Record<string, { status: 'Success' | 'Failed'; code: number; stdout: string; stderr: string }>;
-    },
-    instanceId: string,
-  ) {
+  private invocation(cmd: Pick<FakeCommand, 'RequestedDateTime' | 'outcome'>, instanceId: string) {
     const age = this.now() - cmd.RequestedDateTime;
     const o = cmd.outcome[instanceId]!;
     if (age < this.stepMs) return null;
     if (age < 2 * this.stepMs) return { status: 'Pending', code: -1, stdout: '', stderr: '' };
     const started = cmd.RequestedDateTime + 2 * this.stepMs;
-    if (age < 3 * this.stepMs) return { status: 'InProgress', code: -1, stdout: '', stderr: '', started };
+    if (age < 3 * this.stepMs || o.status === 'InProgress')
+      return { status: 'InProgress', code: -1, stdout: '', stderr: '', started };
     return {
       status: o.status,
       code: o.code,
@@ -1113,7 +1135,13 @@ export class FakeAws {
         'InvalidAutomationExecutionParametersException',
         'Parameter "InstanceId" is required',
       );
+    const custom = region.documents[name];
+    if (custom && !(name in AWS_DOCUMENTS))
+      checkCustomDocumentParameters(custom.versions.at(-1)!, params, ['AutomationAssumeRole']);
     const missing = (params.InstanceId ?? []).filter((i) => !region.instances[i]);
+    const scripted = missing.length
+      ? undefined
+      : this.automationBehaviour?.({ accountId: acct, documentName: name, parameters: params });
     const a = {
       AutomationExecutionId: randomUUID(),
       DocumentName: name,
@@ -1124,7 +1152,7 @@ export class FakeAws {
             status: 'Failed' as const,
             failure: `Step fails when it is verifying the instances. The instance Ids ${missing.join(', ')} are not valid.`,
           }
-        : { status: 'Success' as const },
+        : (scripted ?? { status: 'Success' as const }),
     };
     region.automations[a.AutomationExecutionId] = a;
     return { AutomationExecutionId: a.AutomationExecutionId };

@@ -84,7 +84,10 @@ export interface FakeCommand {
   Parameters: Record<string, string[]>;
   RequestedDateTime: number;
   /** 'Success' or 'Failed', decided at send time; reached after the Pending/InProgress steps. */
-  outcome: Record<string, { status: 'Success' | 'Failed'; code: number; stdout: string; stderr: string }>;
+  outcome: Record<
+    string,
+    { status: 'Success' | 'Failed' | 'InProgress'; code: number; stdout: string; stderr: string }
+  >;
 }
 
 export interface FakeAutomation {

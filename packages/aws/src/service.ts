@@ -484,10 +484,24 @@ export async function syncNodes({
   const target = runtime.forCompany(c);
   const nodes = await aws(c, () => describeAllInstances(target.ssm));
   const syncedAt = new Date();
+  const before = new Map(
+    (await prisma.managedNode.findMany({ where: { companyId: c.id } })).map((n) => [n.instanceId, n]),
+  );
   await prisma.$transaction(async (tx) => {
     for (const n of nodes) {
       if (!n.InstanceId) continue;
+      // When a node came back Online (the runbook boot-grace guardrail counts from it); unknown on
+      // first sight, kept while it stays Online.
+      const prev = before.get(n.InstanceId);
+      const onlineSince =
+        n.PingStatus !== 'Online' || !prev
+          ? null
+          : prev.pingStatus === 'Online'
+            ? prev.onlineSince
+            : syncedAt;
       const data = {
+        computerName: n.ComputerName ?? null,
+        onlineSince,
         name: n.Name ?? n.ComputerName ?? null,
         pingStatus: n.PingStatus ?? 'Unknown',
         platformType: n.PlatformType ?? null,

@@ -108,7 +108,8 @@ export async function sendCommand(
 }
 
 export type InvocationState =
-  { status: 'NotYet' } | { status: string; responseCode?: number; stdout: string; stderr: string };
+  | { status: 'NotYet' }
+  | { status: string; responseCode?: number; stdout: string; stderr: string; outputUrl?: string };
 
 /** A command's result on one node; `NotYet` while AWS answers InvocationDoesNotExist. */
 export async function getInvocation(
@@ -125,6 +126,7 @@ export async function getInvocation(
       responseCode: out.ResponseCode,
       stdout: out.StandardOutputContent ?? '',
       stderr: out.StandardErrorContent ?? '',
+      outputUrl: out.StandardOutputUrl || undefined,
     };
   } catch (e) {
     if ((e as { name?: string }).name === 'InvocationDoesNotExist') return { status: 'NotYet' };
@@ -132,12 +134,22 @@ export async function getInvocation(
   }
 }
 
-export async function listInvocations(ssm: SSMClient, commandId: string): Promise<CommandInvocation[]> {
+/** Invocations of one command, or (commandId undefined) every recent command on one node. */
+export async function listInvocations(
+  ssm: SSMClient,
+  commandId: string | undefined,
+  instanceId?: string,
+): Promise<CommandInvocation[]> {
   const out: CommandInvocation[] = [];
   let NextToken: string | undefined;
   do {
     const page = await ssm.send(
-      new ListCommandInvocationsCommand({ CommandId: commandId, NextToken, MaxResults: 50 }),
+      new ListCommandInvocationsCommand({
+        CommandId: commandId,
+        InstanceId: instanceId,
+        NextToken,
+        MaxResults: 50,
+      }),
     );
     out.push(...(page.CommandInvocations ?? []));
     NextToken = page.NextToken;

@@ -33,6 +33,7 @@ export async function seedDemo(
   const existing = await prisma.msp.findUnique({ where: { slug: DEMO_MSP_SLUG } });
   if (existing) {
     const logins = existsSync(credFile) ? (JSON.parse(readFileSync(credFile, 'utf8')) as DemoLogin[]) : [];
+    await seedDemoRunbookPolicy(prisma, existing.id);
     return { created: false, logins, mspId: existing.id };
   }
   const logins: DemoLogin[] = [
@@ -81,5 +82,46 @@ export async function seedDemo(
   });
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(credFile, JSON.stringify(logins, null, 2), { mode: 0o600 });
+  await seedDemoRunbookPolicy(prisma, mspId);
   return { created: true, logins, mspId };
+}
+
+/**
+ * The simulated company's self-healing: an AUTO policy that runs MSP-DiskCleanup for `disk_full`
+ * (the documents themselves are installed into its simulated account by the launcher). A shorter
+ * verify window than the 5-minute default so the demo resolves within two minutes. Idempotent.
+ */
+export async function seedDemoRunbookPolicy(prisma: PrismaClient, mspId: string): Promise<void> {
+  const company = await prisma.company.findFirst({
+    where: { mspId, simulated: true },
+    orderBy: { slug: 'asc' },
+  });
+  if (!company) return;
+  const runbook = await prisma.runbook.upsert({
+    where: { mspId_name: { mspId, name: 'MSP-DiskCleanup' } },
+    create: {
+      mspId,
+      name: 'MSP-DiskCleanup',
+      documentName: 'MSP-DiskCleanup',
+      kind: 'COMMAND',
+      platform: 'Linux, Windows',
+      signatures: ['disk_full', 'disk_space_low'],
+    },
+    update: {},
+  });
+  await prisma.runbookPolicy.upsert({
+    where: {
+      companyId_runbookId_signature: { companyId: company.id, runbookId: runbook.id, signature: 'disk_full' },
+    },
+    create: {
+      mspId,
+      companyId: company.id,
+      runbookId: runbook.id,
+      signature: 'disk_full',
+      mode: 'AUTO',
+      parameters: { OlderThanDays: '7', JournalMaxSize: '500M' },
+      verifyMinutes: 2,
+    },
+    update: {},
+  });
 }

@@ -3,7 +3,16 @@
 import type { IncidentStatus, Severity } from '@aw/core/domain';
 
 export type { IncidentStatus, Severity };
-export type ExecutionStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT';
+export type ExecutionStatus =
+  | 'PENDING_APPROVAL'
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'VERIFYING'
+  | 'SUCCESS'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TIMED_OUT'
+  | 'REFUSED';
 
 /** What each event type carries. Keep payloads small: ids and the fields a list row shows. */
 export interface RealtimeEventPayloads {

@@ -2,7 +2,9 @@ import 'server-only';
 import { CorrelationWorker, type IncidentChangedEvent } from '@aw/correlation';
 import { getPool } from '@aw/db';
 import { setDefaultAlertSink } from '@aw/ingest';
+import { onIncidentChanged } from '@aw/runbooks';
 import { getPublisher } from './realtime';
+import { startRunbookWorker } from './runbooks';
 
 // The live pipeline of one app process: ingestion commits alerts (PENDING) → the correlation
 // worker decides them → incident changes and intake counts go out as realtime events. Several
@@ -83,9 +85,16 @@ async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]
 /** Starts the worker once per process and registers it as ingestion's sink. */
 export function startPipeline(): CorrelationWorker {
   if (g.__awPipeline) return g.__awPipeline;
+  const runbooks = startRunbookWorker();
   const worker = new CorrelationWorker({
     pool: getPool(),
-    onIncidentChanged: publishIncidentChange,
+    // Live update first; then matching runbook policies (AUTO or APPROVAL) create executions.
+    onIncidentChanged: async (e) => {
+      await publishIncidentChange(e);
+      await onIncidentChanged(runbooks, e).catch((err: unknown) =>
+        console.error(`[runbooks] incident ${e.incidentId}: ${(err as Error).message}`),
+      );
+    },
   }).start();
   setDefaultAlertSink({
     alertsStored(batch) {

@@ -44,6 +44,19 @@ export function trickleTick(companies: string[], state: TrickleState, now: Date,
       labels: { env: 'prod', team: 'infra', source: 'demo-live' },
     },
   ];
+  // Every 30 minutes (first on start): a full disk on a real managed node of the simulated
+  // company, fired once, which its AUTO runbook policy heals (MSP-DiskCleanup) and resolves.
+  if (state.tick % 120 === 0)
+    out.push({
+      company,
+      asset: `${company}-db-01`,
+      signature: 'disk_full',
+      severity: 'high',
+      status: 'firing',
+      occurredAt: now,
+      summary: 'Disk /var is 95% full',
+      labels: { env: 'prod', team: 'infra', source: 'demo-live', mountpoint: '/var' },
+    });
   if (state.tick % 3 === 0) {
     const [signature, severity, summary] = NEW_PROBLEMS[Math.floor(rnd() * NEW_PROBLEMS.length)]!;
     const asset = `${company}-live-${String(Math.floor(rnd() * 40)).padStart(2, '0')}`;

@@ -1,6 +1,9 @@
 // KPIs computed in the database for one company or the whole MSP over [from, to).
 // Definitions and a worked example: docs/KPI_TRACKING.md.
 import { num, numOrNull, type SqlRunner } from '../sql-runner.ts';
+import { runbookTable, type RunbookRow } from './runbooks.ts';
+
+export { runbookTable, type RunbookRow };
 
 export interface KpiScope {
   mspId: string;
@@ -230,6 +233,7 @@ export interface KpiReport {
   selfHealed: SelfHealed;
   topAssets: NoisyRow[];
   topSignatures: NoisyRow[];
+  runbooks: RunbookRow[];
 }
 
 export async function kpiReport(
@@ -238,12 +242,13 @@ export async function kpiReport(
   period: Period,
   limit = 10,
 ): Promise<KpiReport> {
-  const [noise, mttr, healed, topAssets, topSignatures] = await Promise.all([
+  const [noise, mttr, healed, topAssets, topSignatures, runbooks] = await Promise.all([
     noiseReduction(sql, scope, period),
     mttrBySignature(sql, scope, period),
     selfHealed(sql, scope, period),
     topNoisy(sql, scope, period, 'asset', limit),
     topNoisy(sql, scope, period, 'signature', limit),
+    runbookTable(sql, scope, period),
   ]);
   return {
     scope,
@@ -253,6 +258,7 @@ export async function kpiReport(
     selfHealed: healed,
     topAssets,
     topSignatures,
+    runbooks,
   };
 }
 
@@ -272,7 +278,7 @@ export function toCsv<T extends object>(rows: readonly T[], columns: (keyof T & 
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export type KpiCsvKind = 'noise' | 'mttr' | 'self-healed' | 'top-assets' | 'top-signatures';
+export type KpiCsvKind = 'noise' | 'mttr' | 'self-healed' | 'top-assets' | 'top-signatures' | 'runbooks';
 
 export function kpiCsv(report: KpiReport, kind: KpiCsvKind): string {
   const p = { from: report.period.from, to: report.period.to };
@@ -326,6 +332,18 @@ export function kpiCsv(report: KpiReport, kind: KpiCsvKind): string {
           'automaticSucceeded',
         ],
       );
+    case 'runbooks':
+      return toCsv(report.runbooks, [
+        'runbook',
+        'executions',
+        'succeeded',
+        'failed',
+        'refused',
+        'successRatePct',
+        'medianDurationSeconds',
+        'incidentsHealed',
+        'timeSavedMinutes',
+      ]);
     case 'top-assets':
     case 'top-signatures':
       return toCsv(kind === 'top-assets' ? report.topAssets : report.topSignatures, [

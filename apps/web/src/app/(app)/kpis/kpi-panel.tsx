@@ -20,7 +20,7 @@ import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
 import { MttrChart, NoisyChart, OutcomeChart } from './charts';
 
-type CsvKind = 'noise' | 'mttr' | 'self-healed' | 'top-assets' | 'top-signatures';
+type CsvKind = 'noise' | 'mttr' | 'self-healed' | 'top-assets' | 'top-signatures' | 'runbooks';
 
 const CSV_LABELS: Record<CsvKind, string> = {
   noise: 'Noise reduction',
@@ -28,6 +28,7 @@ const CSV_LABELS: Record<CsvKind, string> = {
   'self-healed': 'Self-healed',
   'top-assets': 'Top noisy assets',
   'top-signatures': 'Top noisy signatures',
+  runbooks: 'Runbooks',
 };
 
 const nf = new Intl.NumberFormat();
@@ -378,15 +379,68 @@ function KpiBody({
         )}
       </Card>
       <Card>
-        <SectionTitle>Runbooks</SectionTitle>
-        <Placeholder>
-          A table of runbooks with runs, success rate and time saved per signature. It fills in when runbooks
-          are set up for your companies (AWS Systems Manager documents run through the connection under{' '}
-          <Link href="/settings/aws" className="underline">
-            AWS &amp; nodes
-          </Link>
-          ).
-        </Placeholder>
+        <SectionTitle aside={csvButton('runbooks')}>Runbooks</SectionTitle>
+        {data.runbooks.length === 0 ? (
+          <Placeholder>
+            Runs, success rate, median duration and time saved per runbook. It fills in when runbooks run for
+            your companies (AWS Systems Manager documents through the connection under{' '}
+            <Link href="/settings/aws" className="underline">
+              AWS &amp; nodes
+            </Link>
+            ).
+          </Placeholder>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" aria-label="Runbooks">
+              <thead className="text-left text-xs text-zinc-500 dark:text-zinc-400">
+                <tr>
+                  <th scope="col" className="py-1 pr-2 font-normal">
+                    Runbook
+                  </th>
+                  <th scope="col" className="py-1 pr-2 text-right font-normal">
+                    Runs
+                  </th>
+                  <th scope="col" className="py-1 pr-2 text-right font-normal">
+                    Success
+                  </th>
+                  <th scope="col" className="py-1 pr-2 text-right font-normal">
+                    Median
+                  </th>
+                  <th scope="col" className="py-1 pr-2 text-right font-normal">
+                    Time saved
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.runbooks.map((r) => (
+                  <tr key={r.runbook} className="border-t border-zinc-100 dark:border-zinc-800">
+                    <th scope="row" className="py-1.5 pr-2 font-mono text-xs font-normal">
+                      {r.runbook}
+                    </th>
+                    <td className="py-1.5 pr-2 text-right tabular-nums">
+                      {nf.format(r.executions)}
+                      {r.refused ? (
+                        <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                          {r.refused} refused
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="py-1.5 pr-2 text-right tabular-nums">{pct(r.successRatePct)}</td>
+                    <td className="py-1.5 pr-2 text-right tabular-nums">
+                      {r.medianDurationSeconds === null ? '–' : `${r.medianDurationSeconds} s`}
+                    </td>
+                    <td className="py-1.5 pr-2 text-right tabular-nums">
+                      {formatMinutes(r.timeSavedMinutes)}
+                      <span className="block text-xs text-zinc-500 dark:text-zinc-400">
+                        {r.incidentsHealed} healed
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Card>
       <Card className="lg:col-span-2">
         <SectionTitle>Patch compliance</SectionTitle>

@@ -18,7 +18,7 @@ export const kpiCsv = protectedProcedure
     z.object({
       companyId: z.string().uuid().nullish(),
       ...ZPeriod,
-      kind: z.enum(['noise', 'mttr', 'self-healed', 'top-assets', 'top-signatures']),
+      kind: z.enum(['noise', 'mttr', 'self-healed', 'top-assets', 'top-signatures', 'runbooks']),
       limit: z.number().int().min(1).max(1000).optional(),
     }),
   )

@@ -8,6 +8,7 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Select, Skeleton, inputClas
 import { ago, duration, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
+import { RunbookActions } from './runbook-actions';
 
 const decisionTone = {
   CORRELATED: 'indigo',
@@ -206,14 +207,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
             </Card>
           ) : null}
 
-          <Card>
-            <h2 className="mb-2 font-medium">Runbook actions</h2>
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">
-              Self-healing runbooks (AWS Systems Manager) for{' '}
-              <span className="font-mono">{inc.signature}</span> will be offered here once runbooks are
-              configured for this company.
-            </p>
-          </Card>
+          <RunbookActions incidentId={id} canRun={isStaff} />
 
           <Card>
             <h2 className="mb-3 font-medium">Timeline</h2>

@@ -1,0 +1,9 @@
+export {
+  JobQueue,
+  type EnqueueOptions,
+  type Handler,
+  type HandlerResult,
+  type Job,
+  type JobContext,
+  type JobQueueOptions,
+} from './queue.ts';

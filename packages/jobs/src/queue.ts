@@ -1,0 +1,363 @@
+// A durable job queue on the `Job` table. A job is claimed by one worker at a time: the claim
+// takes due rows with FOR UPDATE SKIP LOCKED and stamps them with the worker id and a lease the
+// worker keeps extending (heartbeat) while the handler runs. If the worker dies, the lease expires
+// and another worker claims the job again; the dead worker's late completion cannot land, because
+// every finishing update is fenced on (lockedBy, attempts). Handlers must therefore be resumable:
+// a job may run again after a crash, never twice at once.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { q, ts, type Queryable } from './sql.ts';
+
+export interface Job<P = unknown> {
+  id: string;
+  name: string;
+  payload: P;
+  singletonKey: string | null;
+  attempts: number;
+  maxAttempts: number;
+  backoffMs: number;
+  runAt: Date;
+}
+
+export interface EnqueueOptions {
+  /** While a job with this key (and name) is queued or running, enqueue returns that job instead. */
+  singletonKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, capped at one hour. */
+  backoffMs?: number;
+  /** Enqueue inside the caller's transaction. */
+  db?: Queryable;
+}
+
+export interface JobContext {
+  /** Aborted when the lease was lost or the queue is stopping: stop and return. */
+  signal: AbortSignal;
+  workerId: string;
+}
+
+/** `{ retryAt }` puts the job back to run again then, without counting a failed attempt. */
+export type HandlerResult = void | { retryAt: Date };
+export type Handler<P = unknown> = (job: Job<P>, ctx: JobContext) => Promise<HandlerResult>;
+
+export interface JobQueueOptions {
+  pool: pg.Pool;
+  clock?: () => Date;
+  workerId?: string;
+  /** Lease length; the heartbeat renews it every third of it. Default 30 s. */
+  leaseMs?: number;
+  /** How often an idle worker looks for due jobs. Default 1 s. */
+  pollMs?: number;
+  logger?: Pick<Console, 'error' | 'warn'>;
+}
+
+interface Registration {
+  name: string;
+  handler: Handler;
+  concurrency: number;
+  running: Set<Promise<void>>;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+const COLUMNS = `id, name, payload, "singletonKey", attempts, "maxAttempts", "backoffMs", "runAt"`;
+
+type Row = Job & Record<string, unknown>;
+
+export class JobQueue {
+  readonly workerId: string;
+  private readonly pool: pg.Pool;
+  private readonly clock: () => Date;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly logger: Pick<Console, 'error' | 'warn'>;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly active = new Map<string, AbortController>();
+  private loops: Promise<void>[] = [];
+  private stopped = true;
+  private killed = false;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(opts: JobQueueOptions) {
+    this.pool = opts.pool;
+    this.clock = opts.clock ?? (() => new Date());
+    this.workerId = opts.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.pollMs = opts.pollMs ?? 1000;
+    this.logger = opts.logger ?? console;
+  }
+
+  async enqueue<P>(
+    name: string,
+    payload: P,
+    opts: EnqueueOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
+    const db = opts.db ?? this.pool;
+    const activeKey = opts.singletonKey === undefined ? null : `${name}:${opts.singletonKey}`;
+    for (let i = 0; i < 3; i++) {
+      const r = await q<{ id: string }>(
+        db,
+        `INSERT INTO "Job" (name, payload, "singletonKey", "activeKey", "runAt", "maxAttempts", "backoffMs", "createdAt")
+         VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT ("activeKey") DO NOTHING RETURNING id`,
+        [
+          name,
+          JSON.stringify(payload ?? {}),
+          opts.singletonKey ?? null,
+          activeKey,
+          ts(opts.runAt ?? this.clock()),
+          opts.maxAttempts ?? 5,
+          opts.backoffMs ?? 1000,
+          ts(this.clock()),
+        ],
+      );
+      if (r.rows[0]) {
+        this.wake();
+        return { id: r.rows[0].id, created: true };
+      }
+      const existing = await q<{ id: string }>(db, `SELECT id FROM "Job" WHERE "activeKey" = $1`, [
+        activeKey,
+      ]);
+      if (existing.rows[0]) return { id: existing.rows[0].id, created: false };
+      // The holder finished between the two statements: try again.
+    }
+    throw new Error(`could not enqueue ${name} with singleton key ${opts.singletonKey}`);
+  }
+
+  work<P>(name: string, handler: Handler<P>, opts: { concurrency?: number } = {}): this {
+    this.registrations.set(name, {
+      name,
+      handler: handler as Handler,
+      concurrency: opts.concurrency ?? 1,
+      running: new Set(),
+    });
+    if (!this.stopped) this.loops.push(this.loop(this.registrations.get(name)!));
+    return this;
+  }
+
+  start(): this {
+    if (!this.stopped) return this;
+    this.stopped = false;
+    this.killed = false;
+    this.loops = [...this.registrations.values()].map((r) => this.loop(r));
+    return this;
+  }
+
+  /** Stops claiming, lets running handlers finish (they see their signal aborted), then resolves. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    for (const ac of this.active.values()) ac.abort(new Error('queue stopping'));
+    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.registrations.values()].flatMap((r) => [...r.running]));
+  }
+
+  /**
+   * Simulates a crash: stops claiming and heartbeats at once and discards whatever running
+   * handlers do from now on; their jobs stay ACTIVE until the lease expires.
+   */
+  kill(): void {
+    this.killed = true;
+    this.stopped = true;
+    this.wake();
+    for (const ac of this.active.values()) ac.abort(new Error('worker killed'));
+  }
+
+  /** Claims and runs due jobs of `names` one by one until none is due (tests, scripts). */
+  async drain(names: string[] = [...this.registrations.keys()]): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const [job] = await this.claim(names, 1);
+      if (!job) return n;
+      const reg = this.registrations.get(job.name);
+      if (!reg) throw new Error(`no handler for job ${job.name}`);
+      await this.run(job, reg.handler);
+      n++;
+    }
+  }
+
+  async get(
+    id: string,
+  ): Promise<(Job & { state: string; lastError: string | null; lockedBy: string | null }) | null> {
+    const r = await q<Row & { state: string; lastError: string | null; lockedBy: string | null }>(
+      this.pool,
+      `SELECT ${COLUMNS}, state, "lastError", "lockedBy" FROM "Job" WHERE id = $1`,
+      [id],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  /** Cancels a queued job (a running one finishes its current run but is not retried). */
+  async cancel(id: string): Promise<boolean> {
+    const r = await q(
+      this.pool,
+      `UPDATE "Job" SET state = 'CANCELLED', "activeKey" = NULL, "finishedAt" = $2
+        WHERE id = $1 AND state IN ('QUEUED', 'ACTIVE')`,
+      [id, ts(this.clock())],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  // ─────────────────────────── internals ───────────────────────────
+
+  private async claim(names: string[], limit: number): Promise<Job[]> {
+    const now = this.clock();
+    // Jobs whose lease expired on their last allowed attempt fail instead of running again.
+    await q(
+      this.pool,
+      `UPDATE "Job" SET state = 'FAILED', "activeKey" = NULL, "finishedAt" = $2, "lockedBy" = NULL,
+              "lastError" = 'the worker stopped (lease expired) on the last attempt'
+        WHERE name = ANY($1) AND state = 'ACTIVE' AND "leaseUntil" < $2 AND attempts >= "maxAttempts"`,
+      [names, ts(now)],
+    );
+    const r = await q<Row>(
+      this.pool,
+      `WITH due AS (
+         SELECT id FROM "Job"
+          WHERE name = ANY($1)
+            AND ((state = 'QUEUED' AND "runAt" <= $2) OR (state = 'ACTIVE' AND "leaseUntil" < $2))
+          ORDER BY "runAt", id
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+       UPDATE "Job" j
+          SET state = 'ACTIVE', attempts = j.attempts + 1, "lockedBy" = $4, "leaseUntil" = $5,
+              "startedAt" = COALESCE(j."startedAt", $2)
+         FROM due WHERE j.id = due.id
+       RETURNING ${COLUMNS.split(', ')
+         .map((c) => `j.${c}`)
+         .join(', ')}`,
+      [names, ts(now), limit, this.workerId, ts(new Date(now.getTime() + this.leaseMs))],
+    );
+    return r.rows;
+  }
+
+  private fence(job: Job): [string, string, number] {
+    return [job.id, this.workerId, job.attempts];
+  }
+
+  private async heartbeat(job: Job): Promise<boolean> {
+    const r = await q(
+      this.pool,
+      `UPDATE "Job" SET "leaseUntil" = $4
+        WHERE id = $1 AND "lockedBy" = $2 AND attempts = $3 AND state = 'ACTIVE'`,
+      [...this.fence(job), ts(new Date(this.clock().getTime() + this.leaseMs))],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  private async run(job: Job, handler: Handler): Promise<void> {
+    const ac = new AbortController();
+    this.active.set(job.id, ac);
+    const beat = setInterval(
+      () =>
+        void this.heartbeat(job)
+          .then((ok) => {
+            if (!ok) ac.abort(new Error('lease lost'));
+          })
+          .catch((e: unknown) => this.logger.warn(`[jobs] heartbeat ${job.id}: ${(e as Error).message}`)),
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
+    beat.unref();
+    try {
+      let result: HandlerResult;
+      try {
+        result = await handler(job, { signal: ac.signal, workerId: this.workerId });
+      } catch (e) {
+        clearInterval(beat);
+        if (!this.killed) await this.fail(job, e);
+        return;
+      }
+      clearInterval(beat);
+      if (this.killed) return;
+      if (result && 'retryAt' in result) await this.snooze(job, result.retryAt);
+      else await this.complete(job);
+    } finally {
+      clearInterval(beat);
+      this.active.delete(job.id);
+    }
+  }
+
+  private async complete(job: Job): Promise<void> {
+    const r = await q(
+      this.pool,
+      `UPDATE "Job" SET state = 'COMPLETED', "activeKey" = NULL, "finishedAt" = $4, "lockedBy" = NULL, "leaseUntil" = NULL
+        WHERE id = $1 AND "lockedBy" = $2 AND attempts = $3 AND state = 'ACTIVE'`,
+      [...this.fence(job), ts(this.clock())],
+    );
+    if (!r.rowCount)
+      this.logger.warn(`[jobs] ${job.name} ${job.id}: lease lost before completion; result dropped`);
+  }
+
+  private async snooze(job: Job, retryAt: Date): Promise<void> {
+    await q(
+      this.pool,
+      `UPDATE "Job" SET state = 'QUEUED', "runAt" = $4, attempts = attempts - 1, "lockedBy" = NULL, "leaseUntil" = NULL
+        WHERE id = $1 AND "lockedBy" = $2 AND attempts = $3 AND state = 'ACTIVE'`,
+      [...this.fence(job), ts(retryAt)],
+    );
+  }
+
+  private async fail(job: Job, e: unknown): Promise<void> {
+    const message = (e instanceof Error ? e.message : String(e)).slice(0, 2000);
+    const last = job.attempts >= job.maxAttempts;
+    const delay = Math.min(MAX_BACKOFF_MS, job.backoffMs * 2 ** Math.max(0, job.attempts - 1));
+    const now = this.clock();
+    await q(
+      this.pool,
+      `UPDATE "Job" SET state = $4::"JobState", "lastError" = $5, "runAt" = $6, "lockedBy" = NULL, "leaseUntil" = NULL,
+              "activeKey" = CASE WHEN $4 = 'FAILED' THEN NULL ELSE "activeKey" END,
+              "finishedAt" = CASE WHEN $4 = 'FAILED' THEN $7::timestamp ELSE NULL END
+        WHERE id = $1 AND "lockedBy" = $2 AND attempts = $3 AND state = 'ACTIVE'`,
+      [...this.fence(job), last ? 'FAILED' : 'QUEUED', message, ts(new Date(now.getTime() + delay)), ts(now)],
+    );
+    this.logger.warn(
+      `[jobs] ${job.name} ${job.id} attempt ${job.attempts}/${job.maxAttempts} failed: ${message}`,
+    );
+  }
+
+  private async loop(reg: Registration): Promise<void> {
+    while (!this.stopped) {
+      if (reg.running.size >= reg.concurrency) {
+        await Promise.race(reg.running);
+        continue;
+      }
+      let jobs: Job[] = [];
+      try {
+        jobs = await this.claim([reg.name], reg.concurrency - reg.running.size);
+      } catch (e) {
+        this.logger.error(`[jobs] claim ${reg.name}: ${(e as Error).message}`);
+      }
+      if (this.stopped) break;
+      if (!jobs.length) {
+        await this.sleep(this.pollMs);
+        continue;
+      }
+      for (const job of jobs) {
+        const p: Promise<void> = this.run(job, reg.handler)
+          .catch((e: unknown) => this.logger.error(`[jobs] ${job.name} ${job.id}: ${(e as Error).message}`))
+          .finally(() => reg.running.delete(p));
+        reg.running.add(p);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      const prev = this.wakeUp;
+      this.wakeUp = () => {
+        prev?.();
+        done();
+      };
+    });
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+}
