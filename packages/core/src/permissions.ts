@@ -41,6 +41,14 @@ export const PERMISSIONS = {
   'silence.manage': { roles: [O, A, T, CA], doc: 'create and expire silences' },
   'inhibitionRule.manage': { roles: [O, A, T, CA], doc: 'create, edit, delete inhibition rules' },
   'backtest.run': { roles: [O, A, T, CA], doc: 'replay stored alerts against other settings' },
+  'runbook.install': {
+    roles: [O, A, T],
+    doc: "install or update the MSP-* runbook documents in a company's account",
+  },
+  'runbook.policy.manage': { roles: [O, A], doc: 'create, edit, delete runbook policies' },
+  'runbook.killSwitch': { roles: [O, A], doc: 'pause or resume self-healing for a company or the MSP' },
+  'runbook.approve': { roles: [O, A, T], doc: 'approve a runbook execution waiting for approval' },
+  'runbook.run': { roles: [O, A, T], doc: 'run a runbook by hand on an incident' },
   'member.invite.owner': { roles: [O], doc: 'invite, promote to, change or remove owners' },
   'member.invite.staff': { roles: [O, A], doc: 'invite, change or remove admins and technicians' },
   'member.invite.client': {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mspProcedure } from '../../trpc';
 import { getRunbookDeps } from '../../runbooks';
 
-export const approveProcedure = mspProcedure()
+export const approveProcedure = mspProcedure('runbook.approve')
   .input(z.object({ executionId: z.string().uuid() }))
   .mutation(({ ctx, input }) =>
     approveExecution(getRunbookDeps(), {

@@ -5,7 +5,7 @@ import { mspProcedure } from '../../trpc';
 import { getRunbookDeps } from '../../runbooks';
 
 /** Installs or updates the MSP-* documents in the company's account (idempotent by content hash). */
-export const installDocumentsProcedure = mspProcedure()
+export const installDocumentsProcedure = mspProcedure('runbook.install')
   .input(z.object({ companyId: z.string().uuid(), names: z.array(z.string().max(128)).max(20).optional() }))
   .mutation(async ({ ctx, input }) => {
     await assertCompanyAccess(ctx.prisma, ctx.viewer, input.companyId);

@@ -4,7 +4,7 @@ import { mspProcedure } from '../../trpc';
 import { getRunbookDeps } from '../../runbooks';
 
 /** A technician runs a runbook against an incident's asset; parameters are checked before any AWS call. */
-export const runProcedure = mspProcedure()
+export const runProcedure = mspProcedure('runbook.run')
   .input(
     z.object({
       incidentId: z.string().uuid(),

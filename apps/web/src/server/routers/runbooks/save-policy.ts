@@ -24,6 +24,6 @@ export const ZPolicyInput = z.object({
 });
 export type TPolicyInput = z.infer<typeof ZPolicyInput>;
 
-export const savePolicyProcedure = mspProcedure(['OWNER', 'ADMIN'])
+export const savePolicyProcedure = mspProcedure('runbook.policy.manage')
   .input(ZPolicyInput)
   .mutation(({ ctx, input }) => savePolicy(ctx.prisma, ctx.mspId, ctx.userId, input));

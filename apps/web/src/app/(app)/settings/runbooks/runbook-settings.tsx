@@ -3,15 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, Button, Card, ErrorNote, Field, Select } from '~/components/ui';
-import {
-  CompanyScopedPage,
-  ReadOnlyNote,
-  type Role,
-  type ScopedCompany,
-  SectionTitle,
-  formatDateTime,
-  isStaffRole,
-} from '~/components/ui-extra';
+import { isStaffRole, type Role } from '@aw/core';
+import { CompanyScopedPage, ReadOnlyNote, type ScopedCompany, SectionTitle } from '~/components/ui-extra';
+import { formatDateTime } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
 
