@@ -3,10 +3,10 @@
 // finalizers + deletionTimestamp, Secret stringData, CRD registration and CR schema checks.
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
+import { admit, checkName } from './admission.ts';
 import { ApiError, alreadyExists, badRequest, conflict, invalid, notFound } from './errors.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.ts';
 import { type ResourceRegistry, type ResourceType, apiVersionOf, qualifiedResource } from './resources.ts';
-import { applySchema, type Schema } from './schema.ts';
 import { type KubeObject, type ObjectStore, resourceKey } from './store.ts';
 
 export interface WriteOptions {
@@ -22,7 +22,6 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { resourceVersion?: string; uid?: string };
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const stripVolatile = (o: KubeObject) => {
   const c = structuredClone(o);
   delete c.metadata.resourceVersion;
@@ -93,7 +92,7 @@ export class Objects {
           field: 'metadata.name',
         },
       ]);
-    this.checkName(t, meta.name);
+    checkName(t, meta.name);
     if (this.store.get(resourceKey(t), meta.namespace, meta.name))
       throw alreadyExists(qualifiedResource(t), t.group, meta.name);
     meta.uid = randomUUID();
@@ -102,7 +101,7 @@ export class Objects {
     delete meta.deletionTimestamp;
     delete meta.resourceVersion;
     if (t.status) delete obj.status;
-    this.prepare(t, obj, undefined, opts);
+    admit(t, obj, undefined, opts, this.store.resourceVersion);
     if (opts.dryRun)
       return this.out(t, {
         ...obj,
@@ -271,7 +270,7 @@ export class Objects {
 
   private commit(t: ResourceType, current: KubeObject, next: KubeObject, opts: WriteOptions): KubeObject {
     next.metadata.resourceVersion = current.metadata.resourceVersion;
-    this.prepare(t, next, current, opts);
+    admit(t, next, current, opts, this.store.resourceVersion);
     if (specOf(next) !== specOf(current)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     if (stripVolatile(this.out(t, next)) === stripVolatile(current)) return current;
     if (opts.dryRun) return this.out(t, next);
@@ -300,94 +299,5 @@ export class Objects {
     obj.apiVersion = apiVersionOf(t);
     obj.kind = t.kind;
     return obj;
-  }
-
-  private checkName(t: ResourceType, name: string): void {
-    if (name.length > 253 || !DNS_SUBDOMAIN.test(name))
-      throw invalid(t.kind, t.group, name, [
-        {
-          reason: 'FieldValueInvalid',
-          message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-          field: 'metadata.name',
-        },
-      ]);
-  }
-
-  /** Kind-specific normalisation and validation before a write. */
-  private prepare(
-    t: ResourceType,
-    obj: KubeObject,
-    current: KubeObject | undefined,
-    opts: WriteOptions,
-  ): void {
-    const name = obj.metadata.name;
-    if (t.group === '' && t.kind === 'Secret' && obj.stringData && typeof obj.stringData === 'object') {
-      const data = { ...((obj.data as Record<string, string>) ?? {}) };
-      for (const [k, v] of Object.entries(obj.stringData as Record<string, string>))
-        data[k] = Buffer.from(String(v)).toString('base64');
-      obj.data = data;
-      delete obj.stringData;
-    }
-    if (t.group === '' && t.kind === 'Secret') obj.type ??= 'Opaque';
-    if (t.group === '' && t.kind === 'Namespace' && !current) {
-      obj.spec = { finalizers: ['kubernetes'] };
-      obj.status = { phase: 'Active' };
-    }
-    if (t.group === '' && t.kind === 'Service') {
-      const spec = ((obj.spec as Record<string, unknown>) ??= {});
-      spec.type ??= 'ClusterIP';
-      const before = (current?.spec as Record<string, unknown> | undefined)?.clusterIP;
-      if (spec.clusterIP === undefined)
-        spec.clusterIP =
-          before ?? `10.96.${(this.store.resourceVersion >> 8) & 255}.${this.store.resourceVersion & 255}`;
-      spec.clusterIPs ??= spec.clusterIP === 'None' ? ['None'] : [spec.clusterIP];
-    }
-    if (t.group === 'apiextensions.k8s.io' && t.kind === 'CustomResourceDefinition') this.checkCrd(obj);
-    if (t.schema) {
-      const result = applySchema(obj, t.schema as Schema);
-      if (result.unknownFields.length && opts.fieldValidation === 'Strict')
-        throw badRequest(
-          `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${result.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
-        );
-      if (result.unknownFields.length && opts.fieldValidation === 'Warn')
-        opts.warnings?.push(...result.unknownFields.map((f) => `unknown field "${f}"`));
-      if (result.causes.length) throw invalid(t.kind, t.group, name, result.causes);
-    }
-  }
-
-  private checkCrd(obj: KubeObject): void {
-    const spec = (obj.spec ?? {}) as {
-      group?: string;
-      names?: { plural?: string; kind?: string };
-      versions?: unknown[];
-      scope?: string;
-    };
-    const causes = [];
-    if (!spec.group)
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.group' });
-    if (!spec.names?.plural)
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.names.plural' });
-    if (!spec.names?.kind)
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.names.kind' });
-    if (!['Namespaced', 'Cluster'].includes(spec.scope ?? ''))
-      causes.push({
-        reason: 'FieldValueNotSupported',
-        message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
-        field: 'spec.scope',
-      });
-    if (!Array.isArray(spec.versions) || spec.versions.length === 0)
-      causes.push({
-        reason: 'FieldValueRequired',
-        message: 'Required value: must have exactly one version marked as storage version',
-        field: 'spec.versions',
-      });
-    if (spec.group && spec.names?.plural && obj.metadata.name !== `${spec.names.plural}.${spec.group}`)
-      causes.push({
-        reason: 'FieldValueInvalid',
-        message: `Invalid value: "${obj.metadata.name}": must be spec.names.plural+"."+spec.group`,
-        field: 'metadata.name',
-      });
-    if (causes.length)
-      throw invalid('CustomResourceDefinition', 'apiextensions.k8s.io', obj.metadata.name, causes);
   }
 }
