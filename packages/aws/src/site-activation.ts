@@ -1,12 +1,14 @@
 // POST /api/v1/sites/activation: a Kubernetes cluster running the operator, authenticated by its
-// company's API key, asks for a hybrid activation for its site. A web-standard handler; the API-key
-// check is injected so the ingest package's verifier can guard it.
+// company's API key and an HMAC signature (always), asks for a hybrid activation for its site;
+// DELETE /api/v1/sites/activation/<id> removes one it asked for. Web-standard handlers; the
+// authentication is injected so the ingest package's verifier (`authenticateSiteRequest`) guards
+// them.
 import { decryptSecret } from '@aw/core/crypto';
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
 import { installCommands } from './install-commands.ts';
 import type { AwsRuntime } from './runtime.ts';
-import { activationAad, createActivation } from './service.ts';
+import { activationAad, createActivation, deleteActivation } from './service.ts';
 
 export interface SiteCaller {
   companyId: string;
@@ -17,8 +19,11 @@ export interface SiteCaller {
 export interface SiteActivationDeps {
   prisma: PrismaClient;
   runtime: AwsRuntime;
-  /** Verifies the request's company API key; null when it is missing or invalid. */
-  authenticate: (req: Request) => Promise<SiteCaller | null> | SiteCaller | null;
+  /**
+   * Verifies the request's company API key and its signature over `rawBody` (the exact bytes
+   * received); null when anything is missing or invalid.
+   */
+  authenticate: (req: Request, rawBody: Uint8Array) => Promise<SiteCaller | null> | SiteCaller | null;
   /** APP_ENCRYPTION_KEY: the code is kept encrypted so a restarted operator gets it again. */
   encryptionKey: string;
   now?: () => number;
@@ -47,6 +52,16 @@ interface Body {
   operatorVersion?: string;
   registrationLimit: number;
   expiresInDays: number;
+  instanceNamePrefix?: string;
+}
+
+/** The body, at most `limit` bytes (413 beyond), as received: the signature covers these bytes. */
+export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`);
+  const buf = new Uint8Array(await req.arrayBuffer());
+  if (buf.byteLength > limit) throw new AppError('PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`);
+  return buf;
 }
 
 function parseBody(raw: unknown): Body {
@@ -69,8 +84,18 @@ function parseBody(raw: unknown): Body {
   };
   const clusterUid = optional('clusterUid');
   const operatorVersion = optional('operatorVersion');
+  const instanceNamePrefix = optional('instanceNamePrefix');
+  if (instanceNamePrefix !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(instanceNamePrefix))
+    problems.push({ field: 'instanceNamePrefix', reason: 'letters, digits, _ . -, 1-64' });
   if (problems.length) throw new AppError('BAD_REQUEST', 'invalid request body', problems);
-  return { siteName, clusterUid, operatorVersion, registrationLimit: limit, expiresInDays: days };
+  return {
+    siteName,
+    clusterUid,
+    operatorVersion,
+    registrationLimit: limit,
+    expiresInDays: days,
+    instanceNamePrefix,
+  };
 }
 
 export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Request) => Promise<Response> {
@@ -78,15 +103,14 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
   return async (req) => {
     try {
       if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
-      const caller = await deps.authenticate(req);
-      if (!caller) throw new AppError('UNAUTHORIZED', 'a valid company API key is required');
+      const bytes = await readLimited(req, 16_384);
+      const caller = await deps.authenticate(req, bytes);
+      if (!caller) throw new AppError('UNAUTHORIZED', 'invalid credentials');
       if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-      const text = await req.text();
-      if (text.length > 16_384) throw new AppError('PAYLOAD_TOO_LARGE', 'body too large');
       let raw: unknown;
       try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(new TextDecoder().decode(bytes));
       } catch {
         throw new AppError('BAD_REQUEST', 'body is not JSON');
       }
@@ -153,7 +177,7 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
         input: {
           registrationLimit: body.registrationLimit,
           expiresAt: new Date(now() + body.expiresInDays * 86_400_000 - 60_000),
-          defaultInstanceName: `${company.slug}-${body.siteName}`,
+          defaultInstanceName: body.instanceNamePrefix ?? `${company.slug}-${body.siteName}`,
           description: `Kubernetes site ${body.siteName}`,
           siteId: site.id,
           keepCodeWithKey: deps.encryptionKey,
@@ -172,6 +196,45 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
     } catch (e) {
       if (isAppError(e)) return fail(e);
       console.error('site activation failed', e);
+      return fail(new AppError('INTERNAL', 'internal error'));
+    }
+  };
+}
+
+/**
+ * DELETE /api/v1/sites/activation/<activationId>: the operator's finalizer removes an activation it
+ * asked for. Only activations of the caller's company that belong to a site can be deleted here;
+ * another company's id answers 404 like an unknown one. Servers already registered stay registered.
+ */
+export function createSiteActivationDeleteHandler(
+  deps: SiteActivationDeps,
+): (req: Request, activationId: string) => Promise<Response> {
+  return async (req, activationId) => {
+    try {
+      if (req.method !== 'DELETE') throw new AppError('BAD_REQUEST', 'use DELETE');
+      const bytes = await readLimited(req, 1024);
+      const caller = await deps.authenticate(req, bytes);
+      if (!caller) throw new AppError('UNAUTHORIZED', 'invalid credentials');
+      if (!/^[A-Za-z0-9-]{1,128}$/.test(activationId))
+        throw new AppError('BAD_REQUEST', 'invalid activation id', [
+          { field: 'activationId', reason: 'format' },
+        ]);
+      const row = await deps.prisma.hybridActivation.findFirst({
+        where: { companyId: caller.companyId, mspId: caller.mspId, activationId, siteId: { not: null } },
+      });
+      if (!row) throw new AppError('NOT_FOUND', 'activation not found');
+      if (!row.deletedAt)
+        await deleteActivation({
+          prisma: deps.prisma,
+          runtime: deps.runtime,
+          companyId: caller.companyId,
+          actorId: null,
+          input: { activationId },
+        });
+      return json(200, { deleted: true, activationId });
+    } catch (e) {
+      if (isAppError(e)) return fail(e);
+      console.error('site activation delete failed', e);
       return fail(new AppError('INTERNAL', 'internal error'));
     }
   };

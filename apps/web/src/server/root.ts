@@ -4,6 +4,7 @@ import { companyRouter } from './routers/company';
 import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
+import { sitesRouter } from './routers/sites/router';
 import { viewerRouter } from './routers/viewer';
 import { createCallerFactory, router } from './trpc';
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   audit: auditRouter,
   aws: awsRouter,
   ingest: ingestRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;

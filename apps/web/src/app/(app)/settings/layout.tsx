@@ -6,6 +6,7 @@ const sections = [
   { href: '/settings/suppression', label: 'Maintenance & silences' },
   { href: '/settings/keys', label: 'API keys & signing' },
   { href: '/settings/aws', label: 'AWS & nodes' },
+  { href: '/settings/clusters', label: 'Clusters' },
   { href: '/settings/members', label: 'Members' },
   { href: '/settings/audit', label: 'Audit log' },
 ];
