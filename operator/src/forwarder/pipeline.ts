@@ -75,8 +75,8 @@ export class Forwarding implements ForwardingHandle {
   private refreshGauges(): void {
     this.metrics.queueDepth.set(this.queue.depth);
     this.metrics.queueBytes.set(this.queue.bytes);
-    // Hysteresis: "full" clears once a tenth of the space is free again.
-    if (this.full && this.queue.bytes < this.queue.capacityBytes * 0.9) this.setFull(false);
+    // "Full" clears when an append succeeds again, or once the queue drained below half.
+    if (this.full && this.queue.bytes < this.queue.capacityBytes * 0.5) this.setFull(false);
     const failing = this.sender.state.consecutiveFailures > 0;
     if (failing !== this.lastFailing) {
       this.lastFailing = failing;
@@ -122,6 +122,7 @@ export class Forwarding implements ForwardingHandle {
     } finally {
       this.refreshGauges();
     }
+    this.setFull(false);
     this.metrics.accepted.inc({ source }, alerts.length);
     this.sender.wake();
   }

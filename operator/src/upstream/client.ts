@@ -3,7 +3,7 @@
 //   X-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Timestamp>." + raw body)>
 // The app remembers every signature for its tolerance window and refuses a repeat, so a retry of
 // the same body must carry a later timestamp: the client never signs one body twice in a second.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export interface UpstreamCredentials {
   url: string;
@@ -33,7 +33,8 @@ export class UpstreamError extends Error {
 }
 
 export class UpstreamClient {
-  private lastTimestamp = 0;
+  /** Last timestamp used per request (method, path, body): a repeat is signed with a later one. */
+  private lastTimestamp = new Map<string, number>();
 
   constructor(
     private creds: () => UpstreamCredentials | null,
@@ -57,9 +58,12 @@ export class UpstreamClient {
     const c = this.creds();
     if (!c) throw new UpstreamError('upstream not configured', null);
     const now = Math.floor((this.opts.now ?? Date.now)() / 1000);
-    // Strictly increasing timestamps: two identical bodies never get the same signature.
-    const ts = Math.max(now, this.lastTimestamp + 1);
-    this.lastTimestamp = ts;
+    // A repeat of the same request (a retry) within a second would carry the same signature, which
+    // the app refuses as a replay: give it the next second instead. Different requests keep `now`.
+    const id = createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
+    const ts = Math.max(now, (this.lastTimestamp.get(id) ?? 0) + 1);
+    if (this.lastTimestamp.size > 1024) this.lastTimestamp.clear();
+    this.lastTimestamp.set(id, ts);
     const url = new URL(path, c.url.endsWith('/') ? c.url : `${c.url}/`);
     let res: Response;
     try {
