@@ -64,12 +64,12 @@ app.kubernetes.io/part-of: alert-whisperer
 
 {{/* The Secret with the site credentials (apiKey, hmacSecret). */}}
 {{- define "aw-operator.siteSecretName" -}}
-{{- default (include "aw-operator.suffixed" (list . "site")) .Values.site.existingSecret }}
+{{- default (include "aw-operator.suffixed" (list . "site")) .Values.credentials.existingSecret }}
 {{- end }}
 
 {{/* The chart creates the site Secret only without existingSecret and with both values given. */}}
 {{- define "aw-operator.createSiteSecret" -}}
-{{- if and (not .Values.site.existingSecret) .Values.site.apiKey .Values.site.hmacSecret }}true{{- end }}
+{{- if and (not .Values.credentials.existingSecret) .Values.credentials.apiKey .Values.credentials.hmacSecret }}true{{- end }}
 {{- end }}
 
 {{/* The Secret with the receiver token, if any. */}}

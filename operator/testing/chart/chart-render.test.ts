@@ -41,7 +41,12 @@ describe('helm lint --strict', () => {
   it('fails without the site URL, cluster name and credentials, naming each value', () => {
     const r = helm(['lint', '--strict', chartDir]);
     expect(r.status).not.toBe(0);
-    for (const key of ['site.upstreamURL', 'site.clusterName', 'site.apiKey', 'site.hmacSecret'])
+    for (const key of [
+      'site.upstreamURL',
+      'site.clusterName',
+      'credentials.apiKey',
+      'credentials.hmacSecret',
+    ])
       expect(r.stdout).toContain(key);
   });
 

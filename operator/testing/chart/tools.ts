@@ -1,6 +1,6 @@
 // Run the real helm and kubectl (from .tools/bin) with an isolated HOME-like environment, and
 // parse rendered manifests.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,27 +15,52 @@ export interface Run {
 
 const helmHome = mkdtempSync(path.join(tmpdir(), 'helm-home-'));
 
-function run(bin: string, args: string[], kubeconfig?: string, input?: string): Run {
-  const r = spawnSync(bin, args, {
-    encoding: 'utf8',
-    input,
-    timeout: 120_000,
-    env: {
-      PATH: process.env.PATH,
-      HOME: helmHome,
-      HELM_CACHE_HOME: path.join(helmHome, 'cache'),
-      HELM_CONFIG_HOME: path.join(helmHome, 'config'),
-      HELM_DATA_HOME: path.join(helmHome, 'data'),
-      KUBECONFIG: kubeconfig ?? path.join(helmHome, 'no-kubeconfig'),
-    },
-  });
+export function toolEnv(kubeconfig?: string, extraPath?: string): NodeJS.ProcessEnv {
+  return {
+    PATH: extraPath ? `${extraPath}:${process.env.PATH}` : process.env.PATH,
+    HOME: helmHome,
+    HELM_CACHE_HOME: path.join(helmHome, 'cache'),
+    HELM_CONFIG_HOME: path.join(helmHome, 'config'),
+    HELM_DATA_HOME: path.join(helmHome, 'data'),
+    KUBECONFIG: kubeconfig ?? path.join(helmHome, 'no-kubeconfig'),
+  };
+}
+
+/** helm without a cluster (lint, template): synchronous. */
+export function helm(args: string[]): Run {
+  const r = spawnSync(helmBin, args, { encoding: 'utf8', timeout: 120_000, env: toolEnv() });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export const helm = (args: string[], kubeconfig?: string) => run(helmBin, args, kubeconfig);
-export const kubectl = (args: string[], kubeconfig: string, input?: string) =>
-  run(kubectlBin, args, kubeconfig, input);
+/**
+ * A command against a cluster: asynchronous, because the fake API server answering it runs in
+ * this same process (a synchronous spawn would block it). `helm` and `kubectl` are on its PATH.
+ */
+export function runAsync(
+  bin: string,
+  args: string[],
+  opts: { kubeconfig: string; input?: string; cwd?: string },
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd: opts.cwd, env: toolEnv(opts.kubeconfig, path.dirname(helmBin)) });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export const helmIn = (kubeconfig: string, args: string[]) => runAsync(helmBin, args, { kubeconfig });
+export const kubectlIn = (kubeconfig: string, args: string[], input?: string) =>
+  runAsync(kubectlBin, args, { kubeconfig, input });
 
 export const ciValues = (name: string) => path.join(chartDir, 'ci', `${name}-values.yaml`);
 
