@@ -145,6 +145,38 @@ describe('operator controllers (fake API server + real site endpoints)', () => {
     await waitFor('secret collected', () => !api.store.get('v1', 'Secret', 'nodes-activation', NS));
   });
 
+  it('renews an activation that is about to expire: new code in the Secret, the old one deleted upstream', async () => {
+    addActivation(api, 'renewing');
+    const ha = await waitFor('activation Ready', () => ready(api, 'renewing'), 45_000);
+    const oldId = ha.status!.activationId!;
+    // Time passes: the activation has two hours left (in the app and in the status).
+    const soon = new Date(Date.now() + 2 * 3_600_000);
+    await upstream.prisma.hybridActivation.updateMany({
+      where: { activationId: oldId },
+      data: { expiresAt: soon },
+    });
+    api.store.update({ ...ha, status: { ...ha.status, expiresAt: soon.toISOString() } } as never, 'status');
+    const renewed = await waitFor(
+      'renewed',
+      () => {
+        const cur = ready(api, 'renewing');
+        return cur && cur.status!.activationId !== oldId ? cur : null;
+      },
+      45_000,
+    );
+    expect(Date.parse(renewed.status!.expiresAt!)).toBeGreaterThan(Date.now() + 20 * 86_400_000);
+    const secret = api.store.get('v1', 'Secret', 'renewing-activation', NS) as unknown as {
+      data: Record<string, string>;
+    };
+    expect(Buffer.from(secret.data['activation-id']!, 'base64').toString()).toBe(
+      renewed.status!.activationId,
+    );
+    await waitFor('old activation deleted upstream', async () => {
+      const old = await upstream.prisma.hybridActivation.findFirstOrThrow({ where: { activationId: oldId } });
+      return old.deletedAt !== null;
+    });
+  });
+
   it('informers relist after 410 Gone and resume after a dropped watch, missing no change', async () => {
     const relists = async (resource: string) =>
       (await a.metrics.informerRelists.get()).values.find(
