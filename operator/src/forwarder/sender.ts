@@ -161,12 +161,20 @@ export class Sender {
         await this.wait(this.o.idleWaitMs);
         continue;
       }
-      const next = await this.nextBatch();
-      if (!next) {
-        await this.wait(this.o.idleWaitMs);
-        continue;
+      let retryIn: number;
+      try {
+        const next = await this.nextBatch();
+        if (!next) {
+          await this.wait(this.o.idleWaitMs);
+          continue;
+        }
+        retryIn = await this.deliver(next.batch, next.records);
+      } catch (e) {
+        // A local fault (disk): the batch stays queued and in flight; try again later.
+        this.fail('local', (e as Error).message);
+        this.log.error('sender fault, will retry', { error: e });
+        retryIn = Math.max(this.o.backoffBaseMs, 1000);
       }
-      const retryIn = await this.deliver(next.batch, next.records);
       if (retryIn === 0) continue;
       this.metrics.retries.inc();
       await this.wait(retryIn);
