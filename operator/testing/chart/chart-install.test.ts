@@ -163,6 +163,32 @@ describe('helm install, upgrade and uninstall against the fake API server', () =
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toContain('unknown field "spec.bogus"');
 
+    // the CRD's printer columns, as `kubectl get` shows them (server-side Table)
+    const stored = get('alertwhisperer.io/v1alpha1', 'Site', 'second')!;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const ready = {
+      type: 'Ready',
+      status: 'True',
+      reason: 'Connected',
+      message: '',
+      lastTransitionTime: now,
+    };
+    api.store.update(
+      { ...stored, status: { conditions: [ready], queueDepth: 3, alertsForwarded: 42 } },
+      'status',
+    );
+    const table = await kubectlIn(api.kubeconfigPath, ['get', 'site', 'second', '-n', NS]);
+    expect(table.stdout.split('\n')[0]?.split(/\s+/)).toEqual([
+      'NAME',
+      'CLUSTER',
+      'READY',
+      'QUEUE',
+      'FORWARDED',
+      'LAST-DELIVERY',
+      'AGE',
+    ]);
+    expect(table.stdout.split('\n')[1]).toMatch(/^second\s+edge-2\s+True\s+3\s+42\s+/);
+
     const list = await kubectlIn(api.kubeconfigPath, ['get', 'sites', '-n', NS, '-o', 'name']);
     expect(list.stdout.trim().split('\n')).toEqual([
       'site.alertwhisperer.io/default',

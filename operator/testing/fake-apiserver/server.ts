@@ -11,6 +11,7 @@ import { type ResourceRegistry, type ResourceType, apiVersionOf } from './resour
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import type { KubeObject } from './store.ts';
 import { decodeProtobuf } from './protobuf.ts';
+import { toTable, wantsTable } from './table.ts';
 import { OpenWatch } from './watch.ts';
 
 interface Route {
@@ -142,7 +143,12 @@ export class Router {
       return 'streaming';
     }
     if (!name) {
-      if (method === 'GET') return [200, this.list(type, namespace, q)];
+      if (method === 'GET') {
+        const list = this.list(type, namespace, q);
+        if (!wantsTable(req.headers.accept)) return [200, list];
+        const meta = list.metadata as { resourceVersion: string };
+        return [200, toTable(type, list.items as KubeObject[], meta.resourceVersion)];
+      }
       if (method === 'POST') return [201, this.objects.create(type, namespace, json(), opts), warnings];
       if (method === 'DELETE') {
         const items = this.list(type, namespace, q).items as KubeObject[];
@@ -151,7 +157,11 @@ export class Router {
         return [200, { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: {}, items }];
       }
     } else {
-      if (method === 'GET') return [200, this.objects.get(type, namespace, name)];
+      if (method === 'GET') {
+        const obj = this.objects.get(type, namespace, name);
+        if (!wantsTable(req.headers.accept)) return [200, obj];
+        return [200, toTable(type, [obj], String(this.objects.store.resourceVersion))];
+      }
       if (method === 'PUT')
         return [200, this.objects.update(type, namespace, name, json(), subresource, opts), warnings];
       if (method === 'PATCH') {
