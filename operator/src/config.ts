@@ -18,8 +18,8 @@ export const ZConfig = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and -')
     .default('cluster'),
   DATA_DIR: z.string().min(1).default('/var/lib/alert-whisperer'),
-  QUEUE_MAX_BYTES: int(1024, 1 << 40).default(256 * 1024 * 1024),
-  QUEUE_SEGMENT_BYTES: int(1024, 1 << 30).default(8 * 1024 * 1024),
+  QUEUE_MAX_BYTES: int(1024, 2 ** 40).default(256 * 1024 * 1024),
+  QUEUE_SEGMENT_BYTES: int(1024, 2 ** 30).default(8 * 1024 * 1024),
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65535).default(8080),
   RECEIVER_TOKEN: z.string().min(16).optional(),
