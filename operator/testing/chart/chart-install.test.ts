@@ -1,12 +1,29 @@
 // helm install / upgrade / uninstall of the chart into the fake API server with the real helm,
 // the exact command the portal shows, and kubectl apply of Site resources validated by the CRD.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helmInstallCommand } from '@aw/aws/sites';
 import { type FakeApiServer, startFakeApiServer } from '../fake-apiserver/index.ts';
+import { alertmanagerConfigFromNotes } from './notes.ts';
 import { chartDir, repoRoot } from './paths.ts';
 import { ciValues, helmIn, kubectlIn, runAsync } from './tools.ts';
 
 let api: FakeApiServer;
+
+/** The NOTES receiver as a full alertmanager.yml passes the real `amtool check-config`. */
+async function expectValidAlertmanagerConfig(helmOutput: string): Promise<string> {
+  const config = alertmanagerConfigFromNotes(helmOutput);
+  const dir = mkdtempSync(path.join(tmpdir(), 'am-'));
+  const file = path.join(dir, 'alertmanager.yml');
+  writeFileSync(file, config);
+  const check = await runAsync('amtool', ['check-config', file], { kubeconfig: api.kubeconfigPath });
+  expect(check.stdout + check.stderr).toContain('SUCCESS');
+  expect(check.status).toBe(0);
+  rmSync(dir, { recursive: true, force: true });
+  return config;
+}
 const NS = 'alert-whisperer';
 const get = (apiVersion: string, kind: string, name: string, ns: string | undefined = NS) =>
   api.store.get(apiVersion, kind, name, ns);
@@ -37,6 +54,7 @@ describe('helm install, upgrade and uninstall against the fake API server', () =
     );
     expect(r.stdout).toContain('send_resolved: true');
     expect(r.stdout).toMatch(/- receiver: alert-whisperer\n\s+continue: true/);
+    await expectValidAlertmanagerConfig(r.stdout);
 
     for (const crd of ['sites.alertwhisperer.io', 'hybridactivations.alertwhisperer.io']) {
       const o = get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd, undefined) as {
@@ -211,6 +229,29 @@ describe('helm install, upgrade and uninstall against the fake API server', () =
       'hybridactivations.alertwhisperer.io',
       'sites.alertwhisperer.io',
     ]);
+  });
+
+  it('prints a receiver with the bearer token file when a receiver token is set, valid for amtool', async () => {
+    const r = await helmIn(api.kubeconfigPath, [
+      'install',
+      'dry',
+      chartDir,
+      '-n',
+      NS,
+      '--dry-run',
+      '-f',
+      ciValues('minimal'),
+      '--set',
+      'receiver.token=0123456789abcdef0123',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('credentials_file: /etc/alertmanager/secrets/');
+    const config = await expectValidAlertmanagerConfig(r.stdout);
+    expect(config).toContain('send_resolved: true');
+    // the same check refuses a broken receiver
+    await expect(
+      expectValidAlertmanagerConfig(r.stdout.replace('send_resolved: true', 'send_resolved: maybe')),
+    ).rejects.toThrow();
   });
 
   it('installs with an existing Secret and a namespace-scoped events watch', async () => {
