@@ -174,6 +174,10 @@ describe('operator controllers (fake API server + real site endpoints)', () => {
     await waitFor('old activation deleted upstream', async () => {
       const old = await upstream.prisma.hybridActivation.findFirstOrThrow({ where: { activationId: oldId } });
       return old.deletedAt !== null;
+    }).catch((e: Error) => {
+      throw new Error(
+        `${e.message}; requests: ${JSON.stringify(upstream.hits.filter((h) => h.path.includes('activation')))}`,
+      );
     });
   });
 

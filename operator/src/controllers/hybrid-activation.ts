@@ -135,14 +135,10 @@ export class HybridActivationController {
       }
       await this.writeSecret(ha, secret, a.value);
       if (current && current !== a.value.activationId) {
-        // The old activation is replaced; servers registered with it stay registered.
-        await this.deleteUpstream(creds, current).catch((e) =>
-          this.d.log.warn('could not delete the replaced activation upstream', {
-            key,
-            activationId: current,
-            error: e,
-          }),
-        );
+        // The old activation is replaced (servers registered with it stay registered). Until its
+        // deletion succeeds the status keeps naming it, so a failure here is retried: the next
+        // attempt gets the new activation back from the app and deletes the old one again.
+        await this.deleteUpstream(creds, current);
       }
       status.activationId = a.value.activationId;
       status.region = a.value.region;
