@@ -324,7 +324,10 @@ describe.each(inject('pgTargets'))('AWS connection on $name', (target) => {
       authenticate: async (req) => {
         if (req.headers.get('authorization') !== 'Bearer awk_good')
           throw new AppError('UNAUTHORIZED', 'a valid API key with the "site" scope is required');
-        return { companyId: c.id, mspId, apiKeyId: key.id, body: await req.json() };
+        return {
+          caller: { companyId: c.id, mspId, apiKeyId: key.id },
+          raw: new Uint8Array(await req.arrayBuffer()),
+        };
       },
     });
     const post = (body: unknown, auth = 'Bearer awk_good') =>

@@ -1,27 +1,35 @@
-// POST /api/v1/sites/activation: a Kubernetes cluster running the operator asks for a hybrid
-// activation for its site. A web-standard handler; authentication is injected (the route passes the
-// ingest package's site authenticator: a `site`-scoped key AND an HMAC signature, rate-limited, body
-// limited while it streams). Every creation and every re-disclosure of a code is audited with the key.
+// POST /api/v1/sites/activation: a Kubernetes cluster running the operator, authenticated by its
+// company's API key and an HMAC signature (always), asks for a hybrid activation for its site;
+// DELETE /api/v1/sites/activation/<id> removes one it asked for. Web-standard handlers; the
+// authentication is injected: the ingest package's `createSiteAuthenticator(...).raw` guards them
+// (site-scoped key, signature always, replay, rate limits, body limit while it streams).
 import { decryptSecret } from '@aw/core/crypto';
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
 import { installCommands } from './install-commands.ts';
 import type { AwsRuntime } from './runtime.ts';
-import { activationAad, createActivation } from './service.ts';
+import { activationAad, createActivation, deleteActivation } from './service.ts';
 
 export interface SiteCaller {
   companyId: string;
   mspId: string;
-  apiKeyId: string;
-  /** The request's JSON body, read and authenticated by the authenticator. */
-  body: unknown;
+  apiKeyId?: string;
 }
+
+/**
+ * Checks the site key, its scope and the signature over the exact body bytes (read under `limit`
+ * while they stream) and returns the caller with those bytes; throws an AppError (401/403/413/415/
+ * 429) otherwise.
+ */
+export type SiteAuthenticate = (
+  req: Request,
+  opts: { methods: readonly string[]; limit: number },
+) => Promise<{ caller: SiteCaller; raw: Uint8Array }>;
 
 export interface SiteActivationDeps {
   prisma: PrismaClient;
   runtime: AwsRuntime;
-  /** Authenticates the request and reads its body; throws AppError (401/403/413/415/429/400). */
-  authenticate: (req: Request) => Promise<SiteCaller>;
+  authenticate: SiteAuthenticate;
   /** APP_ENCRYPTION_KEY: the code is kept encrypted so a restarted operator gets it again. */
   encryptionKey: string;
   now?: () => number;
@@ -50,6 +58,7 @@ interface Body {
   operatorVersion?: string;
   registrationLimit: number;
   expiresInDays: number;
+  instanceNamePrefix?: string;
 }
 
 function parseBody(raw: unknown): Body {
@@ -72,16 +81,34 @@ function parseBody(raw: unknown): Body {
   };
   const clusterUid = optional('clusterUid');
   const operatorVersion = optional('operatorVersion');
+  const instanceNamePrefix = optional('instanceNamePrefix');
+  if (instanceNamePrefix !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(instanceNamePrefix))
+    problems.push({ field: 'instanceNamePrefix', reason: 'letters, digits, _ . -, 1-64' });
   if (problems.length) throw new AppError('BAD_REQUEST', 'invalid request body', problems);
-  return { siteName, clusterUid, operatorVersion, registrationLimit: limit, expiresInDays: days };
+  return {
+    siteName,
+    clusterUid,
+    operatorVersion,
+    registrationLimit: limit,
+    expiresInDays: days,
+    instanceNamePrefix,
+  };
 }
 
 export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Request) => Promise<Response> {
   const now = deps.now ?? Date.now;
   return async (req) => {
     try {
-      const caller = await deps.authenticate(req);
-      const raw = caller.body;
+      if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
+      const { caller, raw: bytes } = await deps.authenticate(req, { methods: ['POST'], limit: 16_384 });
+      if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        throw new AppError('BAD_REQUEST', 'body is not JSON');
+      }
       const body = parseBody(raw);
       const company = await deps.prisma.company.findFirst({
         where: { id: caller.companyId, mspId: caller.mspId },
@@ -96,7 +123,7 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           kind: 'KUBERNETES',
           clusterUid: body.clusterUid ?? null,
           operatorVersion: body.operatorVersion ?? null,
-          apiKeyId: caller.apiKeyId,
+          apiKeyId: caller.apiKeyId ?? null,
           lastSeenAt: new Date(now()),
         },
         update: {
@@ -122,17 +149,6 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           deps.encryptionKey,
           activationAad(company.id, reusable.activationId),
         );
-        await deps.prisma.auditLog.create({
-          data: {
-            mspId: company.mspId,
-            companyId: company.id,
-            actorId: null,
-            action: 'aws.activation.code_disclosed',
-            targetType: 'hybridActivation',
-            targetId: reusable.id,
-            data: { activationId: reusable.activationId, siteId: site.id, apiKeyId: caller.apiKeyId },
-          },
-        });
         return json(200, {
           siteId: site.id,
           activationId: reusable.activationId,
@@ -156,10 +172,9 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
         input: {
           registrationLimit: body.registrationLimit,
           expiresAt: new Date(now() + body.expiresInDays * 86_400_000 - 60_000),
-          defaultInstanceName: `${company.slug}-${body.siteName}`,
+          defaultInstanceName: body.instanceNamePrefix ?? `${company.slug}-${body.siteName}`,
           description: `Kubernetes site ${body.siteName}`,
           siteId: site.id,
-          apiKeyId: caller.apiKeyId,
           keepCodeWithKey: deps.encryptionKey,
         },
       });
@@ -176,6 +191,43 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
     } catch (e) {
       if (isAppError(e)) return fail(e);
       console.error('site activation failed', e);
+      return fail(new AppError('INTERNAL', 'internal error'));
+    }
+  };
+}
+
+/**
+ * DELETE /api/v1/sites/activation/<activationId>: the operator's finalizer removes an activation it
+ * asked for. Only activations of the caller's company that belong to a site can be deleted here;
+ * another company's id answers 404 like an unknown one. Servers already registered stay registered.
+ */
+export function createSiteActivationDeleteHandler(
+  deps: SiteActivationDeps,
+): (req: Request, activationId: string) => Promise<Response> {
+  return async (req, activationId) => {
+    try {
+      if (req.method !== 'DELETE') throw new AppError('BAD_REQUEST', 'use DELETE');
+      const { caller } = await deps.authenticate(req, { methods: ['DELETE'], limit: 1024 });
+      if (!/^[A-Za-z0-9-]{1,128}$/.test(activationId))
+        throw new AppError('BAD_REQUEST', 'invalid activation id', [
+          { field: 'activationId', reason: 'format' },
+        ]);
+      const row = await deps.prisma.hybridActivation.findFirst({
+        where: { companyId: caller.companyId, mspId: caller.mspId, activationId, siteId: { not: null } },
+      });
+      if (!row) throw new AppError('NOT_FOUND', 'activation not found');
+      if (!row.deletedAt)
+        await deleteActivation({
+          prisma: deps.prisma,
+          runtime: deps.runtime,
+          companyId: caller.companyId,
+          actorId: null,
+          input: { activationId },
+        });
+      return json(200, { deleted: true, activationId });
+    } catch (e) {
+      if (isAppError(e)) return fail(e);
+      console.error('site activation delete failed', e);
       return fail(new AppError('INTERNAL', 'internal error'));
     }
   };

@@ -1,13 +1,15 @@
-// The door for a cluster's operator (site activation today, registration/heartbeat next): a
-// `site`-scoped API key AND an HMAC signature with the company's signing secret, whatever the
-// company's HMAC setting or the key's allowUnsigned flag; rate-limited per key and per company.
-// Order: key (401) → scope (403) → content type (415) → body read under the limit while it streams
-// (413) → signature (401) → rate limits (429 + Retry-After) → JSON (400). Only requests that carry
-// both the key and the secret spend the rate budget, so a leaked key alone cannot lock the operator out.
+// The door for a cluster's operator (POST /api/v1/sites/register, POST /api/v1/sites/activation,
+// DELETE /api/v1/sites/activation/<id>): a `site`-scoped API key AND an HMAC signature with the
+// company's signing secret over the exact body bytes (empty for a DELETE), whatever the company's
+// HMAC setting or the key's allowUnsigned flag; each signature is accepted once (replay); rate-limited
+// per key and per company. Order: key (401) → scope (403) → content type (415) → body read under the
+// limit while it streams (413) → signature (401) → replay (401) → rate limits (429 + Retry-After) →
+// JSON (400). Only requests that carry both the key and the secret spend the rate budget, so a leaked
+// key alone cannot lock the operator out.
 import { AppError } from '@aw/core/errors';
 import type { CredentialStore, KeyInfo } from './auth.ts';
 import { readBodyLimited, type BodySource } from './body.ts';
-import { verifySignature } from './hmac.ts';
+import { SIGNATURE_TOLERANCE_SECONDS, verifySignature } from './hmac.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { requireScope } from './scopes.ts';
 import type { Logger } from './types.ts';
@@ -27,10 +29,37 @@ export interface SiteAuthOptions {
   perCompany?: SiteRateLimit;
   now?: () => number;
   logger?: Logger;
+  /**
+   * Records a verified signature; false when it was seen before (a replay). Without it replays
+   * within the ±300 s window are only audited by the endpoints. `pgSignatureMemory(pool)` stores them
+   * as ReplayNonce rows, like the ingestion path.
+   */
+  rememberSignature?: (companyId: string, signature: string, expiresAt: Date) => Promise<boolean>;
 }
 
 export interface SiteRequestSource extends BodySource {
   method: string;
+}
+
+/** Who called a site endpoint. */
+export interface SiteCaller {
+  companyId: string;
+  mspId: string;
+  apiKeyId: string;
+}
+
+/** Replay memory on the ReplayNonce table (one row per accepted signature, expiring after the window). */
+export function pgSignatureMemory(pool: {
+  query(sql: string, params: unknown[]): Promise<{ rowCount: number | null }>;
+}): NonNullable<SiteAuthOptions['rememberSignature']> {
+  return async (companyId, signature, expiresAt) => {
+    const { rowCount } = await pool.query(
+      `INSERT INTO "ReplayNonce" ("companyId", signature, "expiresAt") VALUES ($1, $2, $3::timestamptz AT TIME ZONE 'UTC')
+       ON CONFLICT ("companyId", signature) DO NOTHING`,
+      [companyId, signature, expiresAt.toISOString()],
+    );
+    return Boolean(rowCount);
+  };
 }
 
 export interface AuthenticatedSiteRequest {
@@ -58,29 +87,41 @@ const NO_KEY = () =>
     { field: 'Authorization', reason: 'send Authorization: Bearer awk_… (a key with the "site" scope)' },
   ]);
 
-/** Builds the authenticator once per process (its rate limiters live in memory). */
-export function createSiteAuthenticator(
-  o: SiteAuthOptions,
-): (req: SiteRequestSource) => Promise<AuthenticatedSiteRequest> {
+/**
+ * Builds the authenticator once per process (its rate limiters live in memory). `raw()` checks a
+ * request of `methods` and returns the caller with the exact body bytes it signed; calling the
+ * authenticator itself also parses the body as JSON (POST only).
+ */
+export function createSiteAuthenticator(o: SiteAuthOptions): SiteAuthenticator {
   const now = o.now ?? Date.now;
-  const limit = o.bodyLimitBytes ?? SITE_BODY_LIMIT_BYTES;
+  const defaultLimit = o.bodyLimitBytes ?? SITE_BODY_LIMIT_BYTES;
   const pk = o.perKey ?? DEFAULT_SITE_RATE_PER_KEY;
   const pc = o.perCompany ?? DEFAULT_SITE_RATE_PER_COMPANY;
   const perKey = new RateLimiter(pk.perMinute, now, pk.burst);
   const perCompany = new RateLimiter(pc.perMinute, now, pc.burst);
 
-  return async (req) => {
-    if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
+  const raw = async (
+    req: SiteRequestSource,
+    opts: { methods?: readonly string[]; limit?: number } = {},
+  ): Promise<{
+    key: KeyInfo;
+    caller: SiteCaller;
+    raw: Uint8Array;
+    signature: { value: string; timestamp: number };
+  }> => {
+    const methods = opts.methods ?? ['POST'];
+    if (!methods.includes(req.method)) throw new AppError('BAD_REQUEST', `use ${methods.join(' or ')}`);
     const presented = presentedSiteKey(req);
     const key = presented ? await o.credentials.verifyApiKey(presented) : null;
     if (!key) throw NO_KEY();
     requireScope(key, 'site');
     const ct = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (ct !== 'application/json')
+    // A DELETE carries no body; anything else is JSON.
+    if (req.method !== 'DELETE' && ct !== 'application/json')
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json', [
         { field: 'Content-Type', reason: ct ? `${ct} is not supported` : 'is missing' },
       ]);
-    const raw = await readBodyLimited(req, limit);
+    const body = await readBodyLimited(req, opts.limit ?? defaultLimit);
 
     const ts = req.headers.get('x-timestamp');
     const sig = req.headers.get('x-signature');
@@ -97,7 +138,7 @@ export function createSiteAuthenticator(
         secrets: await o.credentials.webhookSecrets(key.companyId, { fresh }),
         timestamp: ts,
         signature: sig,
-        rawBody: raw,
+        rawBody: body,
         nowSeconds: Math.floor(now() / 1000),
       });
     let verified = await check(false);
@@ -111,6 +152,15 @@ export function createSiteAuthenticator(
         { field: 'X-Signature', reason: 'does not verify with the company signing secret within ±300 s' },
       ]);
     }
+    if (o.rememberSignature) {
+      const expiresAt = new Date((verified.timestamp + SIGNATURE_TOLERANCE_SECONDS + 60) * 1000);
+      if (!(await o.rememberSignature(key.companyId, verified.signature, expiresAt))) {
+        o.logger?.info('site request replayed', { companyId: key.companyId });
+        throw new AppError('UNAUTHORIZED', 'replayed request', [
+          { field: 'X-Signature', reason: 'this signature was already used; sign each request anew' },
+        ]);
+      }
+    }
 
     const waitKey = perKey.take(key.id);
     if (waitKey > 0)
@@ -118,14 +168,36 @@ export function createSiteAuthenticator(
     const waitCompany = perCompany.take(key.companyId);
     if (waitCompany > 0)
       throw new AppError('TOO_MANY_REQUESTS', 'rate limit exceeded for this company', [], waitCompany);
+    return {
+      key,
+      caller: { companyId: key.companyId, mspId: key.mspId, apiKeyId: key.id },
+      raw: body,
+      signature: { value: verified.signature, timestamp: verified.timestamp },
+    };
+  };
 
+  const authenticate = async (req: SiteRequestSource): Promise<AuthenticatedSiteRequest> => {
+    const r = await raw(req);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(r.raw);
     } catch {
       throw new AppError('BAD_REQUEST', 'invalid body', [{ field: 'body', reason: 'is not valid UTF-8' }]);
     }
     const body = parseJsonBody(text);
-    return { key, body, signature: { value: verified.signature, timestamp: verified.timestamp } };
+    return { key: r.key, body, signature: r.signature };
   };
+  return Object.assign(authenticate, { raw });
 }
+
+export type SiteAuthenticator = ((req: SiteRequestSource) => Promise<AuthenticatedSiteRequest>) & {
+  raw(
+    req: SiteRequestSource,
+    opts?: { methods?: readonly string[]; limit?: number },
+  ): Promise<{
+    key: KeyInfo;
+    caller: SiteCaller;
+    raw: Uint8Array;
+    signature: { value: string; timestamp: number };
+  }>;
+};

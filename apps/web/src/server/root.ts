@@ -5,6 +5,7 @@ import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
 import { runbooksRouter } from './routers/runbooks/router';
+import { sitesRouter } from './routers/sites/router';
 import { viewerRouter } from './routers/viewer/router';
 import { createCallerFactory, router } from './trpc';
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   aws: awsRouter,
   ingest: ingestRouter,
   runbooks: runbooksRouter,
+  sites: sitesRouter,
 });
 
 export type AppRouter = typeof appRouter;

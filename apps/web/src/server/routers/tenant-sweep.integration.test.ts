@@ -324,8 +324,11 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
     const unexercised: string[] = [];
     let calls = 0;
     const tally = new Map<string, number>();
+    let last = before;
+    const changedBy: string[] = [];
     for (const [path, proc] of procedures) {
       if (proc._def.type === 'subscription') continue;
+
       const schema = proc._def.inputs[0];
       for (const who of identities) {
         const ids: (string | null)[] = schema && holdsId(schema) ? who.attack : [null];
@@ -364,6 +367,12 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
           }
         }
       }
+      if (proc._def.type === 'mutation') {
+        const now = await snapshot(prisma, victim, tables);
+        const diff = Object.keys(now).filter((k) => now[k] !== last[k]);
+        if (diff.length) changedBy.push(`${path} changed the victim's ${diff.join(', ')}`);
+        last = now;
+      }
     }
     const after = await snapshot(prisma, victim, tables);
     const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
@@ -383,6 +392,7 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
       grouped.set(k, (grouped.get(k) ?? 0) + 1);
     }
     expect([...grouped].map(([k, n]) => `${k} (×${n})`)).toEqual([]);
+    expect(changedBy, 'procedures whose refused calls changed the victim').toEqual([]);
     expect(changed, 'victim tables changed by refused calls').toEqual([]);
   }, 600_000);
 });

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '~/components/ui';
-import type { Role } from '@aw/core';
+import type { Role } from '@aw/core/domain';
 import { serverApi } from '~/server/caller';
 import { RunbookSettings } from './runbook-settings';
 

@@ -7,6 +7,7 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton, cx } from 
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
 import { CodeBlock, CopyButton } from '~/components/ui-extra';
+import { KubernetesInstall } from '~/components/clusters/kubernetes-install';
 
 const STEPS = [
   { id: 'profile', label: 'Company profile' },
@@ -122,13 +123,19 @@ export function OnboardingWizard({
         />
       ) : null}
       {current === 'aws' ? (
-        <AwsStep
-          companyId={companyId}
-          readOnly={readOnly}
-          webhookOnly={c.webhookOnly}
-          onWebhookOnly={() => go('test', { webhookOnly: true })}
-          onNext={() => go('test', { webhookOnly: false })}
-        />
+        <>
+          <AwsStep
+            companyId={companyId}
+            readOnly={readOnly}
+            webhookOnly={c.webhookOnly}
+            onWebhookOnly={() => go('test', { webhookOnly: true })}
+            onNext={() => go('test', { webhookOnly: false })}
+          />
+          <Card>
+            <h2 className="mb-1 text-lg font-medium">Kubernetes cluster (optional)</h2>
+            <KubernetesInstall companyId={companyId} origin={baseUrl} readOnly={readOnly} />
+          </Card>
+        </>
       ) : null}
       {current === 'test' ? (
         <TestStep

@@ -1,11 +1,12 @@
 // The operator asks for an SSM hybrid activation for its site: a `site`-scoped API key AND an HMAC
-// signature (whatever the company's HMAC setting), rate-limited per key and per company, the body
-// limited while it streams (createSiteAuthenticator in packages/ingest). docs/API_REFERENCE.md.
+// signature (whatever the company's HMAC setting), each signature once, rate-limited per key and per
+// company, the body limited while it streams (createSiteAuthenticator in packages/ingest).
+// docs/API_REFERENCE.md.
 import { readEnv } from '@aw/config';
 import { getAwsRuntime } from '@aw/aws';
 import { createSiteActivationHandler } from '@aw/aws/site-activation';
 import { getDb } from '@aw/db';
-import { createSiteAuthenticator, getDefaultIngestRuntime } from '@aw/ingest';
+import { siteAuthenticate } from '../site-auth';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,18 +14,11 @@ export const dynamic = 'force-dynamic';
 let handler: ((req: Request) => Promise<Response>) | null = null;
 
 export function POST(req: Request): Promise<Response> {
-  if (!handler) {
-    const ingest = getDefaultIngestRuntime();
-    const authenticate = createSiteAuthenticator({ credentials: ingest.credentials, logger: ingest.logger });
-    handler = createSiteActivationHandler({
-      prisma: getDb(),
-      runtime: getAwsRuntime(),
-      encryptionKey: readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY ?? '',
-      authenticate: async (r) => {
-        const { key, body } = await authenticate(r);
-        return { companyId: key.companyId, mspId: key.mspId, apiKeyId: key.id, body };
-      },
-    });
-  }
+  handler ??= createSiteActivationHandler({
+    prisma: getDb(),
+    runtime: getAwsRuntime(),
+    encryptionKey: readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY ?? '',
+    authenticate: siteAuthenticate('activation'),
+  });
   return handler(req);
 }

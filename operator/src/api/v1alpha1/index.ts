@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './crds.ts';
+export * from './conditions.ts';
