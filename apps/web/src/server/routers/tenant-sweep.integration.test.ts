@@ -169,7 +169,9 @@ async function populate(prisma: PrismaClient, t: Tenant, MARK: string) {
 /** Tables with a tenant column, read from the live schema (a new table is covered by itself). */
 async function tenantTables(
   prisma: PrismaClient,
-): Promise<{ table: string; col: 'mspId' | 'companyId'; hasId: boolean; idType: string }[]> {
+): Promise<
+  { table: string; col: 'mspId' | 'companyId'; hasCompany: boolean; hasId: boolean; idType: string }[]
+> {
   const rows = await prisma.$queryRaw<{ table_name: string; cols: string[]; id_type: string | null }[]>`
     SELECT c.table_name, array_agg(c.column_name::text) AS cols,
            max(CASE WHEN c.column_name = 'id' THEN c.data_type END) AS id_type
@@ -180,17 +182,31 @@ async function tenantTables(
     .map((r) => ({
       table: r.table_name,
       col: r.cols.includes('mspId') ? ('mspId' as const) : ('companyId' as const),
+      hasCompany: r.cols.includes('companyId'),
       hasId: r.id_type !== null,
       idType: r.id_type ?? '',
     }));
 }
 
-async function snapshot(prisma: PrismaClient, t: Tenant, tables: Awaited<ReturnType<typeof tenantTables>>) {
+/**
+ * Count and checksum of the tenant's rows per table; `except`: a company whose own rows are left out
+ * (the sibling company's client admin may change its own company, not company 1 or the MSP's rows).
+ */
+async function snapshot(
+  prisma: PrismaClient,
+  t: Tenant,
+  tables: Awaited<ReturnType<typeof tenantTables>>,
+  except: string | null = null,
+) {
   const out: Record<string, string> = {};
-  for (const { table, col } of tables) {
+  for (const { table, col, hasCompany } of tables) {
     const ids = col === 'mspId' ? [t.mspId] : t.companies;
+    const skip = except
+      ? ` AND ${hasCompany ? `x."companyId" IS DISTINCT FROM '${except}'::uuid` : 'true'}` +
+        (table === 'Company' ? ` AND x.id <> '${except}'::uuid` : '')
+      : '';
     const [row] = await prisma.$queryRawUnsafe<{ n: bigint; h: string | null }[]>(
-      `SELECT count(*) AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${table}" x WHERE x."${col}"::text = ANY($1)`,
+      `SELECT count(*) AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${table}" x WHERE x."${col}"::text = ANY($1)${skip}`,
       ids,
     );
     out[table] = `${row!.n}:${row!.h}`;
@@ -287,8 +303,8 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
 
   it('refuses every procedure × identity × victim id, the same way as a missing id, and changes nothing', async () => {
     const tables = await tenantTables(prisma);
-    const before = await snapshot(prisma, victim, tables);
-    // `own`: the company the identity may name as its own; `mayAttack`: victim ids it must not reach;
+    const before = await snapshot(prisma, victim, tables, victim.companies[1]!);
+    // `own`: the company the identity may name as its own; `attack`: victim ids it must not reach;
     // `mustNotSee`: victim ids (and the marker) that must never appear in an answer to it.
     const c1 = victim.companies[0]!;
     const c2 = victim.companies[1]!;
@@ -299,14 +315,24 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
       own: string;
       attack: string[];
       mustNotSee: string[];
+      /** Its own company, whose rows it may change. */
+      except: string | null;
     }[] = [
-      { name: 'signed out', userId: null, own: attacker.companies[0]!, attack: all, mustNotSee: all },
+      {
+        name: 'signed out',
+        userId: null,
+        own: attacker.companies[0]!,
+        attack: all,
+        mustNotSee: all,
+        except: null,
+      },
       {
         name: 'owner of another MSP',
         userId: attacker.users.owner,
         own: attacker.companies[0]!,
         attack: all,
         mustNotSee: all,
+        except: null,
       },
       {
         // A client admin of the victim MSP's other company: it may see MSP-level names (its MSP, the
@@ -318,19 +344,21 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
         // the line drawn here is between companies.
         attack: all.filter((id) => owner.get(id) === c1),
         mustNotSee: all.filter((id) => owner.get(id) === c1),
+        except: c2,
       },
     ];
     const violations: string[] = [];
     const unexercised: string[] = [];
     let calls = 0;
     const tally = new Map<string, number>();
-    let last = before;
     const changedBy: string[] = [];
     for (const [path, proc] of procedures) {
       if (proc._def.type === 'subscription') continue;
 
       const schema = proc._def.inputs[0];
       for (const who of identities) {
+        // Each identity's mutations against the victim's checksum, so a write names its caller.
+        const pre = proc._def.type === 'mutation' ? await snapshot(prisma, victim, tables, who.except) : null;
         const ids: (string | null)[] = schema && holdsId(schema) ? who.attack : [null];
         const fillWith = (id: string | null, companyOwn: boolean): IdFill => ({
           uuid: (key) => (companyOwn && /company/i.test(key) ? who.own : (id ?? randomUUID())),
@@ -366,15 +394,14 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
             }
           }
         }
-      }
-      if (proc._def.type === 'mutation') {
-        const now = await snapshot(prisma, victim, tables);
-        const diff = Object.keys(now).filter((k) => now[k] !== last[k]);
-        if (diff.length) changedBy.push(`${path} changed the victim's ${diff.join(', ')}`);
-        last = now;
+        if (pre) {
+          const post = await snapshot(prisma, victim, tables, who.except);
+          const diff = Object.keys(post).filter((k) => post[k] !== pre[k]);
+          if (diff.length) changedBy.push(`${path} as ${who.name} changed the victim's ${diff.join(', ')}`);
+        }
       }
     }
-    const after = await snapshot(prisma, victim, tables);
+    const after = await snapshot(prisma, victim, tables, victim.companies[1]!);
     const changed = Object.keys(before).filter((k) => before[k] !== after[k]);
     console.log(
       `tenant sweep: ${procedures.length} procedures × ${identities.length} identities, ${calls} calls, ` +
