@@ -1,10 +1,10 @@
 import { assertCompanyAccess } from '@aw/accounts';
 import { listDocuments } from '@aw/runbooks';
 import { z } from 'zod';
-import { protectedProcedure } from '../../trpc';
+import { protectedProcedure } from '../../../trpc';
 
 /** The shipped MSP-* documents and the version the company's account has. */
-export const listDocumentsProcedure = protectedProcedure
+export const listProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
     await assertCompanyAccess(ctx.prisma, ctx.viewer, input.companyId);

@@ -1,10 +1,10 @@
 import { assertCompanyAccess } from '@aw/accounts';
 import { listExecutions } from '@aw/runbooks';
 import { z } from 'zod';
-import { protectedProcedure } from '../../trpc';
+import { protectedProcedure } from '../../../trpc';
 
 /** Executions in the viewer's scope (client people: their company only), newest first. */
-export const listExecutionsProcedure = protectedProcedure
+export const listProcedure = protectedProcedure
   .input(
     z.object({
       companyId: z.string().uuid().optional(),

@@ -1,7 +1,7 @@
 import { approveExecution } from '@aw/runbooks';
 import { z } from 'zod';
-import { mspProcedure } from '../../trpc';
-import { getRunbookDeps } from '../../runbooks';
+import { mspProcedure } from '../../../trpc';
+import { getRunbookDeps } from '../../../runbooks';
 
 export const approveProcedure = mspProcedure('runbook.approve')
   .input(z.object({ executionId: z.string().uuid() }))

@@ -1,7 +1,7 @@
 import { runAdHoc } from '@aw/runbooks';
 import { z } from 'zod';
-import { mspProcedure } from '../../trpc';
-import { getRunbookDeps } from '../../runbooks';
+import { mspProcedure } from '../../../trpc';
+import { getRunbookDeps } from '../../../runbooks';
 
 /** A technician runs a runbook against an incident's asset; parameters are checked before any AWS call. */
 export const runProcedure = mspProcedure('runbook.run')

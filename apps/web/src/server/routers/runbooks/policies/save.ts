@@ -1,6 +1,6 @@
 import { savePolicy } from '@aw/runbooks';
 import { z } from 'zod';
-import { mspProcedure } from '../../trpc';
+import { mspProcedure } from '../../../trpc';
 
 const label = z.string().min(1).max(200);
 
@@ -24,6 +24,6 @@ export const ZPolicyInput = z.object({
 });
 export type TPolicyInput = z.infer<typeof ZPolicyInput>;
 
-export const savePolicyProcedure = mspProcedure('runbook.policy.manage')
+export const saveProcedure = mspProcedure('runbook.policy.manage')
   .input(ZPolicyInput)
   .mutation(({ ctx, input }) => savePolicy(ctx.prisma, ctx.mspId, ctx.userId, input));

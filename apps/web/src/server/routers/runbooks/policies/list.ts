@@ -1,9 +1,9 @@
 import { assertCompanyAccess } from '@aw/accounts';
 import { listPolicies } from '@aw/runbooks';
 import { z } from 'zod';
-import { protectedProcedure } from '../../trpc';
+import { protectedProcedure } from '../../../trpc';
 
-export const listPoliciesProcedure = protectedProcedure
+export const listProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
     await assertCompanyAccess(ctx.prisma, ctx.viewer, input.companyId);
