@@ -2,7 +2,8 @@
 // company's API key and an HMAC signature (always), asks for a hybrid activation for its site;
 // DELETE /api/v1/sites/activation/<id> removes one it asked for. Web-standard handlers; the
 // authentication is injected: the ingest package's `createSiteAuthenticator(...).raw` guards them
-// (site-scoped key, signature always, replay, rate limits, body limit while it streams).
+// (site-scoped key, signature always, replay, rate limits, body limit while it streams). Every
+// creation and every re-disclosure of a code is audited with the key that asked.
 import { decryptSecret } from '@aw/core/crypto';
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
@@ -13,7 +14,7 @@ import { activationAad, createActivation, deleteActivation } from './service.ts'
 export interface SiteCaller {
   companyId: string;
   mspId: string;
-  apiKeyId?: string;
+  apiKeyId: string;
 }
 
 /**
@@ -149,6 +150,18 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           deps.encryptionKey,
           activationAad(company.id, reusable.activationId),
         );
+        // Every re-disclosure of a code is audited with the key that asked (the code never is).
+        await deps.prisma.auditLog.create({
+          data: {
+            mspId: company.mspId,
+            companyId: company.id,
+            actorId: null,
+            action: 'aws.activation.code_disclosed',
+            targetType: 'hybridActivation',
+            targetId: reusable.id,
+            data: { activationId: reusable.activationId, siteId: site.id, apiKeyId: caller.apiKeyId },
+          },
+        });
         return json(200, {
           siteId: site.id,
           activationId: reusable.activationId,
@@ -175,6 +188,7 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
           defaultInstanceName: body.instanceNamePrefix ?? `${company.slug}-${body.siteName}`,
           description: `Kubernetes site ${body.siteName}`,
           siteId: site.id,
+          apiKeyId: caller.apiKeyId,
           keepCodeWithKey: deps.encryptionKey,
         },
       });
