@@ -91,9 +91,15 @@ describe('API key scopes and site activation over HTTP', () => {
     return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
   }
 
+  // Each request is signed anew, as the operator does: a distinct timestamp (inside the ±300 s
+  // window) gives a distinct signature, so a repeat of the same body is not a replay.
+  // (A fixed base minus a counter: never the same second twice while the file runs, well under 300 s.)
+  const signedBase = Math.floor(Date.now() / 1000);
+  let signedCalls = 0;
   async function activate(key: string, body: unknown, secret?: string) {
     const text = JSON.stringify(body);
-    const sig = secret ? await signatureHeaders(secret, text) : {};
+    const ts = signedBase - (signedCalls++ % 120);
+    const sig = secret ? await signatureHeaders(secret, text, ts) : {};
     return post('/api/v1/sites/activation', text, { authorization: `Bearer ${key}`, ...sig });
   }
 
@@ -224,6 +230,16 @@ describe('API key scopes and site activation over HTTP', () => {
     expect(JSON.stringify(audits.map((a) => a.data))).not.toContain(first.json.activationCode as string);
     const row = await prisma.hybridActivation.findFirstOrThrow({ where: { activationId: id } });
     expect(row.apiKeyId).toBe(site.id);
+    // A captured request sent again as it is: refused as a replay (the signature is used once).
+    const text = JSON.stringify({ siteName: 'prod-eu' });
+    const captured = {
+      authorization: `Bearer ${site.key}`,
+      ...(await signatureHeaders(c.secret, text, Math.floor(Date.now() / 1000) - 299)),
+    };
+    expect((await post('/api/v1/sites/activation', text, captured)).status).toBe(200);
+    const replayed = await post('/api/v1/sites/activation', text, captured);
+    expect(replayed.status).toBe(401);
+    expect(JSON.stringify(replayed.json)).toContain('replayed');
 
     // The MSP's admin sees it (site, registrations, the key that asked) and revokes it: it is gone
     // in AWS, and the operator's next call gets a new activation, never the revoked code.
