@@ -1,19 +1,14 @@
 import { router } from '../../trpc';
-import { approveProcedure } from './approve';
-import { deletePolicyProcedure } from './delete-policy';
-import { incidentPanelProcedure } from './incident-panel';
-import { installDocumentsProcedure } from './install-documents';
+import { documentsRouter } from './documents/router';
+import { executionsRouter } from './executions/router';
+import { incidentProcedure } from './incident';
 import { killSwitchProcedure } from './kill-switch';
-import { listDocumentsProcedure } from './list-documents';
-import { listExecutionsProcedure } from './list-executions';
-import { listPoliciesProcedure } from './list-policies';
-import { runProcedure } from './run';
-import { savePolicyProcedure } from './save-policy';
+import { policiesRouter } from './policies/router';
 
 export const runbooksRouter = router({
-  documents: router({ list: listDocumentsProcedure, install: installDocumentsProcedure }),
-  policies: router({ list: listPoliciesProcedure, save: savePolicyProcedure, delete: deletePolicyProcedure }),
-  executions: router({ list: listExecutionsProcedure, approve: approveProcedure, run: runProcedure }),
-  incident: incidentPanelProcedure,
+  documents: documentsRouter,
+  policies: policiesRouter,
+  executions: executionsRouter,
+  incident: incidentProcedure,
   killSwitch: killSwitchProcedure,
 });

@@ -1,7 +1,0 @@
-import { deletePolicy } from '@aw/runbooks';
-import { z } from 'zod';
-import { mspProcedure } from '../../trpc';
-
-export const deletePolicyProcedure = mspProcedure('runbook.policy.manage')
-  .input(z.object({ id: z.string().uuid() }))
-  .mutation(({ ctx, input }) => deletePolicy(ctx.prisma, ctx.mspId, ctx.userId, input.id));
