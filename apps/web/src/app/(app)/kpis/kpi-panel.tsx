@@ -6,15 +6,12 @@ import Link from 'next/link';
 import type { inferRouterOutputs } from '@trpc/server';
 import { type ReactNode, useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Skeleton } from '~/components/ui';
-import {
-  CompanyPicker,
-  DateRangePicker,
-  downloadText,
-  errorText,
-  SectionTitle,
-  useCompanyScope,
-  useMounted,
-} from '~/components/ui-extra';
+import { CompanyPicker, useCompanyScope } from '~/components/company-scope';
+import { DateRangePicker } from '~/components/date-range-picker';
+import { SectionTitle } from '~/components/ui-extra';
+import { downloadText } from '~/lib/download';
+import { errorText } from '~/lib/error-text';
+import { useMounted } from '~/lib/hooks';
 import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';

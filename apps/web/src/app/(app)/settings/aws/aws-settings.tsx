@@ -7,19 +7,17 @@ import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton } from '~/components/ui';
+import { CompanyScopedPage, type ScopedCompany, SimulatedBadge } from '~/components/company-scope';
 import {
   CodeBlock,
-  CompanyScopedPage,
   CopyButton,
-  downloadText,
-  errorText,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
-  type ScopedCompany,
   SectionTitle,
-  SimulatedBadge,
 } from '~/components/ui-extra';
+import { downloadText } from '~/lib/download';
+import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';

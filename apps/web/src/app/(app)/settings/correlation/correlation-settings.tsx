@@ -6,18 +6,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
-import {
-  CompanyGate,
-  CompanyPicker,
-  dimDisabled,
-  DateRangePicker,
-  errorText,
-  LiveNote,
-  ReadOnlyNote,
-  type ScopedCompany,
-  SectionTitle,
-  useCompanyScope,
-} from '~/components/ui-extra';
+import { CompanyGate, CompanyPicker, type ScopedCompany, useCompanyScope } from '~/components/company-scope';
+import { DateRangePicker } from '~/components/date-range-picker';
+import { dimDisabled, LiveNote, ReadOnlyNote, SectionTitle } from '~/components/ui-extra';
+import { errorText } from '~/lib/error-text';
 import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';

@@ -6,19 +6,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useEffect, useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
+import { CompanyScopedPage, type ScopedCompany } from '~/components/company-scope';
 import {
   CodeBlock,
-  CompanyScopedPage,
-  errorText,
   LiveNote,
   OneTimeSecret,
   ReadOnlyNote,
-  type ScopedCompany,
   SectionTitle,
   Switch,
   TextArea,
-  useDebounced,
 } from '~/components/ui-extra';
+import { errorText } from '~/lib/error-text';
+import { useDebounced } from '~/lib/hooks';
 import { formatDateTime } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import type { TApiKeyScope } from '@aw/ingest/scopes';

@@ -6,15 +6,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Select, Skeleton } from '~/components/ui';
-import {
-  CompanyScopedPage,
-  errorText,
-  LiveNote,
-  ReadOnlyNote,
-  type ScopedCompany,
-  SectionTitle,
-  TextArea,
-} from '~/components/ui-extra';
+import { CompanyScopedPage, type ScopedCompany } from '~/components/company-scope';
+import { LiveNote, ReadOnlyNote, SectionTitle, TextArea } from '~/components/ui-extra';
+import { errorText } from '~/lib/error-text';
 import { formatDateTime, fromLocalInput, toLocalInput } from '~/lib/format';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
