@@ -2,9 +2,9 @@
 // incident per key, ticks and compaction never change an outcome.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CorrelationEngine } from '../engine.ts';
-import type { AlertDecisionOut, CorrelationConfig, EngineAlert, RuleSet } from '../types.ts';
-import { T0 } from './helpers.ts';
+import { CorrelationEngine } from './engine.ts';
+import type { AlertDecisionOut, CorrelationConfig, EngineAlert, RuleSet } from './types.ts';
+import { T0 } from '../testing/engine-alerts.ts';
 
 const configArb: fc.Arbitrary<Partial<CorrelationConfig>> = fc.record({
   windowMinutes: fc.integer({ min: 1, max: 60 }),

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CorrelationEngine } from '../engine.ts';
-import { correlationKey, fieldValue, matcherMatches, matcherProblem, validKeyTemplate } from '../fields.ts';
-import type { CorrelationConfig, RuleSet } from '../types.ts';
-import { alert, at, resetIds } from './helpers.ts';
+import { CorrelationEngine } from './engine.ts';
+import { correlationKey, fieldValue, matcherMatches, matcherProblem, validKeyTemplate } from './fields.ts';
+import type { CorrelationConfig, RuleSet } from './types.ts';
+import { alert, at, resetIds } from '../testing/engine-alerts.ts';
 
 const engine = (config: Partial<CorrelationConfig> = {}, rules?: RuleSet) =>
   new CorrelationEngine({ config, rules });

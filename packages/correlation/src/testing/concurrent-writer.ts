@@ -1,7 +1,7 @@
 // A second app process for the concurrency test: stores alerts of the same keys as its twin and
 // correlates them right away, as an app process with ingestion + CorrelationWorker would.
 import { createPool } from '@aw/db';
-import { CorrelationWorker } from '../src/store/worker.ts';
+import { CorrelationWorker } from '../store/worker.ts';
 import { storeAlerts } from './fixtures.ts';
 
 const [url, mspId, companyId, tag, countArg, t0Arg] = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import type { AlertStatus, EngineAlert, Severity } from '../types.ts';
+import type { AlertStatus, EngineAlert, Severity } from '../engine/types.ts';
 
 export const T0 = new Date('2026-03-02T10:00:00Z'); // a Monday
 export const at = (min: number) => new Date(T0.getTime() + min * 60_000);

@@ -4,7 +4,7 @@
 import { createPool } from '@aw/db';
 import { createIngestRuntime, silentLogger } from '@aw/ingest';
 import { serveIngest } from '@aw/ingest/server';
-import { CorrelationWorker } from '../src/store/worker.ts';
+import { CorrelationWorker } from '../store/worker.ts';
 
 const [url] = process.argv.slice(2);
 const pool = createPool(url!, { max: 4 });
