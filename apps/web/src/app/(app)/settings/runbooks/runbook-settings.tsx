@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, Button, Card, ErrorNote, Field, Select } from '~/components/ui';
-import { isStaffRole, type Role } from '@aw/core';
+import { isStaffRole, type Role } from '@aw/core/domain';
 import { CompanyScopedPage, type ScopedCompany } from '~/components/company-scope';
 import { ReadOnlyNote, SectionTitle } from '~/components/ui-extra';
 import { formatDateTime } from '~/lib/format';
