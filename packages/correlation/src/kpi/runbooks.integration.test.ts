@@ -2,7 +2,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant } from '../../test/fixtures.ts';
+import { createTenant } from '../testing/fixtures.ts';
 import { poolRunner } from '../sql-runner.ts';
 import { q } from '../store/sql.ts';
 import { kpiCsv, kpiReport, runbookTable } from './index.ts';

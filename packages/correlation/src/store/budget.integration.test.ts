@@ -6,7 +6,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant, storeAlerts } from '../../test/fixtures.ts';
+import { createTenant, storeAlerts } from '../testing/fixtures.ts';
 import { decideAlert } from '../engine/pipeline.ts';
 import { q } from './sql.ts';
 import { CorrelationWorker } from './worker.ts';

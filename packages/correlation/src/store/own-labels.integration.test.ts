@@ -6,7 +6,7 @@ import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant, storeAlerts } from '../../test/fixtures.ts';
+import { createTenant, storeAlerts } from '../testing/fixtures.ts';
 import { saveInhibitionRule } from '../services/settings.ts';
 import { correlateCompany } from './apply.ts';
 import { q } from './sql.ts';

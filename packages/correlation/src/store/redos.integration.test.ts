@@ -21,7 +21,7 @@ function startApp(dbUrl: string): Promise<{ child: ChildProcess; url: string }> 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(PKG, 'test/intake-process.ts'), dbUrl],
+      ['--import', 'tsx', path.join(PKG, 'src/testing/intake-process.ts'), dbUrl],
       { cwd: PKG, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -4,7 +4,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTenant, storeAlerts, type StoredAlertInput } from '../../test/fixtures.ts';
+import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
 import { CorrelationEngine } from '../engine/engine.ts';
 import type { RuleSet } from '../engine/types.ts';
 import { correlateCompany, tickCompany, type IncidentChangedEvent } from './apply.ts';
@@ -21,7 +21,7 @@ function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(PKG, 'test/concurrent-writer.ts'), ...args],
+      ['--import', 'tsx', path.join(PKG, 'src/testing/concurrent-writer.ts'), ...args],
       {
         cwd: PKG,
         stdio: ['ignore', 'pipe', 'pipe'],

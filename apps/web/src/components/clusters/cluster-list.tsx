@@ -3,7 +3,7 @@
 // The company's clusters as their operators last reported them.
 import { useQuery } from '@tanstack/react-query';
 import { Badge, EmptyState, ErrorNote, Skeleton } from '~/components/ui';
-import { errorText } from '~/components/ui-extra';
+import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
 

@@ -5,7 +5,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, ErrorNote, Field } from '~/components/ui';
-import { CodeBlock, errorText } from '~/components/ui-extra';
+import { CodeBlock } from '~/components/ui-extra';
+import { errorText } from '~/lib/error-text';
 import { useTRPC } from '~/trpc/react';
 
 export function KubernetesInstall({

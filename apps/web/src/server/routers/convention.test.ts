@@ -1,7 +1,8 @@
 // The tRPC router convention (docs/DEVELOPMENT.md): one directory per domain under routers/, mounted
 // in root.ts under the directory's name; one procedure per file, `<verb-noun>.ts` exporting
 // `<verbNoun>Procedure` (and its `Z<Name>` schemas), mapped in the directory's router.ts under
-// `<verbNoun>`; router.ts only maps.
+// `<verbNoun>`; router.ts only maps. A nested group (`aws.activations.*`) is a sub-directory with its own
+// router.ts, mounted in its parent's router.ts under the sub-directory's name.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,19 +11,15 @@ const ROUTERS = import.meta.dirname;
 const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 /** Files beside the procedures that are not procedures. */
 const SUPPORT = new Set(['router.ts', 'schemas.ts', 'access.ts']);
-/** Files that still hold several procedures: each is to be split (issue 11, part B). */
-const PENDING_SPLIT = [
-  'aws/activations.ts',
-  'aws/nodes.ts',
-  'correlation/incidents.ts',
-  'correlation/reports.ts',
-  'correlation/settings.ts',
-  'ingest/keys.ts',
-  'ingest/mappings.ts',
-  'ingest/secrets.ts',
+const subdirs = (dir: string) =>
+  readdirSync(path.join(ROUTERS, dir)).filter((d) => statSync(path.join(ROUTERS, dir, d)).isDirectory());
+const domains = subdirs('');
+/** Every router directory: the domains and, below them, their nested groups (`aws/activations`). */
+const routerDirs = (dir: string): string[] => [
+  dir,
+  ...subdirs(dir).flatMap((d) => routerDirs(`${dir}/${d}`)),
 ];
-
-const domains = readdirSync(ROUTERS).filter((d) => statSync(path.join(ROUTERS, d)).isDirectory());
+const allDirs = domains.flatMap(routerDirs);
 const read = (...p: string[]) => readFileSync(path.join(ROUTERS, ...p), 'utf8');
 
 function procedureFiles(domain: string) {
@@ -58,24 +55,23 @@ describe('tRPC router convention', () => {
   });
 
   it('has one procedure per file, named after the file and mapped under that name', () => {
-    const problems = domains.flatMap((d) =>
-      procedureFiles(d)
-        .filter((f) => !PENDING_SPLIT.includes(`${d}/${f}`))
-        .map((f) => violation(d, f))
-        .filter((v) => v !== null),
-    );
+    const problems = allDirs
+      .flatMap((d) => procedureFiles(d).map((f) => violation(d, f)))
+      .filter((v) => v !== null);
     expect(problems).toEqual([]);
   });
 
-  it('lists only files that still break it as pending a split (so the list shrinks)', () => {
-    for (const f of PENDING_SPLIT) {
-      const [d, file] = f.split('/') as [string, string];
-      expect({ f, violation: violation(d, file) }).toEqual({ f, violation: expect.any(String) });
-    }
+  it("mounts every nested group in its parent router.ts under the group directory's name", () => {
+    for (const d of allDirs)
+      for (const sub of subdirs(d)) {
+        const name = `${camel(sub)}Router`;
+        expect(read(d, 'router.ts')).toMatch(new RegExp(`\\b${camel(sub)}: ${name}\\b`));
+        expect(read(d, 'router.ts')).toContain(`import { ${name} } from './${sub}/router'`);
+      }
   });
 
   it('keeps router.ts to mapping: it defines no procedure', () => {
-    for (const d of domains)
+    for (const d of allDirs)
       expect(read(d, 'router.ts')).not.toMatch(/protectedProcedure|publicProcedure|\.query\(|\.mutation\(/);
   });
 });

@@ -18,7 +18,7 @@ import {
 import { INCIDENT_STATUSES, SEVERITIES, type IncidentStatus, type Severity } from '@aw/core/domain';
 import { ago, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
-import { useDebounced } from '~/components/ui-extra';
+import { useDebounced } from '~/lib/hooks';
 import { useTRPC } from '~/trpc/react';
 
 const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: 0 } as const;

@@ -1,11 +1,7 @@
 import { router } from '../../trpc';
+import { activationsRouter } from './activations/router';
 import { availabilityProcedure } from './availability';
-import {
-  createActivationProcedure,
-  deleteActivationProcedure,
-  listActivationsProcedure,
-} from './activations';
-import { listNodesProcedure, syncNodesProcedure } from './nodes';
+import { nodesRouter } from './nodes/router';
 import { onboardingProcedure } from './onboarding';
 import { setRoleArnProcedure } from './set-role-arn';
 import { testConnectionProcedure } from './test-connection';
@@ -15,10 +11,6 @@ export const awsRouter = router({
   onboarding: onboardingProcedure,
   setRoleArn: setRoleArnProcedure,
   testConnection: testConnectionProcedure,
-  activations: router({
-    create: createActivationProcedure,
-    list: listActivationsProcedure,
-    delete: deleteActivationProcedure,
-  }),
-  nodes: router({ list: listNodesProcedure, sync: syncNodesProcedure }),
+  activations: activationsRouter,
+  nodes: nodesRouter,
 });

@@ -1,41 +1,47 @@
 import { router } from '../../trpc';
-import { acknowledge, assign, detail, explain, list, note, resolve } from './incidents';
-import { backtest, kpiCsv, kpis } from './reports';
-import {
-  createSilenceProcedure,
-  deleteInhibition,
-  deleteMaintenance,
-  expireSilenceProcedure,
-  getConfig,
-  inhibitionRules,
-  maintenanceWindows,
-  saveInhibition,
-  saveMaintenance,
-  silences,
-  updateConfig,
-} from './settings';
+import { acknowledgeProcedure } from './acknowledge';
+import { assignProcedure } from './assign';
+import { backtestProcedure } from './backtest';
+import { configProcedure } from './config';
+import { createSilenceProcedure } from './create-silence';
+import { deleteInhibitionRuleProcedure } from './delete-inhibition-rule';
+import { deleteMaintenanceWindowProcedure } from './delete-maintenance-window';
+import { expireSilenceProcedure } from './expire-silence';
+import { explainAlertProcedure } from './explain-alert';
+import { incidentProcedure } from './incident';
+import { incidentsProcedure } from './incidents';
+import { inhibitionRulesProcedure } from './inhibition-rules';
+import { kpiCsvProcedure } from './kpi-csv';
+import { kpisProcedure } from './kpis';
+import { maintenanceWindowsProcedure } from './maintenance-windows';
+import { noteProcedure } from './note';
+import { resolveProcedure } from './resolve';
+import { saveInhibitionRuleProcedure } from './save-inhibition-rule';
+import { saveMaintenanceWindowProcedure } from './save-maintenance-window';
+import { silencesProcedure } from './silences';
+import { updateConfigProcedure } from './update-config';
 
 /** Incidents, KPIs, backtests and correlation settings; every procedure scopes by membership. */
 export const correlationRouter = router({
-  incidents: list,
-  incident: detail,
-  explainAlert: explain,
-  acknowledge,
-  resolve,
-  assign,
-  note,
-  kpis,
-  kpiCsv,
-  backtest,
-  config: getConfig,
-  updateConfig,
-  maintenanceWindows,
-  saveMaintenanceWindow: saveMaintenance,
-  deleteMaintenanceWindow: deleteMaintenance,
-  silences,
+  incidents: incidentsProcedure,
+  incident: incidentProcedure,
+  explainAlert: explainAlertProcedure,
+  acknowledge: acknowledgeProcedure,
+  resolve: resolveProcedure,
+  assign: assignProcedure,
+  note: noteProcedure,
+  kpis: kpisProcedure,
+  kpiCsv: kpiCsvProcedure,
+  backtest: backtestProcedure,
+  config: configProcedure,
+  updateConfig: updateConfigProcedure,
+  maintenanceWindows: maintenanceWindowsProcedure,
+  saveMaintenanceWindow: saveMaintenanceWindowProcedure,
+  deleteMaintenanceWindow: deleteMaintenanceWindowProcedure,
+  silences: silencesProcedure,
   createSilence: createSilenceProcedure,
   expireSilence: expireSilenceProcedure,
-  inhibitionRules,
-  saveInhibitionRule: saveInhibition,
-  deleteInhibitionRule: deleteInhibition,
+  inhibitionRules: inhibitionRulesProcedure,
+  saveInhibitionRule: saveInhibitionRuleProcedure,
+  deleteInhibitionRule: deleteInhibitionRuleProcedure,
 });

@@ -38,3 +38,9 @@ export const ZRecurrence = z
     }),
   ])
   .nullable();
+/** Bulk incident actions: the incidents to act on, and an optional note. */
+export const ZIds = z.array(z.string().uuid()).min(1).max(500);
+export const ZNote = z.string().trim().max(4000).optional();
+/** The company a settings procedure acts on (an object shape to spread). */
+export const ZCompany = { companyId: z.string().uuid() };
+export const ZById = z.object({ ...ZCompany, id: z.string().uuid() });

@@ -4,7 +4,8 @@ import { ClusterList } from '~/components/clusters/cluster-list';
 import { KubernetesInstall } from '~/components/clusters/kubernetes-install';
 import { Card } from '~/components/ui';
 import type { Role } from '@aw/core/domain';
-import { CompanyScopedPage, SectionTitle } from '~/components/ui-extra';
+import { CompanyScopedPage } from '~/components/company-scope';
+import { SectionTitle } from '~/components/ui-extra';
 
 export function ClustersSettings({
   role,

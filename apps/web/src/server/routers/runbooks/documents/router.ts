@@ -1,8 +1,6 @@
 import { router } from '../../../trpc';
-import { listProcedure } from './list';
 import { installProcedure } from './install';
+import { listProcedure } from './list';
 
-export const documentsRouter = router({
-  list: listProcedure,
-  install: installProcedure,
-});
+/** Runbook documents installed in a company's account (`runbooks.documents.*`). */
+export const documentsRouter = router({ list: listProcedure, install: installProcedure });

@@ -1,10 +1,7 @@
 import { router } from '../../../trpc';
-import { listProcedure } from './list';
 import { approveProcedure } from './approve';
+import { listProcedure } from './list';
 import { runProcedure } from './run';
 
-export const executionsRouter = router({
-  list: listProcedure,
-  approve: approveProcedure,
-  run: runProcedure,
-});
+/** Runbook executions (`runbooks.executions.*`). */
+export const executionsRouter = router({ list: listProcedure, approve: approveProcedure, run: runProcedure });

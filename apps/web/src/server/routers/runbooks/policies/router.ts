@@ -1,10 +1,7 @@
 import { router } from '../../../trpc';
+import { deleteProcedure } from './delete';
 import { listProcedure } from './list';
 import { saveProcedure } from './save';
-import { deleteProcedure } from './delete';
 
-export const policiesRouter = router({
-  list: listProcedure,
-  save: saveProcedure,
-  delete: deleteProcedure,
-});
+/** Runbook policies (`runbooks.policies.*`). */
+export const policiesRouter = router({ list: listProcedure, save: saveProcedure, delete: deleteProcedure });

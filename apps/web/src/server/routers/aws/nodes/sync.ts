@@ -1,0 +1,16 @@
+import { getAwsRuntime, syncNodes } from '@aw/aws';
+import { z } from 'zod';
+import { protectedProcedure } from '../../../trpc';
+import { companyAccess } from '../../../company-access';
+
+export const syncProcedure = protectedProcedure
+  .input(z.object({ companyId: z.string().uuid() }))
+  .mutation(async ({ ctx, input }) => {
+    await companyAccess(ctx, input.companyId, 'node.sync');
+    return syncNodes({
+      prisma: ctx.prisma,
+      runtime: getAwsRuntime(),
+      companyId: input.companyId,
+      actorId: ctx.userId,
+    });
+  });
