@@ -6,6 +6,8 @@
 // and only when AW_SOCKET_ADDRESS_HEADER is set in this process, so a plain `next start` (where a
 // client could send the header itself) falls back to "unknown".
 //
+// Alert webhooks (`POST /api/v1/alerts`, `/api/v1/webhooks/<format>`) take a lean path: see below.
+//
 // Usage (the launcher runs it): node server.mjs start|dev -p <port> -H <host> [--keepAliveTimeout ms]
 import http from 'node:http';
 import path from 'node:path';
@@ -36,7 +38,13 @@ const app = next({
 await app.prepare();
 const handle = app.getRequestHandler();
 
+// src/server/node-intake.ts registers the ingestion handler here once the pipeline starts: alert
+// webhooks are then answered on node:http directly, the rest goes to Next.js.
+const NODE_INTAKE = Symbol.for('alert-whisperer.node-intake');
+
 server.on('request', (req, res) => {
+  const intake = globalThis[NODE_INTAKE];
+  if (intake && intake(req, res)) return;
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
   void handle(req, res);
 });

@@ -93,3 +93,30 @@ export async function acceptAsNewAccount(page: Page, link: string, name: string,
   await page.getByRole('button', { name: 'Create account and join' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
 }
+
+/** On a page with the company picker (settings): chooses the demo's Acme Manufacturing. */
+export async function pickAcme(page: Page) {
+  const picker = page.getByLabel('Company', { exact: true });
+  await expect(picker).toBeVisible();
+  const value = await picker.locator('option', { hasText: 'Acme Manufacturing' }).getAttribute('value');
+  await picker.selectOption(value!);
+  await expect(page).toHaveURL(new RegExp(`company=${value}`));
+}
+
+/** Creates an API key in the Settings → Keys form and returns its plaintext. */
+export async function createKey(
+  page: Page,
+  name: string,
+  scopes: { alerts: boolean; site: boolean },
+  opts: { unsigned?: boolean } = {},
+) {
+  await page.getByLabel('Key name').fill(name);
+  const form = page.getByRole('form', { name: 'Create API key' });
+  await form.getByRole('checkbox', { name: /Send alerts/ }).setChecked(scopes.alerts);
+  await form.getByRole('checkbox', { name: /Cluster operator/ }).setChecked(scopes.site);
+  if (opts.unsigned) await form.getByRole('switch', { name: 'Unsigned sender' }).click();
+  await form.getByRole('button', { name: 'Create API key' }).click();
+  const plaintext = page.getByLabel(`API key ${name}`);
+  await expect(plaintext).toHaveValue(/^awk_/);
+  return plaintext.inputValue();
+}

@@ -3,30 +3,11 @@
 // a site key must sign, a site key cannot send alerts, and an endless activation body gets 413
 // while it is still streaming.
 import http from 'node:http';
-import { expect, type Page, test } from '@playwright/test';
-import { demoLogin, signIn, watchConsole } from './helpers';
+import { expect, test } from '@playwright/test';
+import { createKey, demoLogin, pickAcme, signIn, watchConsole } from './helpers';
 
 const OWNER = 'owner@demo-msp.test';
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3917}`;
-
-async function pickAcme(page: Page) {
-  const picker = page.getByLabel('Company', { exact: true });
-  await expect(picker).toBeVisible();
-  const value = await picker.locator('option', { hasText: 'Acme Manufacturing' }).getAttribute('value');
-  await picker.selectOption(value!);
-  await expect(page).toHaveURL(new RegExp(`company=${value}`));
-}
-
-async function createKey(page: Page, name: string, scopes: { alerts: boolean; site: boolean }) {
-  await page.getByLabel('Key name').fill(name);
-  const form = page.getByRole('form', { name: 'Create API key' });
-  await form.getByRole('checkbox', { name: /Send alerts/ }).setChecked(scopes.alerts);
-  await form.getByRole('checkbox', { name: /Cluster operator/ }).setChecked(scopes.site);
-  await form.getByRole('button', { name: 'Create API key' }).click();
-  const plaintext = page.getByLabel(`API key ${name}`);
-  await expect(plaintext).toHaveValue(/^awk_/);
-  return plaintext.inputValue();
-}
 
 async function post(path: string, key: string, body: string) {
   const res = await fetch(`${BASE}${path}`, {

@@ -14,4 +14,4 @@ export * from './normalizers/index.ts';
 export { parseJsonBody } from './util.ts';
 export * from './runtime.ts';
 export * from './mappings.ts';
-export * from './site-auth.ts';
+export * from './node.ts';

@@ -6,26 +6,10 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { ingestReply, type IngestRuntime } from './handler.ts';
+import type { IngestRuntime } from './handler.ts';
+import { handleNodeIngest } from './node.ts';
 
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-
-/**
- * Reads a node:http body into memory, at most `limit + 1` bytes: enough for the handler to answer
- * 413 (after authentication) without buffering an oversized body. The handler calls it only after
- * the credentials are checked; an unread body is discarded by node:http after the answer.
- */
-export async function readNodeBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > limit) break;
-  }
-  const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  return size > limit ? buf.subarray(0, limit + 1) : buf;
-}
 
 /** node:http request (body already read) → web Request; web Response → node:http response. */
 export function toWebRequest(req: http.IncomingMessage, base: string, body?: Buffer): Request {
@@ -57,36 +41,12 @@ export async function sendWebResponse(res: http.ServerResponse, r: Response): Pr
 export function createIngestServer(rt: IngestRuntime): http.Server {
   const server = http.createServer((req, res) => {
     void (async () => {
-      try {
-        const path = (req.url ?? '/').split('?')[0]!;
-        if (req.method === 'GET' && path === '/healthz') {
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-          return;
-        }
-        // Read only once the handler has checked the credentials: a bad key costs no body read.
-        const readRawBody = () => readNodeBody(req, rt.bodyLimitBytes);
-        const headers = req.headers;
-        const reply = await ingestReply(
-          {
-            method: req.method ?? 'GET',
-            url: `http://${headers.host ?? 'localhost'}${req.url ?? '/'}`,
-            headers: {
-              get(name: string) {
-                const v = headers[name.toLowerCase()];
-                return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-              },
-            },
-            readRawBody,
-          },
-          rt,
-        );
-        res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
-        res.end(reply.body);
-      } catch (e) {
-        rt.logger.error('server error', { error: (e as Error).message });
-        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-        res.end('{"error":{"code":"UNAVAILABLE","message":"retry"}}');
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (req.method === 'GET' && path === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
       }
+      await handleNodeIngest(req, res, rt);
     })();
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

@@ -3,6 +3,7 @@ import { CorrelationWorker, type IncidentChangedEvent } from '@aw/correlation';
 import { getPool } from '@aw/db';
 import { setDefaultAlertSink } from '@aw/ingest';
 import { onIncidentChanged } from '@aw/runbooks';
+import { registerNodeIntake } from './node-intake';
 import { getPublisher } from './realtime';
 import { startRunbookWorker } from './runbooks';
 
@@ -102,6 +103,7 @@ export function startPipeline(): CorrelationWorker {
       void announceIntake(batch).catch((e: unknown) => console.error('[pipeline] intake event:', e));
     },
   });
+  registerNodeIntake();
   g.__awPipeline = worker;
   return worker;
 }

@@ -58,7 +58,7 @@ export class CorrelationWorker implements AlertSink {
 
   constructor(opts: CorrelationWorkerOptions) {
     this.opts = {
-      batchSize: 500,
+      batchSize: 2000,
       sweepIntervalMs: 5000,
       tickIntervalMs: 30_000,
       concurrency: 2,
