@@ -19,6 +19,7 @@ import { populate, snapshot, tenant, tenantTables, type Tenant } from '~/server/
 import { buildInput } from '~/server/testing/zod-inputs';
 import {
   loadRoutes,
+  signInOverHttp,
   startRouteServer,
   type RouteFile,
   type RouteServer,
@@ -75,20 +76,7 @@ describe('HTTP route sweep', () => {
   const companyOne = new Set<string>();
   const saved = { ...process.env };
 
-  async function signIn(email: string): Promise<string> {
-    const csrf = await fetch(`${server.base}/api/auth/csrf`);
-    const jar = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const res = await fetch(`${server.base}/api/auth/callback/credentials`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
-      body: new URLSearchParams({ email, password: PASSWORD, csrfToken, callbackUrl: '/' }),
-    });
-    const session = res.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
-    if (!session) throw new Error(`sign-in as ${email} failed: ${res.status}`);
-    return session.split(';')[0]!;
-  }
+  const signIn = (email: string) => signInOverHttp(server.base, email, PASSWORD);
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);

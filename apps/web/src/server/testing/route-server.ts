@@ -174,3 +174,19 @@ export async function startRouteServer(routes: RouteFile[]): Promise<RouteServer
     },
   };
 }
+
+/** Signs in through Auth.js over HTTP (csrf, then the credentials callback); the session cookie. */
+export async function signInOverHttp(base: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const jar = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: '/' }),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+  if (!session) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  return session.split(';')[0]!;
+}
