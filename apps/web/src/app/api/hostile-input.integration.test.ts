@@ -57,7 +57,7 @@ describe('hostile input over HTTP', () => {
     const res = await fetch(`${server.base}/api/v1/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...sig, ...o.headers },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     return { status: res.status, text: await res.text() };
   }
