@@ -9,9 +9,9 @@
 // Alert webhooks (`POST /api/v1/alerts`, `/api/v1/webhooks/<format>`) take a lean path: see below.
 //
 // Usage (the launcher runs it): node server.mjs start|dev -p <port> -H <host> [--keepAliveTimeout ms]
-import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
+import { createHttpServer } from './http-server.mjs';
 
 export const SOCKET_ADDRESS_HEADER = 'x-aw-socket-address';
 
@@ -26,8 +26,8 @@ const hostname = arg('-H', process.env.HOST ?? '127.0.0.1');
 const keepAlive = Number(arg('--keepAliveTimeout', '0'));
 process.env.AW_SOCKET_ADDRESS_HEADER = SOCKET_ADDRESS_HEADER;
 
-const server = http.createServer();
-if (keepAlive > 0) server.keepAliveTimeout = keepAlive;
+// Header and body timeouts against slow-loris senders: see http-server.mjs.
+const server = createHttpServer({ keepAliveTimeout: keepAlive });
 const app = next({
   dev,
   dir: path.dirname(new URL(import.meta.url).pathname),

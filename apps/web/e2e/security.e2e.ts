@@ -281,3 +281,56 @@ test('documents carry a nonce-based Content-Security-Policy, and pages still wor
   await expect(page.getByRole('link', { name: 'Settings' })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('alert fields holding script render as text under the CSP, on the incident list and page', async ({
+  page,
+}) => {
+  const errors = watchConsole(page);
+  const owner = demoLogin('owner@demo-msp.test');
+  await signIn(page, owner.email, owner.password);
+  await page.goto('/settings/keys');
+  const picker = page.getByLabel('Company', { exact: true });
+  const acme = await picker.locator('option', { hasText: 'Acme Manufacturing' }).getAttribute('value');
+  await picker.selectOption(acme!);
+  await page.getByLabel('Key name').fill('e2e-xss');
+  const form = page.getByRole('form', { name: 'Create API key' });
+  await form.getByLabel('Unsigned sender').check();
+  await form.getByRole('button', { name: 'Create API key' }).click();
+  const key = await page.getByLabel('API key e2e-xss').inputValue();
+  expect(key).toMatch(/^awk_/);
+
+  const tag = `xss${Date.now().toString(36)}`;
+  const script = `<script>window.__pwned=1</script>`;
+  const img = `<img src=x onerror="window.__pwned=2">`;
+  const res = await fetch(new URL('/api/v1/alerts', BASE), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({
+      asset: `${tag}${img}`,
+      signature: `${tag}_sig`,
+      severity: 'high',
+      summary: `${tag} ${script}${img}`,
+      labels: { note: `${script}'); DROP TABLE "Alert"; --` },
+    }),
+  });
+  expect(res.status).toBe(202);
+
+  // The incident appears once correlation has decided the alert (the board is searched by the tag).
+  const title = `${tag} ${script}${img}`;
+  const link = page.getByRole('link', { name: title });
+  await expect(async () => {
+    await page.goto('/dashboard');
+    await page.getByLabel('Search').fill(tag);
+    await expect(link).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 45_000 });
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await link.click();
+  await expect(page).toHaveURL(/\/incidents\//);
+  await expect(page.getByText(title).first()).toBeVisible();
+  // The markup is text: no element was made from it and nothing ran.
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  const csp = (await page.request.get(page.url())).headers()['content-security-policy']!;
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  expect(errors).toEqual([]);
+});

@@ -1,8 +1,8 @@
 // Tenant isolation sweep over every tRPC procedure, enumerated from the router itself: a procedure
 // added tomorrow is covered without editing this file. Each procedure is called as a stranger
-// (signed out), as the owner of another MSP, as a client admin of a sibling company and as a client
-// viewer, with every id that exists in the victim tenant in every id-shaped field of its input. Each
-// call must be refused exactly as the same call with an id that exists nowhere (NOT_FOUND for a
+// (signed out), as each role of another MSP (owner, admin, technician, client admin, client viewer),
+// and as a client admin and a client viewer of a sibling company, with every id that exists in the
+// victim tenant in every id-shaped field of its input. Each call must be refused exactly as the same call with an id that exists nowhere (NOT_FOUND for a
 // missing row must not turn into FORBIDDEN for someone else's, nor the reverse), must return no
 // victim data, and the victim's rows must be byte-for-byte unchanged afterwards.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appRouter, createCaller } from '../root';
+import { populate, snapshot, tenant, tenantTables, type Tenant } from '../testing/tenant-fixture';
 import { buildInput, holdsId, type IdFill } from '../testing/zod-inputs';
 import { createContext } from '../trpc';
 
@@ -23,201 +24,6 @@ type Procedure = { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: 
 const procedures = Object.entries(
   (appRouter as unknown as { _def: { procedures: Record<string, Procedure> } })._def.procedures,
 );
-
-interface Tenant {
-  mspId: string;
-  companies: string[];
-  users: Record<'owner' | 'admin' | 'tech' | 'clientAdmin' | 'clientViewer' | 'siblingAdmin', string>;
-}
-
-async function tenant(
-  prisma: PrismaClient,
-  tag: string,
-  passwordHash: string,
-  MARK: string,
-): Promise<Tenant> {
-  const msp = await prisma.msp.create({ data: { name: `${tag} MSP`, slug: `${tag.toLowerCase()}-msp` } });
-  const mark = (n: number) => (n === 1 ? MARK : 'plain');
-  const companies: string[] = [];
-  for (const n of [1, 2]) {
-    const c = await prisma.company.create({
-      data: {
-        mspId: msp.id,
-        name: `${tag} company ${n} ${mark(n)}`,
-        slug: `${tag.toLowerCase()}-c${n}`,
-        awsExternalId: `${tag}-${n}-${randomUUID()}`,
-      },
-    });
-    companies.push(c.id);
-  }
-  const user = async (
-    role: string,
-    dbRole: 'OWNER' | 'ADMIN' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER',
-    companyId: string | null,
-  ) => {
-    const name = `${tag} ${role} ${companyId === companies[0] ? MARK : ''}`.trim();
-    const u = await prisma.user.create({
-      data: { email: `${role}@${tag.toLowerCase()}.test`, name, passwordHash },
-    });
-    await prisma.membership.create({ data: { userId: u.id, mspId: msp.id, companyId, role: dbRole } });
-    return u.id;
-  };
-  return {
-    mspId: msp.id,
-    companies,
-    users: {
-      owner: await user('owner', 'OWNER', null),
-      admin: await user('admin', 'ADMIN', null),
-      tech: await user('tech', 'TECHNICIAN', null),
-      clientAdmin: await user('clientadmin', 'CLIENT_ADMIN', companies[0]!),
-      clientViewer: await user('clientviewer', 'CLIENT_VIEWER', companies[0]!),
-      siblingAdmin: await user('siblingadmin', 'CLIENT_ADMIN', companies[1]!),
-    },
-  };
-}
-
-/** One row in each tenant-owned table of the victim's first company (and MSP-level rows). */
-async function populate(prisma: PrismaClient, t: Tenant, MARK: string) {
-  const [c] = t.companies as [string];
-  const base = { mspId: t.mspId, companyId: c };
-  const now = new Date();
-  const later = new Date(Date.now() + 86_400_000);
-  const incident = await prisma.incident.create({
-    data: {
-      ...base,
-      correlationKey: `${MARK}|disk`,
-      openKey: `${MARK}|disk`,
-      title: `${MARK} disk full`,
-      asset: MARK,
-      signature: 'disk_full',
-      source: 'NATIVE',
-      severity: 'HIGH',
-      windowStart: now,
-      windowEnd: later,
-      firstSeenAt: now,
-      lastSeenAt: now,
-    },
-  });
-  await prisma.alert.create({
-    data: {
-      ...base,
-      source: 'NATIVE',
-      fingerprint: MARK,
-      dedupKey: MARK,
-      asset: MARK,
-      signature: 'disk_full',
-      severity: 'HIGH',
-      status: 'FIRING',
-      occurredAt: now,
-      raw: { mark: MARK },
-      decision: 'CORRELATED',
-      incidentId: incident.id,
-    },
-  });
-  await prisma.incidentEvent.create({ data: { ...base, incidentId: incident.id, type: 'note' } });
-  await prisma.silence.create({ data: { ...base, endsAt: later } });
-  await prisma.maintenanceWindow.create({ data: { ...base, name: MARK, startsAt: now, endsAt: later } });
-  await prisma.inhibitionRule.create({ data: { ...base, name: MARK } });
-  await prisma.apiKey.create({
-    data: { ...base, name: MARK, prefix: `aw_${t.mspId.slice(0, 8)}`, hash: MARK },
-  });
-  await prisma.webhookSecret.create({ data: { ...base, ciphertext: MARK } });
-  await prisma.genericMapping.create({ data: { ...base, name: MARK, paths: { asset: 'host' } } });
-  const runbook = await prisma.runbook.create({
-    data: { mspId: t.mspId, name: MARK, documentName: `MSP-${MARK}` },
-  });
-  await prisma.runbookPolicy.create({ data: { ...base, runbookId: runbook.id, signature: 'disk_full' } });
-  await prisma.runbookExecution.create({ data: { ...base, runbookId: runbook.id } });
-  await prisma.patchComplianceSnapshot.create({
-    data: { ...base, instanceId: 'i-0123456789abcdef0', compliant: false },
-  });
-  await prisma.hybridActivation.create({
-    data: {
-      ...base,
-      activationId: randomUUID(),
-      iamRole: MARK,
-      region: 'us-east-1',
-      registrationLimit: 1,
-      expiresAt: later,
-    },
-  });
-  await prisma.managedNode.create({
-    data: { ...base, instanceId: 'mi-0123456789abcdef0', pingStatus: 'Online', name: MARK },
-  });
-  await prisma.site.create({ data: { ...base, name: MARK } });
-  await prisma.auditLog.create({ data: { ...base, action: MARK, targetType: 'company' } });
-  await prisma.invitation.create({
-    data: {
-      ...base,
-      email: `${MARK.toLowerCase()}@victim.test`,
-      role: 'CLIENT_VIEWER',
-      tokenHash: `${MARK}${t.mspId}`,
-      expiresAt: later,
-    },
-  });
-  await prisma.invitation.create({
-    data: {
-      mspId: t.mspId,
-      email: `staff-${t.mspId}@victim.test`,
-      role: 'TECHNICIAN',
-      tokenHash: `staff${t.mspId}`,
-      expiresAt: later,
-    },
-  });
-}
-
-/** Tables with a tenant column, read from the live schema (a new table is covered by itself). */
-async function tenantTables(
-  prisma: PrismaClient,
-): Promise<
-  { table: string; col: 'mspId' | 'companyId'; hasCompany: boolean; hasId: boolean; idType: string }[]
-> {
-  const rows = await prisma.$queryRaw<{ table_name: string; cols: string[]; id_type: string | null }[]>`
-    SELECT c.table_name, array_agg(c.column_name::text) AS cols,
-           max(CASE WHEN c.column_name = 'id' THEN c.data_type END) AS id_type
-    FROM information_schema.columns c
-    WHERE c.table_schema = current_schema() GROUP BY c.table_name`;
-  return rows
-    .filter((r) => r.cols.includes('mspId') || r.cols.includes('companyId'))
-    .map((r) => ({
-      table: r.table_name,
-      col: r.cols.includes('mspId') ? ('mspId' as const) : ('companyId' as const),
-      hasCompany: r.cols.includes('companyId'),
-      hasId: r.id_type !== null,
-      idType: r.id_type ?? '',
-    }));
-}
-
-/**
- * Count and checksum of the tenant's rows per table; `except`: a company whose own rows are left out
- * (the sibling company's client admin may change its own company, not company 1 or the MSP's rows).
- */
-async function snapshot(
-  prisma: PrismaClient,
-  t: Tenant,
-  tables: Awaited<ReturnType<typeof tenantTables>>,
-  except: string | null = null,
-) {
-  const out: Record<string, string> = {};
-  for (const { table, col, hasCompany } of tables) {
-    const ids = col === 'mspId' ? [t.mspId] : t.companies;
-    const skip = except
-      ? ` AND ${hasCompany ? `x."companyId" IS DISTINCT FROM '${except}'::uuid` : 'true'}` +
-        (table === 'Company' ? ` AND x.id <> '${except}'::uuid` : '')
-      : '';
-    const [row] = await prisma.$queryRawUnsafe<{ n: bigint; h: string | null }[]>(
-      `SELECT count(*) AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${table}" x WHERE x."${col}"::text = ANY($1)${skip}`,
-      ids,
-    );
-    out[table] = `${row!.n}:${row!.h}`;
-  }
-  const [users] = await prisma.$queryRawUnsafe<{ h: string | null }[]>(
-    `SELECT md5(string_agg(u::text, '|' ORDER BY u::text)) AS h FROM "User" u WHERE u.id::text = ANY($1)`,
-    Object.values(t.users),
-  );
-  out.User = users!.h ?? '';
-  return out;
-}
 
 type Outcome =
   { ok: true; json: string } | { ok: false; code: string; message: string; inputRejected: boolean };
@@ -271,7 +77,7 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
         id,
         k === 'clientAdmin' || k === 'clientViewer'
           ? victim.companies[0]!
-          : k === 'siblingAdmin'
+          : k === 'siblingAdmin' || k === 'siblingViewer'
             ? victim.companies[1]!
             : null,
       );
@@ -309,6 +115,9 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
     const c1 = victim.companies[0]!;
     const c2 = victim.companies[1]!;
     const all = pool.uuids;
+    const incident = await prisma.incident.findFirstOrThrow({ where: { companyId: c1 } });
+    const runbook = await prisma.runbook.findFirstOrThrow({ where: { mspId: victim.mspId } });
+    const sample = [c1, victim.mspId, victim.users.admin, incident.id, runbook.id, victim.users.clientViewer];
     const identities: {
       name: string;
       userId: string | null;
@@ -333,6 +142,25 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
         attack: all,
         mustNotSee: all,
         except: null,
+      },
+      // Each lower role of another MSP, and a client viewer of the sibling company: every procedure,
+      // with a sample of victim ids (the company, the MSP, a staff user, an incident, a runbook) to
+      // keep the run within minutes; the owner and the client admin above take every id.
+      ...(['admin', 'tech', 'clientAdmin', 'clientViewer'] as const).map((role) => ({
+        name: `${role} of another MSP`,
+        userId: attacker.users[role],
+        own: attacker.companies[0]!,
+        attack: sample,
+        mustNotSee: all,
+        except: null,
+      })),
+      {
+        name: 'client viewer of a sibling company',
+        userId: victim.users.siblingViewer,
+        own: c2,
+        attack: sample.filter((id) => owner.get(id) === c1),
+        mustNotSee: all.filter((id) => owner.get(id) === c1),
+        except: c2,
       },
       {
         // A client admin of the victim MSP's other company: it may see MSP-level names (its MSP, the
@@ -421,5 +249,5 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
     expect([...grouped].map(([k, n]) => `${k} (×${n})`)).toEqual([]);
     expect(changedBy, 'procedures whose refused calls changed the victim').toEqual([]);
     expect(changed, 'victim tables changed by refused calls').toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 });

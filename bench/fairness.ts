@@ -1,0 +1,118 @@
+// npx tsx bench/fairness.ts [--seconds 15] [--rate 20]
+// Per-tenant fairness, measured (issue 17): company B sends `rate` alerts/s; first alone (the
+// reference), then while company A storms at 10× that rate. Both go to one app process (the real
+// ingestion handler with a CorrelationWorker, packages/correlation/src/testing/intake-process.ts)
+// on an embedded PostgreSQL 17. Prints B's decided-lag (decidedAt − receivedAt) p50/p99 in both
+// phases and their ratio. A measurement, not a pass/fail test.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPrismaClient } from '@aw/db';
+import { createTestDatabase } from '@aw/db/testing';
+import { createApiKey } from '@aw/ingest';
+import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '15' }, rate: { type: 'string', default: '20' } },
+});
+const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
+const root = path.resolve(import.meta.dirname, '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const pg = await startEmbedded17();
+const db = await createTestDatabase(pg);
+const prisma = createPrismaClient(db.url, { max: 2 });
+const keys: Record<'a' | 'b', { id: string; key: string }> = {} as never;
+for (const m of ['a', 'b'] as const) {
+  const msp = await prisma.msp.create({ data: { name: m, slug: `fair-${m}` } });
+  const c = await prisma.company.create({
+    data: { mspId: msp.id, name: m, slug: `fair-${m}`, awsExternalId: `fair-${m}` },
+  });
+  const k = await createApiKey({
+    prisma,
+    companyId: c.id,
+    actorId: null,
+    input: { name: 'sender', allowUnsigned: true },
+  });
+  keys[m] = { id: c.id, key: k.key };
+}
+
+const pkg = path.join(root, 'packages/correlation');
+const child = spawn(process.execPath, ['--import', 'tsx', 'src/testing/intake-process.ts', db.url], {
+  cwd: pkg,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve) => {
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    const m = /READY (\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+});
+
+/** Sends `perSecond` alerts/s for `seconds` from company `who`, each a distinct alert. */
+async function send(who: 'a' | 'b', perSecond: number, seconds: number, tag: string) {
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const inflight: Promise<unknown>[] = [];
+  while (Date.now() < end) {
+    const t0 = Date.now();
+    for (let i = 0; i < perSecond / 10; i++) {
+      const seq = n++;
+      inflight.push(
+        fetch(`${url}/api/v1/alerts`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[who].key}` },
+          body: JSON.stringify({
+            asset: `${who}-host-${seq % 50}`,
+            signature: seq % 2 ? 'disk_full' : 'cpu_high',
+            summary: `${tag} ${seq}`,
+            labels: { phase: tag, seq: String(seq) },
+          }),
+        }).then((r) => r.arrayBuffer()),
+      );
+    }
+    await sleep(Math.max(0, 100 - (Date.now() - t0)));
+  }
+  await Promise.all(inflight);
+  return n;
+}
+
+async function lag(companyId: string, phase: string) {
+  for (let i = 0; i < 600; i++) {
+    const [p] = await prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM "Alert" WHERE "companyId" = ${companyId}::uuid AND labels->>'phase' = ${phase}
+        AND "decidedAt" IS NULL`;
+    if (p!.n === 0n) break;
+    await sleep(200);
+  }
+  const [r] = await prisma.$queryRaw<{ n: bigint; p50: number; p99: number }[]>`
+    SELECT count(*) AS n,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p50,
+      percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p99
+    FROM "Alert" WHERE "companyId" = ${companyId}::uuid AND labels->>'phase' = ${phase}`;
+  return { n: Number(r!.n), p50: Math.round(r!.p50), p99: Math.round(r!.p99) };
+}
+
+const alone = await send('b', RATE, SECONDS, 'alone');
+const ref = await lag(keys.b.id, 'alone');
+const [stormA, storm] = await Promise.all([
+  send('a', RATE * 10, SECONDS, 'storm'),
+  send('b', RATE, SECONDS, 'storm'),
+]);
+const during = await lag(keys.b.id, 'storm');
+const a = await lag(keys.a.id, 'storm');
+console.log(
+  `fairness: B ${RATE}/s for ${SECONDS} s alone (${alone} alerts): decided-lag p50 ${ref.p50} ms, p99 ${ref.p99} ms\n` +
+    `          B ${RATE}/s (${storm} alerts) while A sends ${RATE * 10}/s (${stormA} alerts): ` +
+    `B p50 ${during.p50} ms, p99 ${during.p99} ms (${(during.p99 / Math.max(1, ref.p99)).toFixed(1)}× alone); ` +
+    `A p50 ${a.p50} ms, p99 ${a.p99} ms`,
+);
+child.kill('SIGTERM');
+await sleep(500);
+await prisma.$disconnect();
+await db.drop();
+await pg.stop();
+process.exit(0);
