@@ -7,9 +7,11 @@
 // client could send the header itself) falls back to "unknown".
 //
 // Usage (the launcher runs it): node server.mjs start|dev -p <port> -H <host> [--keepAliveTimeout ms]
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
+import { createServerLogger, logRequest } from './request-log.mjs';
 
 export const SOCKET_ADDRESS_HEADER = 'x-aw-socket-address';
 
@@ -24,11 +26,22 @@ const hostname = arg('-H', process.env.HOST ?? '127.0.0.1');
 const keepAlive = Number(arg('--keepAliveTimeout', '0'));
 process.env.AW_SOCKET_ADDRESS_HEADER = SOCKET_ADDRESS_HEADER;
 
+const dir = path.dirname(new URL(import.meta.url).pathname);
+// In the standalone tree (the container image; Next generates a server.js there) Next must not
+// load next.config.ts again: it reads the build's resolved config from this variable, as its own
+// generated standalone server.js does.
+const serverFiles = path.join(dir, '.next', 'required-server-files.json');
+if (!dev && existsSync(path.join(dir, 'server.js')) && existsSync(serverFiles)) {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(
+    JSON.parse(readFileSync(serverFiles, 'utf8')).config,
+  );
+}
+
 const server = http.createServer();
 if (keepAlive > 0) server.keepAliveTimeout = keepAlive;
 const app = next({
   dev,
-  dir: path.dirname(new URL(import.meta.url).pathname),
+  dir,
   hostname,
   port,
   httpServer: server,
@@ -36,7 +49,9 @@ const app = next({
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const logger = createServerLogger();
 server.on('request', (req, res) => {
+  logRequest(logger, req, res);
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
   void handle(req, res);
 });
