@@ -1,4 +1,5 @@
 // The metrics over HTTP, as Prometheus scrapes them: the text format parsed back, figures checked.
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveMetrics } from './http.ts';
 import { createAppMetrics, type AppMetrics } from './metrics.ts';
@@ -113,5 +114,20 @@ describe('app metrics (Prometheus text over HTTP)', () => {
     closers.push(server.close);
     expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
+  });
+
+  it('is valid Prometheus text format for promtool, with the database down too', async () => {
+    const m = createAppMetrics({ defaults: true });
+    m.ingest('native', 202);
+    m.ingest('native', 401);
+    m.commitBatch(2, 7);
+    m.attachDatabase(fakeDb(() => Promise.reject(new Error('down'))));
+    const text = await m.render();
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    if (r.error) throw new Error(`promtool is not installed (Debian package prometheus): ${r.error.message}`);
+    // Lint remarks about Node's default metric names are fine; a parse error is not.
+    expect(r.stdout + r.stderr).not.toMatch(/parsing error|error while linting/);
+    const broken = spawnSync('promtool', ['check', 'metrics'], { input: 'aw_x{a="1" 1\n', encoding: 'utf8' });
+    expect(broken.stdout + broken.stderr).toMatch(/parsing error/);
   });
 });
