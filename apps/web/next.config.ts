@@ -4,6 +4,9 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // .next/standalone: the server with only the node_modules it needs, for the container image
+  // (deploy/docker/web.Dockerfile). `npm start` keeps running server.mjs on the full build.
+  output: 'standalone',
   // Workspace packages ship TypeScript source.
   transpilePackages: [
     '@aw/core',
@@ -16,6 +19,7 @@ const config: NextConfig = {
     '@aw/ingest',
     '@aw/jobs',
     '@aw/runbooks',
+    '@aw/observability',
   ],
   serverExternalPackages: [
     '@node-rs/argon2',
@@ -25,6 +29,8 @@ const config: NextConfig = {
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
     '@aws-sdk/credential-providers',
+    'pino',
+    'prom-client',
   ],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '../..'),

@@ -9,9 +9,11 @@
 // Alert webhooks (`POST /api/v1/alerts`, `/api/v1/webhooks/<format>`) take a lean path: see below.
 //
 // Usage (the launcher runs it): node server.mjs start|dev -p <port> -H <host> [--keepAliveTimeout ms]
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import next from 'next';
 import { createHttpServer } from './http-server.mjs';
+import { createServerLogger, logRequest } from './request-log.mjs';
 
 export const SOCKET_ADDRESS_HEADER = 'x-aw-socket-address';
 
@@ -26,11 +28,22 @@ const hostname = arg('-H', process.env.HOST ?? '127.0.0.1');
 const keepAlive = Number(arg('--keepAliveTimeout', '0'));
 process.env.AW_SOCKET_ADDRESS_HEADER = SOCKET_ADDRESS_HEADER;
 
+const dir = path.dirname(new URL(import.meta.url).pathname);
+// In the standalone tree (the container image; Next generates a server.js there) Next must not
+// load next.config.ts again: it reads the build's resolved config from this variable, as its own
+// generated standalone server.js does.
+const serverFiles = path.join(dir, '.next', 'required-server-files.json');
+if (!dev && existsSync(path.join(dir, 'server.js')) && existsSync(serverFiles)) {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(
+    JSON.parse(readFileSync(serverFiles, 'utf8')).config,
+  );
+}
+
 // Header and body timeouts against slow-loris senders: see http-server.mjs.
 const server = createHttpServer({ keepAliveTimeout: keepAlive });
 const app = next({
   dev,
-  dir: path.dirname(new URL(import.meta.url).pathname),
+  dir,
   hostname,
   port,
   httpServer: server,
@@ -42,7 +55,9 @@ const handle = app.getRequestHandler();
 // webhooks are then answered on node:http directly, the rest goes to Next.js.
 const NODE_INTAKE = Symbol.for('alert-whisperer.node-intake');
 
+const logger = createServerLogger();
 server.on('request', (req, res) => {
+  logRequest(logger, req, res);
   const intake = globalThis[NODE_INTAKE];
   if (intake && intake(req, res)) return;
   req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';

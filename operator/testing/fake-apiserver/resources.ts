@@ -64,6 +64,8 @@ const BUILT_INS: BuiltIn[] = [
   ['events.k8s.io', 'v1', 'Event', 'events', true, false, ['ev']],
   ['policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, true, ['pdb']],
   ['networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, false, ['netpol']],
+  ['networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, true, ['ing']],
+  ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, true, ['hpa']],
   [
     'apiextensions.k8s.io',
     'v1',

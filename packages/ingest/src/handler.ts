@@ -4,6 +4,7 @@
 //   429 + Retry-After per key · 400 with field + reason · 503 only for transient faults ·
 //   202 only after the alerts are committed.
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
+import { appMetrics } from '@aw/observability';
 import type pg from 'pg';
 import { CredentialStore, type KeyInfo } from './auth.ts';
 import { finalizeAlerts } from './fingerprint.ts';
@@ -270,6 +271,18 @@ export async function ingestReply(
   rt: IngestRuntime,
   format?: Format,
 ): Promise<IngestReply> {
+  const reply = await answer(req, rt, format);
+  appMetrics().ingest(format ?? metricsSource(req.url), reply.status);
+  return reply;
+}
+
+/** The source label for /metrics: a known format or "unknown" (bounded, whatever the path). */
+function metricsSource(url: string): string {
+  const f = formatForPath(new URL(url, 'http://localhost').pathname);
+  return f && f !== 'unknown' ? f : 'unknown';
+}
+
+async function answer(req: IngestRequest, rt: IngestRuntime, format?: Format): Promise<IngestReply> {
   let fmt: Format | null = format ?? null;
   try {
     if (!fmt) {

@@ -2,6 +2,7 @@
 // transaction with set-based SQL (INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING), and only
 // then resolves each request's promise, so a 2xx always follows a commit. Up to `maxInFlight`
 // transactions run at once; while they run, new requests pile up into the next batch.
+import { appMetrics } from '@aw/observability';
 import type pg from 'pg';
 import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
@@ -141,6 +142,10 @@ export class GroupCommitWriter {
       results = batch.some((p) => p.req.idempotencyKey)
         ? await this.commit(batch)
         : await this.commitOneStatement(batch);
+      appMetrics().commitBatch(
+        batch.length,
+        batch.reduce((n, p) => n + p.req.alerts.length, 0),
+      );
     } catch (e) {
       if (batch.length === 1) {
         const err = e as { code?: string; message?: string };

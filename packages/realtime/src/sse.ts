@@ -3,6 +3,7 @@
 // its queue exceeds `maxQueueBytes` (or it stalls for `stallTimeoutMs`): its EventSource reconnects
 // with Last-Event-ID and resumes from the log, so memory stays bounded and nothing is lost.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appMetrics } from '@aw/observability';
 import type { RealtimeEvent, RealtimeMessage } from './events.ts';
 import type { RealtimeSource } from './hub.ts';
 import { parseEventId } from './log.ts';
@@ -80,6 +81,7 @@ export class SseConnection {
       revalidateMs: opts.revalidateMs ?? 60_000,
       revalidate: opts.revalidate,
     };
+    appMetrics().sseOpened();
   }
 
   get closed(): boolean {
@@ -227,6 +229,7 @@ export class SseConnection {
   close(reason = 'closed') {
     if (this.closed) return;
     this.stats.closedReason = reason;
+    appMetrics().sseClosed();
     this.unsubscribe?.();
     this.unsubscribe = null;
     for (const t of this.timers) clearTimeout(t);

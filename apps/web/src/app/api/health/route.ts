@@ -1,13 +1,10 @@
-import { getDb } from '@aw/db';
-
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  try {
-    await getDb().$queryRaw`SELECT 1`;
-    return Response.json({ status: 'ok' });
-  } catch {
-    return Response.json({ status: 'database unavailable' }, { status: 503 });
-  }
+/**
+ * Liveness: the process answers HTTP. It deliberately does not touch the database, so an outage of
+ * PostgreSQL takes instances out of rotation (/api/ready) instead of having them restarted.
+ */
+export function GET() {
+  return Response.json({ status: 'ok' });
 }

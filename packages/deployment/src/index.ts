@@ -1,0 +1,1 @@
+export { checkDockerfile, finalCommand, parseDockerfile, stagesOf } from './dockerfile.ts';

@@ -1,0 +1,11 @@
+export {
+  appMetrics,
+  createAppMetrics,
+  rejectionReason,
+  REJECTION_REASONS,
+  type AppMetrics,
+} from './metrics.ts';
+export { createDatabaseSnapshot, type Queryable, type Snapshot } from './database-gauges.ts';
+export { checkReadiness, findMigrationsDir, shippedMigrations, type Readiness } from './readiness.ts';
+export { createJsonLogger, requestIdFrom, type Logger } from './logger.ts';
+export { metricsResponse, serveMetrics } from './http.ts';

@@ -1,0 +1,166 @@
+// The product's Prometheus metrics. Two kinds:
+// - per process (counters and histograms this process records: ingest requests, rejections, commit
+//   batches, SSE connections); a dashboard sums them over instances;
+// - cluster-wide (gauges read from the database at scrape time: pending alerts, decided lag, job
+//   queue depths, runbook outcomes); every instance reports the same figure, so a dashboard takes max.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createDatabaseSnapshot, type DatabaseSnapshot, type Queryable } from './database-gauges.ts';
+
+/** What an ingest rejection is called on the dashboard, by HTTP status. */
+export const REJECTION_REASONS: Record<number, string> = {
+  400: 'invalid',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+export function rejectionReason(status: number): string | null {
+  if (status < 400) return null;
+  return REJECTION_REASONS[status] ?? (status >= 500 ? 'error' : 'other');
+}
+
+export type AppMetrics = ReturnType<typeof createAppMetrics>;
+
+export function createAppMetrics(o: { defaults?: boolean } = {}) {
+  const registry = new Registry();
+  if (o.defaults) collectDefaultMetrics({ register: registry, prefix: 'aw_' });
+  const registers = [registry];
+  let snapshot: DatabaseSnapshot | null = null;
+  let snapshotDb: Queryable | null = null;
+
+  const ingestRequests = new Counter({
+    name: 'aw_ingest_requests_total',
+    help: 'Ingestion requests answered, by source (webhook format) and HTTP status',
+    labelNames: ['source', 'status'] as const,
+    registers,
+  });
+  const ingestRejections = new Counter({
+    name: 'aw_ingest_rejections_total',
+    help: 'Ingestion requests refused, by source and reason',
+    labelNames: ['source', 'reason'] as const,
+    registers,
+  });
+  const commitBatchRequests = new Histogram({
+    name: 'aw_ingest_commit_batch_requests',
+    help: 'Requests committed together in one intake transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers,
+  });
+  const commitBatchAlerts = new Histogram({
+    name: 'aw_ingest_commit_batch_alerts',
+    help: 'Alerts committed together in one intake transaction',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
+    registers,
+  });
+  const sseConnections = new Gauge({
+    name: 'aw_sse_connections',
+    help: 'Open server-sent-event streams on this process',
+    registers,
+  });
+  const sseOpened = new Counter({
+    name: 'aw_sse_connections_opened_total',
+    help: 'Server-sent-event streams opened on this process',
+    registers,
+  });
+
+  // Cluster-wide gauges: read at scrape time from the database this process is attached to.
+  const dbUp = new Gauge({
+    name: 'aw_database_up',
+    help: '1 when the last scrape could read the database, 0 when it could not',
+    registers,
+    async collect() {
+      this.set((await snapshot?.read())?.ok ? 1 : 0);
+    },
+  });
+  const pending = new Gauge({
+    name: 'aw_alerts_pending',
+    help: 'Alerts stored and not yet decided by correlation (cluster-wide)',
+    registers,
+    async collect() {
+      const s = await snapshot?.read();
+      this.set(s?.ok ? s.pendingAlerts : NaN); // unknown, not "zero pending"
+    },
+  });
+  const lag = new Gauge({
+    name: 'aw_alerts_decided_lag_seconds',
+    help: 'Age of the oldest undecided alert: how far correlation lags behind intake (cluster-wide)',
+    registers,
+    async collect() {
+      const s = await snapshot?.read();
+      this.set(s?.ok ? s.oldestPendingSeconds : NaN);
+    },
+  });
+  const jobs = new Gauge({
+    name: 'aw_jobs',
+    help: 'Jobs in the durable queue by job name and state (QUEUED, ACTIVE, FAILED; cluster-wide)',
+    labelNames: ['name', 'state'] as const,
+    registers,
+    async collect() {
+      const s = await snapshot?.read();
+      if (!s?.ok) return;
+      this.reset();
+      for (const j of s.jobs) this.set({ name: j.name, state: j.state }, j.count);
+    },
+  });
+  const runbooks = new Gauge({
+    name: 'aw_runbook_executions',
+    help: 'Runbook executions by status (cluster-wide, as stored)',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const s = await snapshot?.read();
+      if (!s?.ok) return;
+      this.reset();
+      for (const r of s.runbooks) this.set({ status: r.status }, r.count);
+    },
+  });
+  void [dbUp, pending, lag, jobs, runbooks];
+
+  return {
+    registry,
+    /** One ingestion request answered (any outcome). */
+    ingest(source: string, status: number): void {
+      ingestRequests.inc({ source, status: String(status) });
+      const reason = rejectionReason(status);
+      if (reason) ingestRejections.inc({ source, reason });
+    },
+    /** One intake transaction committed. */
+    commitBatch(requests: number, alerts: number): void {
+      commitBatchRequests.observe(requests);
+      commitBatchAlerts.observe(alerts);
+    },
+    sseOpened(): void {
+      sseConnections.inc();
+      sseOpened.inc();
+    },
+    sseClosed(): void {
+      sseConnections.dec();
+    },
+    /** Reads the cluster-wide gauges from this database at scrape time. */
+    attachDatabase(db: Queryable, o: { timeoutMs?: number } = {}): void {
+      if (snapshotDb === db) return;
+      snapshotDb = db;
+      snapshot = createDatabaseSnapshot(db, o);
+    },
+    async render(): Promise<string> {
+      return registry.metrics();
+    },
+    contentType: registry.contentType,
+  };
+}
+
+// prom-client metrics belong to the process, and Next.js may bundle this module into several
+// server chunks (route handlers, instrumentation): one instance per process, shared through a
+// registered symbol, so every chunk records into the registry that /metrics renders.
+const KEY = Symbol.for('@aw/observability/metrics');
+
+/** The process's metrics (created on first use, with Node's default process metrics). */
+export function appMetrics(): AppMetrics {
+  const g = globalThis as unknown as Record<symbol, AppMetrics | undefined>;
+  return (g[KEY] ??= createAppMetrics({ defaults: true }));
+}
