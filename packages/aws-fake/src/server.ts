@@ -512,7 +512,13 @@ export class FakeAws {
 
   private authorize(caller: Caller, action: string, resource: string, context: Record<string, string> = {}) {
     if (!isAllowed(caller.policies, { action, resource, context })) {
-      if (action.startsWith('s3:')) throw new AwsError('AccessDenied', 'Access Denied', 403);
+      // S3's explicit-deny-free refusal names the action and resource, as AWS has since 2023.
+      if (action.startsWith('s3:'))
+        throw new AwsError(
+          'AccessDenied',
+          `User: ${caller.key.principalArn} is not authorized to perform: ${action} on resource: "${resource}" because no identity-based policy allows the ${action} action`,
+          403,
+        );
       throw new AwsError(
         isStsAction(action) ? 'AccessDenied' : 'AccessDeniedException',
         `User: ${caller.key.principalArn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
