@@ -103,6 +103,7 @@ export async function createHarness(target: PgTarget) {
   const ssmCalls = (op: string) => fake.requests.filter((r) => r.service === 'ssm' && r.operation === op);
 
   return {
+    dbUrl: db.url,
     prisma,
     pool,
     fake,
