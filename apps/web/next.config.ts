@@ -16,6 +16,7 @@ const config: NextConfig = {
     '@aw/ingest',
     '@aw/jobs',
     '@aw/runbooks',
+    '@aw/compliance',
   ],
   serverExternalPackages: [
     '@node-rs/argon2',
@@ -24,6 +25,7 @@ const config: NextConfig = {
     '@prisma/adapter-pg',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
+    '@aws-sdk/client-s3',
     '@aws-sdk/credential-providers',
   ],
   turbopack: { root: path.resolve(import.meta.dirname, '../..') },

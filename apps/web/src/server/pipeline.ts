@@ -5,6 +5,7 @@ import { setDefaultAlertSink } from '@aw/ingest';
 import { onIncidentChanged } from '@aw/runbooks';
 import { getPublisher } from './realtime';
 import { startRunbookWorker } from './runbooks';
+import { startComplianceWorker } from './compliance';
 
 // The live pipeline of one app process: ingestion commits alerts (PENDING) → the correlation
 // worker decides them → incident changes and intake counts go out as realtime events. Several
@@ -96,6 +97,7 @@ export function startPipeline(): CorrelationWorker {
       );
     },
   }).start();
+  startComplianceWorker((batch) => worker.alertsStored(batch));
   setDefaultAlertSink({
     alertsStored(batch) {
       worker.alertsStored(batch);
