@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // block below names every restriction that applies to its files.
 const noDemo = [
   {
-    group: ['@aw/correlation/demo', '@aw/aws/demo', '@aw/db/seed'],
+    group: ['@aw/correlation/demo', '@aw/aws/demo', '@aw/db/seed', '@aw/compliance/demo'],
     message:
       'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
   },
@@ -38,7 +38,8 @@ const noDemoDynamic = {
   'no-restricted-syntax': [
     'error',
     {
-      selector: 'ImportExpression[source.value=/^@aw\\/(correlation\\/demo|aws\\/demo|db\\/seed)$/]',
+      selector:
+        'ImportExpression[source.value=/^@aw\\/(correlation\\/demo|aws\\/demo|db\\/seed|compliance\\/demo)$/]',
       message: noDemo[0].message,
     },
   ],
@@ -48,6 +49,8 @@ const DEMO_FILES = [
   'packages/correlation/src/demo/**',
   'packages/aws/src/demo.ts',
   'packages/aws/src/demo.*.test.ts',
+  'packages/compliance/src/demo.ts',
+  'packages/compliance/src/demo.*.test.ts',
   'packages/db/src/seed.ts',
   'packages/db/src/seed-cli.ts',
 ];

@@ -20,6 +20,7 @@ const config: NextConfig = {
     '@aw/jobs',
     '@aw/runbooks',
     '@aw/observability',
+    '@aw/compliance',
   ],
   serverExternalPackages: [
     '@node-rs/argon2',
@@ -28,6 +29,7 @@ const config: NextConfig = {
     '@prisma/adapter-pg',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-sts',
+    '@aws-sdk/client-s3',
     '@aws-sdk/credential-providers',
     'pino',
     'prom-client',

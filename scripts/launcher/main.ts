@@ -78,6 +78,7 @@ if (env.DEMO ?? local) {
     const { installDemoRunbooks, demoCommandBehaviour } = await import('@aw/runbooks/demo');
     demoAws.fake.commandBehaviour = demoCommandBehaviour;
     await installDemoRunbooks(prisma, demoAws, console.log);
+    await (await import('@aw/compliance/demo')).seedComplianceDemo(prisma, db.url, demoAws, console.log);
   }
   await prisma.$disconnect();
 }

@@ -1,10 +1,12 @@
 // Creates what a CloudFormation template of IAM roles would create, resolving the intrinsic
-// functions such templates use (Ref, Fn::Sub, Fn::GetAtt, Fn::Join). Only AWS::IAM::Role is
+// functions such templates use (Ref, Fn::Sub, Fn::GetAtt, Fn::Join, and Conditions with Fn::Equals,
+// Fn::Not, Fn::And, Fn::Or, Fn::If and AWS::NoValue). Only AWS::IAM::Role is
 // supported: that is all the platform's onboarding template contains.
 import type { PolicyDocument } from './policy.ts';
 
 export interface CfnTemplate {
   Parameters?: Record<string, { Type: string; Default?: string | number }>;
+  Conditions?: Record<string, unknown>;
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   Outputs?: Record<string, { Value: unknown }>;
 }
@@ -51,13 +53,37 @@ export function resolveTemplate(
     if (attr === 'RoleId') return `AROA${id.toUpperCase()}`;
     throw new Error(`Unsupported attribute ${id}.${attr}`);
   };
+  const NO_VALUE = Symbol('AWS::NoValue');
+  const conditionCache: Record<string, boolean> = {};
+  const condition = (name: string): boolean => {
+    if (name in conditionCache) return conditionCache[name]!;
+    const def = template.Conditions?.[name];
+    if (def === undefined) throw new Error(`Unresolved Condition ${name}`);
+    return (conditionCache[name] = truth(def));
+  };
+  const truth = (v: unknown): boolean => {
+    const o = v as Record<string, unknown>;
+    const [k] = Object.keys(o) as [string];
+    if (k === 'Condition') return condition(String(o.Condition));
+    const args = o[k] as unknown[];
+    if (k === 'Fn::Equals') return String(resolve(args[0])) === String(resolve(args[1]));
+    if (k === 'Fn::Not') return !truth(args[0]);
+    if (k === 'Fn::And') return args.every(truth);
+    if (k === 'Fn::Or') return args.some(truth);
+    throw new Error(`Unsupported condition function ${k}`);
+  };
   const resolve = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(resolve);
+    if (Array.isArray(v)) return v.map(resolve).filter((x) => x !== NO_VALUE);
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       const keys = Object.keys(o);
       if (keys.length === 1) {
         const [k] = keys as [string];
+        if (k === 'Ref' && o.Ref === 'AWS::NoValue') return NO_VALUE;
+        if (k === 'Fn::If') {
+          const [name, yes, no] = o[k] as [string, unknown, unknown];
+          return resolve(condition(name) ? yes : no);
+        }
         if (k === 'Ref') return ref(String(o.Ref));
         if (k === 'Fn::GetAtt') {
           const [id, attr] = Array.isArray(o[k]) ? (o[k] as string[]) : String(o[k]).split('.');
@@ -82,7 +108,9 @@ export function resolveTemplate(
           });
         }
       }
-      return Object.fromEntries(keys.map((key) => [key, resolve(o[key])]));
+      return Object.fromEntries(
+        keys.map((key) => [key, resolve(o[key])] as const).filter(([, x]) => x !== NO_VALUE),
+      );
     }
     return v;
   };

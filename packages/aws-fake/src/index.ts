@@ -10,3 +10,12 @@ export {
 export { parseAuthorization, verifySigV4 } from './sigv4.ts';
 export type { FakeState, FakeInstance, FakeActivation } from './state.ts';
 export type { AutomationBehaviour, CommandBehaviour, CommandOutcome } from './ssm-behaviour.ts';
+export type { FakePatch, FakePatchNode, FakePatchBaseline, FakeBucket } from './state.ts';
+export {
+  DEMO_PATCH_FLEET,
+  DEMO_BASELINES,
+  seedPatchFleet,
+  patchNode,
+  type FleetNode,
+} from './patch-fleet.ts';
+export { patchCounts, complianceSeverity } from './ssm-patch.ts';

@@ -8,6 +8,7 @@ import { resolveTemplate, type CfnTemplate } from './cfn.ts';
 import type { Caller, ServiceContext } from './context.ts';
 import { isAllowed, type PolicyDocument } from './policy.ts';
 import { parseAuthorization, verifySigV4 } from './sigv4.ts';
+import { s3, s3ErrorXml } from './s3.ts';
 import { ssm } from './ssm.ts';
 import { newActivation } from './ssm-activations.ts';
 import type { AutomationBehaviour, CommandBehaviour } from './ssm-behaviour.ts';
@@ -16,6 +17,8 @@ import {
   type FakeAccount,
   type FakeInstance,
   type FakeKey,
+  type FakePatchBaseline,
+  type FakePatchNode,
   type FakeRegion,
   type FakeRole,
   type FakeState,
@@ -39,8 +42,10 @@ export interface FakeAwsOptions {
   automationBehaviour?: AutomationBehaviour;
 }
 
+type Service = 'sts' | 'ssm' | 's3';
+
 interface ThrottleRule {
-  service?: 'sts' | 'ssm';
+  service?: Service;
   operation?: string;
   remaining: number;
 }
@@ -156,7 +161,7 @@ export class FakeAws {
   }
 
   /** The next `count` matching requests answer with the service's throttling error. */
-  throttle(count: number, filter: { service?: 'sts' | 'ssm'; operation?: string } = {}): void {
+  throttle(count: number, filter: { service?: Service; operation?: string } = {}): void {
     this.throttles.push({ ...filter, remaining: count });
   }
 
@@ -253,6 +258,40 @@ export class FakeAws {
     return id;
   }
 
+  /** What AWS-RunPatchBaseline leaves behind on a node: its last operation and each patch's state. */
+  setPatchState(accountId: string, region: string, instanceId: string, node: FakePatchNode): void {
+    const r = this.region(accountId, region);
+    if (!r.instances[instanceId]) throw new Error(`no instance ${instanceId}`);
+    r.patchNodes ??= {};
+    r.patchNodes[instanceId] = node;
+    this.changed();
+  }
+
+  addPatchBaseline(accountId: string, region: string, baseline: FakePatchBaseline): void {
+    const r = this.region(accountId, region);
+    r.patchBaselines ??= {};
+    r.patchBaselines[baseline.BaselineId] = baseline;
+    this.changed();
+  }
+
+  /** Deregisters a node (terminated instance, `deregister-managed-instance`): it and its results go. */
+  removeInstance(accountId: string, region: string, instanceId: string): void {
+    const r = this.region(accountId, region);
+    delete r.instances[instanceId];
+    delete r.patchNodes?.[instanceId];
+    this.changed();
+  }
+
+  /** An S3 bucket in the account (bucket names are global). */
+  createBucket(accountId: string, name: string, region = 'us-east-1'): void {
+    const account = this.account(accountId);
+    for (const a of Object.values(this.state.accounts))
+      if (a.buckets?.[name] && a.id !== accountId) throw new Error(`bucket ${name} is taken`);
+    account.buckets ??= {};
+    account.buckets[name] ??= { region, objects: {} };
+    this.changed();
+  }
+
   setPingStatus(accountId: string, region: string, instanceId: string, status: FakeInstance['PingStatus']) {
     const inst = this.region(accountId, region).instances[instanceId];
     if (!inst) throw new Error(`no instance ${instanceId}`);
@@ -284,10 +323,13 @@ export class FakeAws {
     const body = Buffer.concat(chunks);
     const target = req.headers['x-amz-target'];
     const isSsm = typeof target === 'string' && target.startsWith('AmazonSSM.');
-    const service = isSsm ? 'ssm' : 'sts';
-    let operation = isSsm ? target.slice('AmazonSSM.'.length) : '';
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    // STS is a form POST to `/`; anything else that is not SSM is a path-style S3 request.
+    const isS3 = !isSsm && (req.method !== 'POST' || path !== '/');
+    const service: Service = isSsm ? 'ssm' : isS3 ? 's3' : 'sts';
+    let operation = isSsm ? target.slice('AmazonSSM.'.length) : isS3 ? 'PutObject' : '';
     let form: URLSearchParams | null = null;
-    if (!isSsm) {
+    if (!isSsm && !isS3) {
       form = new URLSearchParams(body.toString('utf8'));
       operation = form.get('Action') ?? '';
     }
@@ -314,9 +356,21 @@ export class FakeAws {
         t.remaining -= 1;
         throw isSsm
           ? new AwsError('ThrottlingException', 'Rate exceeded')
-          : new AwsError('Throttling', 'Rate exceeded');
+          : isS3
+            ? new AwsError('SlowDown', 'Please reduce your request rate.', 503)
+            : new AwsError('Throttling', 'Rate exceeded');
       }
-      if (isSsm) {
+      if (isS3) {
+        const { etag } = s3(this.services, caller, {
+          method: req.method ?? 'PUT',
+          path,
+          headers: req.headers,
+          body,
+        });
+        this.changed();
+        res.writeHead(200, { etag, 'x-amz-request-id': requestId });
+        res.end();
+      } else if (isSsm) {
         let input: Record<string, unknown>;
         try {
           input = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
@@ -339,7 +393,10 @@ export class FakeAws {
           ? e
           : new AwsError(isSsm ? 'InternalServerError' : 'InternalFailure', String(e), 500);
       status = err.status;
-      if (isSsm) {
+      if (isS3) {
+        res.writeHead(err.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+        res.end(s3ErrorXml(err.code, err.message, requestId));
+      } else if (isSsm) {
         res.writeHead(err.status, {
           'content-type': 'application/x-amz-json-1.1',
           'x-amzn-requestid': requestId,
@@ -359,7 +416,8 @@ export class FakeAws {
     }
   }
 
-  private authenticate(service: 'sts' | 'ssm', req: Parameters<typeof verifySigV4>[0]): Caller {
+  private authenticate(service: Service, req: Parameters<typeof verifySigV4>[0]): Caller {
+    if (service === 's3') return this.authenticateS3(req);
     const sts = service === 'sts';
     const invalidToken = () =>
       sts
@@ -414,8 +472,53 @@ export class FakeAws {
     return { key, region: auth.region, account, policies };
   }
 
+  /** The same SigV4 checks with S3's error codes (all 403 but an expired token). */
+  private authenticateS3(req: Parameters<typeof verifySigV4>[0]): Caller {
+    const header = req.headers['authorization'];
+    const auth = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    if ('kind' in auth) throw new AwsError('AccessDenied', auth.message, 403);
+    const key = this.state.keys[auth.accessKeyId];
+    if (!key)
+      throw new AwsError(
+        'InvalidAccessKeyId',
+        'The AWS Access Key Id you provided does not exist in our records.',
+        403,
+      );
+    if (key.sessionToken) {
+      if (req.headers['x-amz-security-token'] !== key.sessionToken)
+        throw new AwsError('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400);
+      if ((key.expiresAt ?? 0) <= this.now())
+        throw new AwsError('ExpiredToken', 'The provided token has expired.', 400);
+    }
+    const failure = verifySigV4(req, auth, key.secretAccessKey, new Date(this.now()));
+    if (failure)
+      throw failure.kind === 'skew'
+        ? new AwsError('RequestTimeTooSkewed', failure.message, 403)
+        : new AwsError('SignatureDoesNotMatch', failure.message, 403);
+    if (auth.service !== 's3')
+      throw new AwsError(
+        'SignatureDoesNotMatch',
+        "Credential should be scoped to correct service: 's3'.",
+        403,
+      );
+    const account = this.account(key.accountId);
+    const policies = key.role
+      ? (account.roles[key.role]?.policies ?? [])
+      : key.user
+        ? (account.users[key.user]?.policies ?? [])
+        : [];
+    return { key, region: auth.region, account, policies };
+  }
+
   private authorize(caller: Caller, action: string, resource: string, context: Record<string, string> = {}) {
     if (!isAllowed(caller.policies, { action, resource, context })) {
+      // S3's explicit-deny-free refusal names the action and resource, as AWS has since 2023.
+      if (action.startsWith('s3:'))
+        throw new AwsError(
+          'AccessDenied',
+          `User: ${caller.key.principalArn} is not authorized to perform: ${action} on resource: "${resource}" because no identity-based policy allows the ${action} action`,
+          403,
+        );
       throw new AwsError(
         isStsAction(action) ? 'AccessDenied' : 'AccessDeniedException',
         `User: ${caller.key.principalArn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,

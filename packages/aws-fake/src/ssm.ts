@@ -10,6 +10,13 @@ import {
 import { getAutomationExecution, startAutomation, stopAutomationExecution } from './ssm-automation.ts';
 import { getCommandInvocation, listCommandInvocations, sendCommand } from './ssm-commands.ts';
 import { documentOp } from './ssm-documents.ts';
+import {
+  describeInstancePatches,
+  describeInstancePatchStates,
+  describePatchBaselines,
+  listComplianceSummaries,
+  listResourceComplianceSummaries,
+} from './ssm-patch.ts';
 import { AwsError } from './wire.ts';
 
 type Operation = (svc: ServiceContext, caller: Caller, input: SsmInput) => unknown;
@@ -29,6 +36,11 @@ const OPERATIONS: Record<string, Operation> = {
   StartAutomationExecution: startAutomation,
   GetAutomationExecution: getAutomationExecution,
   StopAutomationExecution: stopAutomationExecution,
+  DescribeInstancePatchStates: describeInstancePatchStates,
+  DescribeInstancePatches: describeInstancePatches,
+  DescribePatchBaselines: describePatchBaselines,
+  ListComplianceSummaries: listComplianceSummaries,
+  ListResourceComplianceSummaries: listResourceComplianceSummaries,
 };
 
 export function ssm(svc: ServiceContext, caller: Caller, op: string, input: SsmInput): unknown {

@@ -99,7 +99,61 @@ export interface FakeAutomation {
   stoppedAt?: number;
 }
 
+/** One patch on one node, as DescribeInstancePatches reports it. */
+export interface FakePatch {
+  Title: string;
+  KBId: string;
+  Classification: string;
+  /** Vendor severity: Critical, Important, Medium/Moderate, Low (or Unspecified). */
+  Severity: string;
+  State:
+    | 'INSTALLED'
+    | 'INSTALLED_OTHER'
+    | 'INSTALLED_PENDING_REBOOT'
+    | 'INSTALLED_REJECTED'
+    | 'MISSING'
+    | 'NOT_APPLICABLE'
+    | 'FAILED';
+  InstalledTime?: number;
+  CVEIds?: string;
+}
+
+/** A node's last Patch Manager operation (AWS-RunPatchBaseline) and what it found. */
+export interface FakePatchNode {
+  BaselineId: string;
+  PatchGroup: string;
+  Operation: 'Scan' | 'Install';
+  OperationStartTime: number;
+  OperationEndTime: number;
+  SnapshotId: string;
+  patches: FakePatch[];
+}
+
+export interface FakePatchBaseline {
+  BaselineId: string;
+  BaselineName: string;
+  OperatingSystem: string;
+  BaselineDescription: string;
+  DefaultBaseline: boolean;
+  owner: 'AWS' | 'Self';
+}
+
+export interface FakeS3Object {
+  body: string;
+  contentType?: string;
+  etag: string;
+  lastModified: number;
+}
+
+export interface FakeBucket {
+  region: string;
+  objects: Record<string, FakeS3Object>;
+}
+
 export interface FakeRegion {
+  /** Patch Manager results per node (absent on states saved before patching existed). */
+  patchNodes?: Record<string, FakePatchNode>;
+  patchBaselines?: Record<string, FakePatchBaseline>;
   activations: Record<string, FakeActivation>;
   instances: Record<string, FakeInstance>;
   documents: Record<string, FakeDocument>;
@@ -113,6 +167,8 @@ export interface FakeAccount {
   roles: Record<string, FakeRole>;
   users: Record<string, FakeUser>;
   regions: Record<string, FakeRegion>;
+  /** S3 buckets owned by the account (absent on older saved states). */
+  buckets?: Record<string, FakeBucket>;
 }
 
 export interface FakeState {

@@ -5,6 +5,17 @@
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapAwsError } from './errors.ts';
+import {
+  existingNodes,
+  listManagedNodes,
+  openPatches,
+  patchBaselines,
+  patchStatesBatch,
+  patchSummary,
+  putExportObject,
+  resourceSummaries,
+  s3Client,
+} from './patch-reads.ts';
 import { AwsRuntime, type AwsCompany } from './runtime.ts';
 import {
   createHybridActivation,
@@ -43,8 +54,15 @@ function setup(template: CloudFormationTemplate) {
   const accountId = String(nextAccount++);
   fake.createAccount(accountId);
   const externalId = `aw-${accountId}`;
+  const bucket = `aw-export-${accountId}`;
+  fake.createBucket(accountId, bucket, REGION);
   const outputs = fake.createStack(accountId, template as unknown as CfnTemplate, {
-    parameters: { ExternalId: externalId, TrustedAccountId: MSP },
+    parameters: {
+      ExternalId: externalId,
+      TrustedAccountId: MSP,
+      ComplianceExportBucket: bucket,
+      ComplianceExportPrefix: 'compliance',
+    },
     region: REGION,
   });
   const runtime = new AwsRuntime({ fake: { endpoint: fake.endpoint, ...msp } });
@@ -56,7 +74,7 @@ function setup(template: CloudFormationTemplate) {
     awsExternalId: externalId,
     awsRegion: REGION,
   };
-  return { accountId, runtime, company };
+  return { accountId, runtime, company, bucket };
 }
 
 const commandDoc = (v: string) =>
@@ -80,7 +98,7 @@ const automationDoc = JSON.stringify({
 
 /** Every AWS call the product makes, in the order a client's first day would make them. */
 async function productFlow(template: CloudFormationTemplate) {
-  const { accountId, runtime, company } = setup(template);
+  const { accountId, runtime, company, bucket } = setup(template);
   const t = runtime.forCompany(company);
   await t.credentials();
   await probeRead(t.ssm);
@@ -144,6 +162,50 @@ async function productFlow(template: CloudFormationTemplate) {
   expect((await getAutomation(t.ssm, a1)).status).toBe('Success');
   expect((await getAutomation(t.ssm, a2)).status).toBe('Cancelled');
 
+  // Patch compliance: the sync's reads and the daily export.
+  const node = (kb: string) => ({
+    BaselineId: 'pb-0123456789abcdef0',
+    PatchGroup: 'prod',
+    Operation: 'Scan' as const,
+    OperationStartTime: clock - 60_000,
+    OperationEndTime: clock,
+    SnapshotId: 'snap',
+    patches: [
+      { Title: kb, KBId: kb, Classification: 'Security', Severity: 'Critical', State: 'MISSING' as const },
+    ],
+  });
+  fake.setPatchState(accountId, REGION, linux, node('kernel'));
+  fake.setPatchState(accountId, REGION, windows, node('KB5044281'));
+  fake.addPatchBaseline(accountId, REGION, {
+    BaselineId: 'pb-0123456789abcdef0',
+    BaselineName: 'AWS-DefaultPatchBaseline',
+    OperatingSystem: 'WINDOWS',
+    BaselineDescription: '',
+    DefaultBaseline: true,
+    owner: 'AWS',
+  });
+  const retry = { sleep: async () => {}, random: () => 0, attempts: 1 };
+  const listed = await listManagedNodes(t.ssm, retry);
+  const states = await patchStatesBatch(
+    t.ssm,
+    listed.map((n) => n.InstanceId!),
+    retry,
+  );
+  expect(states.map((s) => s.CriticalNonCompliantCount)).toEqual([1, 1]);
+  expect([...(await existingNodes(t.ssm, [ec2], retry))]).toEqual([ec2]);
+  expect((await openPatches(t.ssm, linux, retry)).map((p) => p.KBId)).toEqual(['kernel']);
+  expect((await patchSummary(t.ssm, retry))?.NonCompliantSummary?.NonCompliantCount).toBe(2);
+  expect((await resourceSummaries(t.ssm, retry)).size).toBe(2);
+  expect((await patchBaselines(t.ssm, retry)).length).toBe(1);
+  const s3 = s3Client({ region: REGION, credentials: t.credentials, endpoint: fake.endpoint });
+  await putExportObject(s3, {
+    bucket,
+    key: 'compliance/manifest.json',
+    body: '{}',
+    contentType: 'application/json',
+  });
+  s3.destroy();
+
   await deleteMspDocument(t.ssm, 'MSP-DiskCleanup');
   await deleteMspDocument(t.ssm, 'MSP-RestartService');
   await deleteHybridActivation(t.ssm, act.activationId);
@@ -151,12 +213,14 @@ async function productFlow(template: CloudFormationTemplate) {
 }
 
 type Statement = { Sid: string; Action: string | string[]; Resource: unknown };
+type Policy = { PolicyDocument: { Statement: Statement[] } };
+/** Every statement of the role's policies; the export's policy sits behind its Fn::If (taken on). */
 const policyStatements = (tpl: CloudFormationTemplate) =>
   (
-    tpl.Resources.PlatformRole!.Properties.Policies as unknown as {
-      PolicyDocument: { Statement: Statement[] };
-    }[]
-  )[0]!.PolicyDocument.Statement;
+    tpl.Resources.PlatformRole!.Properties.Policies as unknown as (
+      Policy | { 'Fn::If': [string, Policy, unknown] }
+    )[]
+  ).flatMap((p) => ('Fn::If' in p ? p['Fn::If'][1] : p).PolicyDocument.Statement);
 const asList = <T>(v: T | T[]) => (Array.isArray(v) ? v : [v]);
 
 describe('the CloudFormation template grants exactly what the product uses', () => {
@@ -201,8 +265,31 @@ describe('the CloudFormation template grants exactly what the product uses', () 
       );
   }
 
+  it('grants s3:PutObject only when an export bucket is given, and only under its prefix', async () => {
+    const accountId = String(nextAccount++);
+    fake.createAccount(accountId);
+    fake.createStack(accountId, cloudFormationTemplate() as unknown as CfnTemplate, {
+      parameters: { ExternalId: 'aw-x', TrustedAccountId: MSP },
+      region: REGION,
+    });
+    const off = fake.state.accounts[accountId]!.roles['AlertWhisperer-Access']!.policies;
+    expect(JSON.stringify(off)).not.toContain('s3:');
+    const { runtime, company, bucket } = setup(cloudFormationTemplate());
+    const t = runtime.forCompany(company);
+    const s3 = s3Client({ region: REGION, credentials: t.credentials, endpoint: fake.endpoint });
+    const err = await putExportObject(s3, {
+      bucket,
+      key: 'elsewhere/x.csv',
+      body: 'x',
+      contentType: 'text/csv',
+    }).catch((e: unknown) => e);
+    expect(mapAwsError(err).message).toContain('missing the permission s3:PutObject');
+    s3.destroy();
+    runtime.destroy();
+  });
+
   it('covers every action and resource of the template', () => {
-    expect(variants.length).toBeGreaterThanOrEqual(24);
+    expect(variants.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(variants)('fails $label, naming the missing permission', async ({ action, mutate }) => {

@@ -64,6 +64,11 @@ describe('CloudFormation template', () => {
         'ssm:StartAutomationExecution',
         'ssm:GetAutomationExecution',
         'ssm:StopAutomationExecution',
+        'ssm:DescribeInstancePatchStates',
+        'ssm:DescribeInstancePatches',
+        'ssm:DescribePatchBaselines',
+        'ssm:ListComplianceSummaries',
+        'ssm:ListResourceComplianceSummaries',
         'iam:PassRole',
       ].sort(),
     );
@@ -156,6 +161,7 @@ describe('Terraform module', () => {
       [
         'aws_iam_role.platform',
         'aws_iam_role_policy.platform',
+        'aws_iam_role_policy.compliance_export',
         'aws_iam_role.hybrid',
         'aws_iam_role_policy_attachment.hybrid_core',
         'aws_iam_role.automation',
@@ -185,7 +191,18 @@ describe('Terraform module', () => {
       'automation-execution/*',
     ])
       expect(main).toContain(r);
+    // The export's S3 permission: its own policy, only with a bucket, only under the prefix.
+    const exportPolicy = main.slice(
+      main.indexOf('resource "aws_iam_role_policy" "compliance_export"'),
+      main.indexOf('resource "aws_iam_role_policy" "platform"'),
+    );
+    expect(exportPolicy).toMatch(/count = var\.compliance_export_bucket == "" \? 0 : 1/);
+    expect(exportPolicy).toMatch(/Action\s+= "s3:PutObject"/);
+    expect(exportPolicy).toContain(
+      'Resource = "arn:${local.partition}:s3:::${var.compliance_export_bucket}/${var.compliance_export_prefix}/*"',
+    );
     const vars = readFileSync(path.join(TF_DIR, 'variables.tf'), 'utf8');
+    expect(vars).toContain('variable "compliance_export_bucket"');
     expect(vars).toContain('variable "external_id"');
     expect(vars).toContain('variable "trusted_account_id"');
     expect(readFileSync(path.join(TF_DIR, 'outputs.tf'), 'utf8')).toContain('output "role_arn"');

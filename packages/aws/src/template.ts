@@ -34,6 +34,7 @@ export interface CloudFormationTemplate {
     string,
     { Type: string; Default?: string; Description: string; AllowedPattern?: string }
   >;
+  Conditions: Record<string, Json>;
   Resources: Record<string, { Type: string; Properties: Record<string, Json> }>;
   Outputs: Record<string, { Description: string; Value: Json }>;
 }
@@ -46,6 +47,8 @@ export interface CloudFormationTemplate {
 export function cloudFormationTemplate(defaults?: {
   externalId: string;
   mspAccountId: string;
+  /** Pre-fills the optional compliance export parameters. */
+  complianceExport?: { bucket: string; prefix: string };
 }): CloudFormationTemplate {
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -64,6 +67,22 @@ export function cloudFormationTemplate(defaults?: {
         AllowedPattern: '\\d{12}',
         ...(defaults ? { Default: defaults.mspAccountId } : {}),
       },
+      ComplianceExportBucket: {
+        Type: 'String',
+        Default: defaults?.complianceExport?.bucket ?? '',
+        Description:
+          'Optional: S3 bucket (in this account) for the daily patch compliance export. Empty: no export, no S3 permission.',
+        AllowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      },
+      ComplianceExportPrefix: {
+        Type: 'String',
+        Default: defaults?.complianceExport?.prefix ?? 'alert-whisperer',
+        Description: 'Key prefix of the export; the role may write only under it.',
+        AllowedPattern: "^[A-Za-z0-9!_.*'()/-]{1,200}$",
+      },
+    },
+    Conditions: {
+      ComplianceExportOn: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ComplianceExportBucket' }, ''] }] },
     },
     Resources: {
       PlatformRole: {
@@ -140,6 +159,18 @@ export function cloudFormationTemplate(defaults?: {
                     Resource: sub('arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*'),
                   },
                   {
+                    Sid: 'PatchCompliance',
+                    Effect: 'Allow',
+                    Action: [
+                      'ssm:DescribeInstancePatchStates',
+                      'ssm:DescribeInstancePatches',
+                      'ssm:DescribePatchBaselines',
+                      'ssm:ListComplianceSummaries',
+                      'ssm:ListResourceComplianceSummaries',
+                    ],
+                    Resource: '*',
+                  },
+                  {
                     Sid: 'PassSsmRoles',
                     Effect: 'Allow',
                     Action: 'iam:PassRole',
@@ -151,6 +182,28 @@ export function cloudFormationTemplate(defaults?: {
                   },
                 ],
               },
+            },
+            {
+              'Fn::If': [
+                'ComplianceExportOn',
+                {
+                  PolicyName: 'AlertWhispererComplianceExport',
+                  PolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [
+                      {
+                        Sid: 'ComplianceExport',
+                        Effect: 'Allow',
+                        Action: 's3:PutObject',
+                        Resource: sub(
+                          'arn:${AWS::Partition}:s3:::${ComplianceExportBucket}/${ComplianceExportPrefix}/*',
+                        ),
+                      },
+                    ],
+                  },
+                },
+                { Ref: 'AWS::NoValue' },
+              ],
             },
           ],
         },

@@ -37,6 +37,23 @@ resource "aws_iam_role" "platform" {
   })
 }
 
+# Optional: the daily patch compliance export may write only under its prefix, and only when a
+# bucket is given.
+resource "aws_iam_role_policy" "compliance_export" {
+  count = var.compliance_export_bucket == "" ? 0 : 1
+  name  = "AlertWhispererComplianceExport"
+  role  = aws_iam_role.platform.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ComplianceExport"
+      Effect   = "Allow"
+      Action   = "s3:PutObject"
+      Resource = "arn:${local.partition}:s3:::${var.compliance_export_bucket}/${var.compliance_export_prefix}/*"
+    }]
+  })
+}
+
 resource "aws_iam_role_policy" "platform" {
   name = "AlertWhispererSsm"
   role = aws_iam_role.platform.id
@@ -92,6 +109,18 @@ resource "aws_iam_role_policy" "platform" {
         Effect   = "Allow"
         Action   = ["ssm:GetAutomationExecution", "ssm:StopAutomationExecution"]
         Resource = "arn:${local.partition}:ssm:*:${local.account_id}:automation-execution/*"
+      },
+      {
+        Sid    = "PatchCompliance"
+        Effect = "Allow"
+        Action = [
+          "ssm:DescribeInstancePatchStates",
+          "ssm:DescribeInstancePatches",
+          "ssm:DescribePatchBaselines",
+          "ssm:ListComplianceSummaries",
+          "ssm:ListResourceComplianceSummaries",
+        ]
+        Resource = "*"
       },
       {
         Sid       = "PassSsmRoles"

@@ -15,3 +15,19 @@ variable "trusted_account_id" {
     error_message = "trusted_account_id must be a 12-digit AWS account id."
   }
 }
+
+variable "compliance_export_bucket" {
+  description = "Optional S3 bucket for the daily patch compliance export; empty: no export and no S3 permission."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.compliance_export_bucket == "" || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.compliance_export_bucket))
+    error_message = "compliance_export_bucket must be empty or a valid S3 bucket name."
+  }
+}
+
+variable "compliance_export_prefix" {
+  description = "Key prefix of the compliance export; the role may write only under it."
+  type        = string
+  default     = "alert-whisperer"
+}

@@ -55,6 +55,11 @@ export const PERMISSIONS = {
     roles: [O, A, CA],
     doc: "invite, change or remove client people (a client admin: their own company's only)",
   },
+  'compliance.sync': { roles: [O, A, T], doc: "sync a company's patch compliance from SSM now" },
+  'compliance.configure': {
+    roles: [O, A],
+    doc: 'set patch compliance schedule, retention, alert thresholds and the S3 export',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; doc: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -52,6 +52,14 @@ export interface RealtimeEventPayloads {
     nonCompliant: number;
     criticalMissing?: number;
   };
+  /** A patch compliance sync's progress (packages/compliance): nodes done of total, then the end. */
+  'compliance.sync.progress': {
+    syncId: string;
+    status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+    nodesDone: number;
+    nodesTotal: number;
+    error?: string;
+  };
   'onboarding.first_alert': {
     alertId: string;
     receivedAt: string;
@@ -66,6 +74,7 @@ export const REALTIME_EVENT_TYPES: readonly RealtimeEventType[] = [
   'alert.received',
   'runbook.execution.updated',
   'compliance.updated',
+  'compliance.sync.progress',
   'onboarding.first_alert',
 ];
 

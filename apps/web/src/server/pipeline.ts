@@ -6,6 +6,7 @@ import { onIncidentChanged } from '@aw/runbooks';
 import { registerNodeIntake } from './node-intake';
 import { getPublisher } from './realtime';
 import { startRunbookWorker } from './runbooks';
+import { startComplianceWorker } from './compliance';
 
 // The live pipeline of one app process: ingestion commits alerts (PENDING) → the correlation
 // worker decides them → incident changes and intake counts go out as realtime events. Several
@@ -97,6 +98,7 @@ export function startPipeline(): CorrelationWorker {
       );
     },
   }).start();
+  startComplianceWorker((batch) => worker.alertsStored(batch));
   setDefaultAlertSink({
     alertsStored(batch) {
       worker.alertsStored(batch);

@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit/router';
 import { awsRouter } from './routers/aws/router';
 import { companyRouter } from './routers/company/router';
+import { complianceRouter } from './routers/compliance/router';
 import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
@@ -19,6 +20,7 @@ export const appRouter = router({
   ingest: ingestRouter,
   runbooks: runbooksRouter,
   sites: sitesRouter,
+  compliance: complianceRouter,
 });
 
 export type AppRouter = typeof appRouter;

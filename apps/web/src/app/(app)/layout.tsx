@@ -16,6 +16,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     { href: '/dashboard', label: 'Dashboard' },
     { href: '/companies', label: isClientRole(me.role) ? 'My company' : 'Companies' },
     { href: '/kpis', label: 'KPIs' },
+    { href: '/compliance', label: 'Compliance' },
     { href: '/settings', label: 'Settings' },
   ];
   return (

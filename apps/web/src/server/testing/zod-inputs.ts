@@ -106,6 +106,7 @@ function stringValue(key: string, d: Def, fill: IdFill): string {
       '1',
       'us-east-1',
       'arn:aws:iam::123456789012:role/Sweep',
+      'i-0123456789abcdef0',
     ])
       if (c.pattern.test(candidate)) return candidate;
   }

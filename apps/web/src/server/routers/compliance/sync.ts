@@ -1,0 +1,17 @@
+import { requestSync } from '@aw/compliance';
+import { z } from 'zod';
+import { companyAccess } from '../../company-access';
+import { getComplianceDeps } from '../../compliance';
+import { protectedProcedure } from '../../trpc';
+
+/** Queues a sync now (or returns the one already queued or running); progress arrives live. */
+export const syncProcedure = protectedProcedure
+  .input(z.object({ companyId: z.string().uuid() }))
+  .mutation(async ({ ctx, input }) => {
+    await companyAccess(ctx, input.companyId, 'compliance.sync');
+    return requestSync(getComplianceDeps(), {
+      companyId: input.companyId,
+      trigger: 'manual',
+      requestedById: ctx.userId,
+    });
+  });
