@@ -16,6 +16,7 @@ const config: NextConfig = {
     '@aw/ingest',
     '@aw/jobs',
     '@aw/runbooks',
+    '@aw/notifications',
   ],
   serverExternalPackages: [
     '@node-rs/argon2',

@@ -3,6 +3,7 @@ import { CorrelationWorker, type IncidentChangedEvent } from '@aw/correlation';
 import { getPool } from '@aw/db';
 import { setDefaultAlertSink } from '@aw/ingest';
 import { onIncidentChanged } from '@aw/runbooks';
+import { notifyIncidentChanged } from './notifications';
 import { getPublisher } from './realtime';
 import { startRunbookWorker } from './runbooks';
 
@@ -43,6 +44,7 @@ export async function publishIncidentChange(e: IncidentChangedEvent): Promise<vo
       },
     });
   }
+  await notifyIncidentChanged(e);
 }
 
 async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]): Promise<void> {
