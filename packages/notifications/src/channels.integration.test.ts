@@ -46,7 +46,7 @@ describe(`channels on ${target.name}`, () => {
     // The timeline says so.
     const ev = await h.prisma.incidentEvent.findMany({ where: { incidentId: inc.id } });
     expect(ev.map((e) => e.type)).toEqual(['notification.sent']);
-    expect(ev[0]!.message).toContain('teams "NOC Teams" (teams 202)');
+    expect(ev[0]!.message).toBe('Notified teams "NOC Teams": incident.opened (teams 202)');
   });
 
   it('Slack: Block Kit with header, fields and buttons that the receiver accepts', async () => {

@@ -100,6 +100,8 @@ describe(`policies and delivery on ${target.name}`, () => {
         .slice(1)
         .map((m) => m.type),
     ).toEqual(['incident.opened', 'incident.opened']);
+    const tl = await h.prisma.incidentEvent.findMany({ where: { incidentId: incs[0]!.id } });
+    expect(tl.map((e) => e.message)).toEqual(['Notified webhook "digest" in a digest of 5 (webhook 204)']);
     const rows = await h.prisma.notificationDelivery.groupBy({
       by: ['status'],
       where: { channelId: ch },

@@ -175,3 +175,7 @@ export async function runEscalationStep(deps: NotificationDeps, job: Job<Escalat
     },
   );
 }
+
+export async function listEscalationPolicies(prisma: PrismaClient, mspId: string) {
+  return prisma.escalationPolicy.findMany({ where: { mspId }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+}

@@ -48,3 +48,5 @@ export { onRunbookPublished, runbookTrigger } from './runbook-events.ts';
 export { mayDeliverAt, nextDeliveryTime, ZBusinessHours, ZQuietHours } from './schedule.ts';
 export { CHANNEL_KINDS, SEVERITIES, TRIGGERS, ZTrigger, type TMessage, type TTrigger } from './types.ts';
 export { deliver, flushGroup, registerNotificationWorker } from './worker.ts';
+export { listInbox, notificationKpis, type NotificationKpis } from './inbox.ts';
+export { listEscalationPolicies } from './escalation.ts';

@@ -54,9 +54,15 @@ export async function deliver(deps: NotificationDeps, job: Job<{ deliveryId: str
       where: { id: d.id },
       data: { status: 'FAILED', lastError: error.slice(0, 2000), attempts: { increment: 1 } },
     });
-    await timeline(deps, d, 'notification.failed', `${d.trigger} → ${target}: ${error}`, {
-      deliveryId: d.id,
-    });
+    await timeline(
+      deps,
+      d,
+      'notification.failed',
+      `Notification to ${target} failed (${d.trigger}): ${error}`,
+      {
+        deliveryId: d.id,
+      },
+    );
   };
   if (d.channelId && !channel) return dead('the channel was deleted');
   if (channel && !channel.enabled) return dead('the channel is disabled');
@@ -94,11 +100,27 @@ export async function deliver(deps: NotificationDeps, job: Job<{ deliveryId: str
       where: { id: d.id },
       data: { status: 'SENT', sentAt: now(deps), attempts: { increment: 1 }, lastError: null },
     });
-    await timeline(deps, d, 'notification.sent', `${d.trigger} → ${target} (${outcome})`, {
+    await timeline(deps, d, 'notification.sent', `Notified ${target}: ${d.trigger} (${outcome})`, {
       deliveryId: d.id,
       channelId: d.channelId,
       outcome,
     });
+    if (d.trigger === 'digest') {
+      // A digest stands for several incidents: each one's timeline says it went out.
+      const members = await deps.prisma.notificationDelivery.findMany({ where: { digestId: d.id } });
+      for (const m of members)
+        await timeline(
+          deps,
+          m,
+          'notification.sent',
+          `Notified ${target} in a digest of ${members.length} (${outcome})`,
+          {
+            deliveryId: d.id,
+            channelId: d.channelId,
+            outcome,
+          },
+        );
+    }
   } catch (e) {
     const error = (e as Error).message;
     const last = (e instanceof DeliveryError && e.permanent) || job.attempts >= job.maxAttempts;

@@ -4,6 +4,7 @@ import { companyRouter } from './routers/company/router';
 import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
+import { notificationsRouter } from './routers/notifications/router';
 import { runbooksRouter } from './routers/runbooks/router';
 import { sitesRouter } from './routers/sites/router';
 import { viewerRouter } from './routers/viewer/router';
@@ -19,6 +20,7 @@ export const appRouter = router({
   ingest: ingestRouter,
   runbooks: runbooksRouter,
   sites: sitesRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
