@@ -18,7 +18,10 @@ export function getRunbookDeps(): RunbookDeps {
       prisma: getDb(),
       runtime: getAwsRuntime(),
       queue,
-      publish: (e) => getPublisher().publish(e).finally(() => void notifyRunbookPublished(e)),
+      publish: (e) =>
+        getPublisher()
+          .publish(e)
+          .finally(() => void notifyRunbookPublished(e)),
     };
   }
   return g.__awRunbooks;
