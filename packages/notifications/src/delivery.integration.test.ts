@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHarness, type Harness } from '../test/harness.ts';
-import { listDeadLetters, onIncidentChanged, retryDeadLetter } from './index.ts';
+import { listDeadLetters, notificationKpis, onIncidentChanged, retryDeadLetter } from './index.ts';
 
 const target = inject('pgTargets')[0]!;
 
@@ -254,5 +254,39 @@ describe(`policies and delivery on ${target.name}`, () => {
       ],
     );
     expect(by.rowCount).toBe(30);
+  });
+
+  it('KPIs: median time to first notification and to acknowledge', async () => {
+    const c = await h.company('Kpi');
+    const ch = await webhook('kpi');
+    await h.policy({ companyId: c.id, channelIds: [ch] });
+    const since = new Date(h.clock().getTime() - 1000);
+    const incs = [await h.incident(c.id, { asset: 'k1' }), await h.incident(c.id, { asset: 'k2' })];
+    // Opened 60 s and 120 s before the notification goes out; acknowledged 300 s after opening (one of them).
+    await h.prisma.incident.update({
+      where: { id: incs[0]!.id },
+      data: { createdAt: new Date(h.clock().getTime() - 60_000) },
+    });
+    await h.prisma.incident.update({
+      where: { id: incs[1]!.id },
+      data: {
+        createdAt: new Date(h.clock().getTime() - 120_000),
+        acknowledgedAt: new Date(h.clock().getTime() + 180_000),
+      },
+    });
+    for (const i of incs) await h.notify(h.event(i, 'incident.created'));
+    await h.drain();
+    const k = await notificationKpis(h.prisma, {
+      mspId: h.msp.id,
+      companyId: c.id,
+      since: new Date(since.getTime() - 600_000),
+    });
+    expect(k).toEqual({
+      incidents: 2,
+      notified: 2,
+      acknowledged: 1,
+      medianSecondsToFirstNotification: 90,
+      medianSecondsToAcknowledge: 300,
+    });
   });
 });
