@@ -50,3 +50,5 @@ export { CHANNEL_KINDS, SEVERITIES, TRIGGERS, ZTrigger, type TMessage, type TTri
 export { deliver, flushGroup, registerNotificationWorker } from './worker.ts';
 export { listInbox, notificationKpis, type NotificationKpis } from './inbox.ts';
 export { listEscalationPolicies } from './escalation.ts';
+export { ConnectWiseConnector, ZConnectWiseConfig, type TConnectWiseConfig } from './psa/connectwise.ts';
+export { PsaError, type PsaConnector, type PsaTicket, type PsaTicketInput } from './psa/types.ts';
