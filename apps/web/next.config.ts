@@ -21,6 +21,7 @@ const config: NextConfig = {
     '@aw/runbooks',
     '@aw/observability',
     '@aw/compliance',
+    '@aw/notifications',
   ],
   serverExternalPackages: [
     '@node-rs/argon2',

@@ -71,6 +71,7 @@ if (env.DEMO ?? local) {
   const prisma = createPrismaClient(db.url, { max: 2 });
   const seeded = await seedDemo(prisma, dataDir);
   logins = seeded.logins;
+  await (await import('@aw/notifications/demo')).seedNotificationsDemo(prisma, seeded.mspId);
   // The demo's simulated AWS account (loopback fake); only companies with simulated = true use it.
   demoAws = await connectDemoAws(prisma, { dataDir, log: console.log });
   if (demoAws) {

@@ -60,6 +60,12 @@ export const PERMISSIONS = {
     roles: [O, A],
     doc: 'set patch compliance schedule, retention, alert thresholds and the S3 export',
   },
+  'notification.channel.manage': { roles: [O, A], doc: 'create, edit, delete notification channels' },
+  'notification.channel.test': { roles: [O, A, T], doc: 'send a test message to a notification channel' },
+  'notification.policy.manage': { roles: [O, A], doc: 'create, edit, delete notification policies' },
+  'notification.escalation.manage': { roles: [O, A], doc: 'create and edit escalation policies' },
+  'notification.oncall.manage': { roles: [O, A], doc: 'edit on-call rotations and their overrides' },
+  'notification.delivery.retry': { roles: [O, A, T], doc: 'retry a failed (dead-letter) notification' },
 } as const satisfies Record<string, { roles: readonly Role[]; doc: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,6 +4,7 @@ import { getPool } from '@aw/db';
 import { setDefaultAlertSink } from '@aw/ingest';
 import { onIncidentChanged } from '@aw/runbooks';
 import { registerNodeIntake } from './node-intake';
+import { notifyIncidentChanged } from './notifications';
 import { getPublisher } from './realtime';
 import { startRunbookWorker } from './runbooks';
 import { startComplianceWorker } from './compliance';
@@ -45,6 +46,7 @@ export async function publishIncidentChange(e: IncidentChangedEvent): Promise<vo
       },
     });
   }
+  await notifyIncidentChanged(e);
 }
 
 async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]): Promise<void> {

@@ -5,6 +5,7 @@ import { complianceRouter } from './routers/compliance/router';
 import { correlationRouter } from './routers/correlation/router';
 import { ingestRouter } from './routers/ingest/router';
 import { membersRouter } from './routers/members/router';
+import { notificationsRouter } from './routers/notifications/router';
 import { runbooksRouter } from './routers/runbooks/router';
 import { sitesRouter } from './routers/sites/router';
 import { viewerRouter } from './routers/viewer/router';
@@ -21,6 +22,7 @@ export const appRouter = router({
   runbooks: runbooksRouter,
   sites: sitesRouter,
   compliance: complianceRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

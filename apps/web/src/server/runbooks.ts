@@ -3,6 +3,7 @@ import { getAwsRuntime } from '@aw/aws';
 import { getDb, getPool } from '@aw/db';
 import { JobQueue } from '@aw/jobs';
 import { recoverExecutions, registerRunbookWorker, type RunbookDeps } from '@aw/runbooks';
+import { notifyRunbookPublished } from './notifications';
 import { getPublisher } from './realtime';
 
 // The process's job queue and runbook services, built once (globalThis only survives Next.js dev
@@ -17,7 +18,10 @@ export function getRunbookDeps(): RunbookDeps {
       prisma: getDb(),
       runtime: getAwsRuntime(),
       queue,
-      publish: (e) => getPublisher().publish(e),
+      publish: (e) =>
+        getPublisher()
+          .publish(e)
+          .finally(() => void notifyRunbookPublished(e)),
     };
   }
   return g.__awRunbooks;

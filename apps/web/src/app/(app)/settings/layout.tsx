@@ -7,6 +7,7 @@ const sections = [
   { href: '/settings/keys', label: 'API keys & signing' },
   { href: '/settings/aws', label: 'AWS & nodes' },
   { href: '/settings/runbooks', label: 'Runbooks' },
+  { href: '/settings/notifications', label: 'Notifications' },
   { href: '/settings/clusters', label: 'Clusters' },
   { href: '/settings/members', label: 'Members' },
   { href: '/settings/audit', label: 'Audit log' },

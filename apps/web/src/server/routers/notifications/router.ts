@@ -1,0 +1,19 @@
+import { router } from '../../trpc';
+import { channelsRouter } from './channels/router';
+import { deadLettersRouter } from './dead-letters/router';
+import { escalationRouter } from './escalation/router';
+import { inboxProcedure } from './inbox';
+import { kpisProcedure } from './kpis';
+import { oncallRouter } from './oncall/router';
+import { policiesRouter } from './policies/router';
+
+/** Notifications (`notifications.*`): channels, policies, escalation, on-call, dead letters, demo inbox, KPIs. */
+export const notificationsRouter = router({
+  channels: channelsRouter,
+  policies: policiesRouter,
+  escalation: escalationRouter,
+  oncall: oncallRouter,
+  deadLetters: deadLettersRouter,
+  inbox: inboxProcedure,
+  kpis: kpisProcedure,
+});
