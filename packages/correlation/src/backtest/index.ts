@@ -60,6 +60,15 @@ export function validateConfig(c: CorrelationConfig): void {
     bad('auto-close must be 1-43200 minutes');
   if (c.flapThreshold < 2 || c.flapThreshold > 100) bad('flap threshold must be 2-100');
   if (c.flapWindowMinutes < 1 || c.flapWindowMinutes > 1440) bad('flap window must be 1-1440 minutes');
+  if (
+    c.eventTtlMinutes !== null &&
+    (!Number.isInteger(c.eventTtlMinutes) || c.eventTtlMinutes < 1 || c.eventTtlMinutes > 1440)
+  )
+    bad('event firing TTL must be 1-1440 minutes (or empty for the window)');
+  if (!Number.isInteger(c.staleAfterMinutes) || c.staleAfterMinutes < 0 || c.staleAfterMinutes > 43_200)
+    bad('stale time must be 0-43200 minutes (0 = off)');
+  for (const [source, kind] of Object.entries(c.sourceKinds))
+    if (kind !== 'STATEFUL' && kind !== 'EVENT') bad(`kind for ${source} must be STATEFUL or EVENT`);
 }
 
 class Side {
