@@ -2,3 +2,4 @@ export * from './access.ts';
 export * from './incidents.ts';
 export * from './settings.ts';
 export * from './reports.ts';
+export * from './situations.ts';

@@ -20,6 +20,8 @@ import { saveInhibitionRuleProcedure } from './save-inhibition-rule';
 import { saveMaintenanceWindowProcedure } from './save-maintenance-window';
 import { silencesProcedure } from './silences';
 import { updateConfigProcedure } from './update-config';
+import { situationProcedure } from './situation';
+import { actOnSituationProcedure } from './act-on-situation';
 
 /** Incidents, KPIs, backtests and correlation settings; every procedure scopes by membership. */
 export const correlationRouter = router({
@@ -44,4 +46,6 @@ export const correlationRouter = router({
   inhibitionRules: inhibitionRulesProcedure,
   saveInhibitionRule: saveInhibitionRuleProcedure,
   deleteInhibitionRule: deleteInhibitionRuleProcedure,
+  situation: situationProcedure,
+  actOnSituation: actOnSituationProcedure,
 });
