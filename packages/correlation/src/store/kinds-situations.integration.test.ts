@@ -12,6 +12,7 @@ import { correlateCompany, tickCompany } from './apply.ts';
 import { ALERT_COLUMNS, loadCompanyConfig, toEngineAlert } from './rows.ts';
 import { poolRunner } from '../sql-runner.ts';
 import { q } from './sql.ts';
+import { kpiCsv, noiseReduction, type KpiReport } from '../kpi/index.ts';
 
 const T0 = new Date('2026-03-02T10:00:00Z').getTime();
 const at = (min: number) => new Date(T0 + min * 60_000);
@@ -163,6 +164,8 @@ describe.each(inject('pgTargets'))('kinds and situations through the store on $n
       [sid],
     );
     expect(sit.rows[0]).toMatchObject({ incidentCount: 3, status: 'OPEN' });
+    const title = await q<{ title: string }>(pool, `SELECT title FROM "Situation" WHERE id = $1`, [sid]);
+    expect(title.rows[0]!.title).toBe('port_scan on fw-1'); // its earliest incident
     const links = await q<{ explanation: string; entity: string; value: string }>(
       pool,
       `SELECT explanation, entity, value FROM "SituationLink" WHERE "situationId" = $1 ORDER BY id`,
@@ -172,6 +175,21 @@ describe.each(inject('pgTargets'))('kinds and situations through the store on $n
     expect(
       links.rows.some((l) => /both carry src_ip=203\.0\.113\.7 within \d+ min/.test(l.explanation)),
     ).toBe(true);
+    // KPIs: 4 alerts, 4 incidents, 2 items (the situation and db-9 alone).
+    const nr = await noiseReduction(
+      poolRunner(pool),
+      { mspId: tenant.mspId, companyId },
+      { from: at(-60), to: new Date(Date.now() + 3600_000) },
+    );
+    expect(nr).toMatchObject({
+      alerts: 4,
+      incidents: 4,
+      situations: 2,
+      noiseReductionPct: 0,
+      noiseReductionBySituationsPct: 50,
+    });
+    const csv = kpiCsv({ period: { from: 'f', to: 't' }, noise: nr } as unknown as KpiReport, 'noise');
+    expect(csv.split('\n')[0]).toContain('situations,noiseReductionBySituationsPct');
   });
 
   it('a value carried by most recent incidents (a hub) is not used for linking', async () => {

@@ -158,7 +158,10 @@ async function linkOne(
   }
   const res = linkIncident({ incident: inc, candidates, situations: sits, hubs, config, t, newId: p.newId });
   if (res.created) {
-    const first = [inc, ...candidates].find((x) => res.assigned.some((a) => a.incidentId === x.id))!;
+    // Titled after its earliest incident.
+    const first = [inc, ...candidates]
+      .filter((x) => res.assigned.some((a) => a.incidentId === x.id))
+      .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))[0]!;
     await q(
       c,
       `INSERT INTO "Situation" (id, "mspId", "companyId", status, title, severity, "incidentCount", "firstSeenAt",

@@ -22,6 +22,8 @@ import { silencesProcedure } from './silences';
 import { updateConfigProcedure } from './update-config';
 import { situationProcedure } from './situation';
 import { actOnSituationProcedure } from './act-on-situation';
+import { situationSettingsProcedure } from './situation-settings';
+import { updateSituationSettingsProcedure } from './update-situation-settings';
 
 /** Incidents, KPIs, backtests and correlation settings; every procedure scopes by membership. */
 export const correlationRouter = router({
@@ -48,4 +50,6 @@ export const correlationRouter = router({
   deleteInhibitionRule: deleteInhibitionRuleProcedure,
   situation: situationProcedure,
   actOnSituation: actOnSituationProcedure,
+  situationSettings: situationSettingsProcedure,
+  updateSituationSettings: updateSituationSettingsProcedure,
 });

@@ -40,6 +40,9 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
       data: { userId: v.id, mspId: ids.mspa!, companyId: ids.a1!, role: 'CLIENT_VIEWER' },
     });
     ids.viewer = v.id;
+    const owner = await prisma.user.create({ data: { email: 'owner@a.sit', name: 'Owner', passwordHash } });
+    await prisma.membership.create({ data: { userId: owner.id, mspId: ids.mspa!, role: 'OWNER' } });
+    ids.ownera = owner.id;
     const t0 = Date.now() - 20 * 60_000;
     await prisma.alert.createMany({
       data: [
@@ -124,5 +127,32 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect((await prisma.situation.findUniqueOrThrow({ where: { id: situationId } })).status).toBe(
       'RESOLVED',
     );
+  });
+
+  it('situation settings: read by anyone in scope, changed only with correlation.configure, validated', async () => {
+    const t = await as('techa');
+    const cur = await t.correlation.situationSettings({ companyId: ids.a1! });
+    expect(cur.config.entities).toContain('label:src_ip');
+    expect(cur.recentIncidents).toBe(3);
+    expect(cur.hubs).toEqual([]); // below hubMinIncidents
+    await expect(
+      t.correlation.updateSituationSettings({ companyId: ids.a1!, patch: { windowMinutes: 10 } }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const o = await as('ownera');
+    await expect(
+      o.correlation.updateSituationSettings({ companyId: ids.a1!, patch: { entities: ['host name'] } }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      (await as('techb')).correlation.situationSettings({ companyId: ids.a1! }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const next = await o.correlation.updateSituationSettings({
+      companyId: ids.a1!,
+      patch: { windowMinutes: 10, hubMinIncidents: 2, hubShare: 0.5, topology: { 'web-1': ['sw-1'] } },
+    });
+    expect(next.windowMinutes).toBe(10);
+    const after = await t.correlation.situationSettings({ companyId: ids.a1! });
+    expect(after.config).toMatchObject({ windowMinutes: 10, topology: { 'web-1': ['sw-1'] } });
+    // src_ip is on all three recent incidents: now a hub, and the page says so.
+    expect(after.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
   });
 });
