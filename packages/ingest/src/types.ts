@@ -25,7 +25,11 @@ export interface NormalizedAlertDraft {
   raw: unknown;
   /** Canonical text of what identifies this alert across firing/resolved (hashed into `fingerprint`). */
   identity: string;
+  /** Chosen by the sender (`"kind": "event"`) or the generic mapping; absent → API key, then source default. */
+  kind?: AlertKindWord;
 }
+
+export type AlertKindWord = 'STATEFUL' | 'EVENT';
 
 export interface NormalizedAlert extends NormalizedAlertDraft {
   /** sha-256 hex of source + identity. */

@@ -179,6 +179,13 @@ export function severityFromWord(v: unknown): SeverityLevel | undefined {
   return ownValue(SEVERITY_WORDS, v.trim().toLowerCase());
 }
 
+/** `event` / `stateful` (any case) → the stored kind; anything else undefined. */
+export function kindFromWord(v: unknown): 'STATEFUL' | 'EVENT' | undefined {
+  if (typeof v !== 'string') return undefined;
+  const w = v.trim().toLowerCase();
+  return w === 'event' ? 'EVENT' : w === 'stateful' ? 'STATEFUL' : undefined;
+}
+
 export function statusFromWord(v: unknown): Status | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim().toLowerCase();

@@ -19,15 +19,15 @@ export function insertReplayNoncesSql(source: string): string {
  * Inserts alerts as PENDING: rows of `source` with columns m (msp), c (company), s (source), f
  * (fingerprint), d (dedup key), a (asset), sg (signature), sv (service), sm (summary), sev
  * (severity), st (status), o (occurred at, ISO text), l (labels), an (annotations), r (raw), k (API
- * key id) and ik (Idempotency-Key or null). A redelivered alert (same company and dedup key) is not
+ * key id), ik (Idempotency-Key or null) and kd (alert kind or null). A redelivered alert (same company and dedup key) is not
  * inserted. Returns `id` (as text), `"companyId"` and `"dedupKey"` of the rows inserted.
  */
 export function insertAlertsSql(source: string): string {
   return `INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, service,
            summary, severity, status, "occurredAt", "receivedAt", labels, annotations, raw, "apiKeyId",
-           "idempotencyKey", decision)
+           "idempotencyKey", decision, kind)
          SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
-           o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, ik, 'PENDING'::"AlertDecision"
+           o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, ik, 'PENDING'::"AlertDecision", kd::"AlertKind"
          FROM ${source}
          ON CONFLICT ("companyId", "dedupKey") DO NOTHING
          RETURNING id::text AS id, "companyId", "dedupKey"`;

@@ -233,7 +233,7 @@ export class GroupCommitWriter {
        ), ins AS (
          ${insertAlertsSql(
            `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
-              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text)
+              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
             WHERE x.ri IN (SELECT i FROM accepted)`,
          )}
        )
@@ -268,6 +268,7 @@ export class GroupCommitWriter {
               an: r.a.annotations,
               r: r.a.raw ?? null,
               k: p.apiKeyId,
+              kd: r.a.kind ?? null,
             };
           }),
         ),
@@ -472,8 +473,8 @@ export class GroupCommitWriter {
           insertAlertsSql(
             `unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
                $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[],
-               $15::jsonb[], $16::uuid[], $17::text[])
-             AS x(m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k, ik)`,
+               $15::jsonb[], $16::uuid[], $17::text[], $18::text[])
+             AS x(m, c, s, f, d, a, sg, sv, sm, sev, st, o, l, an, r, k, ik, kd)`,
           ),
           [
             col((r) => r.p.req.mspId),
@@ -493,6 +494,7 @@ export class GroupCommitWriter {
             col((r) => JSON.stringify(r.a.raw ?? null)),
             col((r) => r.p.req.apiKeyId),
             col((r) => r.p.req.idempotencyKey),
+            col((r) => r.a.kind ?? null),
           ],
         );
         for (const r of ins.rows) {

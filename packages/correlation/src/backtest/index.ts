@@ -4,6 +4,8 @@
 // batch, and only the top groups are kept, so memory is bounded by the open incidents, not the period.
 import { AppError } from '@aw/core/errors';
 import { CorrelationEngine } from '../engine/engine.ts';
+import { SituationTracker } from '../engine/situation-tracker.ts';
+import type { SituationConfig } from '../engine/situations.ts';
 import { validKeyTemplate } from '../engine/fields.ts';
 import { stateHorizonMinutes } from '../engine/pipeline.ts';
 import type { StateChanges } from '../engine/state.ts';
@@ -24,6 +26,9 @@ export interface BacktestSide {
   incidents: number;
   decisions: Record<Decision, number>;
   noiseReductionPct: number | null;
+  /** Situations plus incidents in no situation (the company's situation settings). */
+  situations: number;
+  noiseReductionBySituationsPct: number | null;
   largestGroups: BacktestGroup[];
 }
 
@@ -60,6 +65,15 @@ export function validateConfig(c: CorrelationConfig): void {
     bad('auto-close must be 1-43200 minutes');
   if (c.flapThreshold < 2 || c.flapThreshold > 100) bad('flap threshold must be 2-100');
   if (c.flapWindowMinutes < 1 || c.flapWindowMinutes > 1440) bad('flap window must be 1-1440 minutes');
+  if (
+    c.eventTtlMinutes !== null &&
+    (!Number.isInteger(c.eventTtlMinutes) || c.eventTtlMinutes < 1 || c.eventTtlMinutes > 1440)
+  )
+    bad('event firing TTL must be 1-1440 minutes (or empty for the window)');
+  if (!Number.isInteger(c.staleAfterMinutes) || c.staleAfterMinutes < 0 || c.staleAfterMinutes > 43_200)
+    bad('stale time must be 0-43200 minutes (0 = off)');
+  for (const [source, kind] of Object.entries(c.sourceKinds))
+    if (kind !== 'STATEFUL' && kind !== 'EVENT') bad(`kind for ${source} must be STATEFUL or EVENT`);
 }
 
 class Side {
@@ -75,13 +89,18 @@ class Side {
   private readonly live = new Map<string, IncidentState>();
   private top: BacktestGroup[] = [];
 
+  private readonly tracker: SituationTracker;
+  private readonly seen: string[] = [];
+
   constructor(
     readonly config: CorrelationConfig,
     rules: Awaited<ReturnType<typeof loadRules>>,
     private readonly topN: number,
+    situations: SituationConfig,
   ) {
     let n = 0;
     this.engine = new CorrelationEngine({ config, rules, newId: () => `bt-${++n}`, keepArchive: false });
+    this.tracker = new SituationTracker(situations);
   }
 
   private finish(inc: IncidentState) {
@@ -102,6 +121,7 @@ class Side {
 
   private absorb(ch: StateChanges) {
     this.incidents += ch.created.length;
+    for (const inc of ch.created) this.seen.push(inc.id);
     for (const inc of [...ch.created, ...ch.updated]) {
       if (inc.status === 'RESOLVED') {
         this.live.delete(inc.id);
@@ -111,8 +131,13 @@ class Side {
   }
 
   batch(alerts: ReturnType<typeof toEngineAlert>[]) {
-    for (const a of alerts) this.decisions[this.engine.decide(a).decision] += 1;
-    this.absorb(this.engine.state.drain());
+    for (const a of alerts) {
+      const d = this.engine.decide(a);
+      this.decisions[d.decision] += 1;
+      const ch = this.engine.state.drain();
+      this.absorb(ch);
+      this.tracker.observe(a, d, ch);
+    }
     const last = alerts.at(-1);
     if (last) this.engine.state.compact(last.occurredAt, stateHorizonMinutes(this.config));
   }
@@ -122,11 +147,14 @@ class Side {
     this.live.clear();
     this.trim();
     const decided = Object.values(this.decisions).reduce((s, n) => s + n, 0);
+    const items = this.tracker.groups(this.seen).length;
     return {
       config: this.config,
       incidents: this.incidents,
       decisions: this.decisions,
       noiseReductionPct: decided > 0 ? Math.round((1 - this.incidents / decided) * 10_000) / 100 : null,
+      situations: items,
+      noiseReductionBySituationsPct: decided > 0 ? Math.round((1 - items / decided) * 10_000) / 100 : null,
       largestGroups: this.top,
     };
   }
@@ -158,8 +186,8 @@ export async function backtest(opts: {
   );
   const total = num(countRow?.n);
   const sides = [
-    new Side(company.config, rules, opts.topN ?? 10),
-    new Side(candidate, rules, opts.topN ?? 10),
+    new Side(company.config, rules, opts.topN ?? 10, company.situations),
+    new Side(candidate, rules, opts.topN ?? 10, company.situations),
   ];
   let last = '0';
   let processed = 0;

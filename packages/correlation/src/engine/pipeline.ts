@@ -11,6 +11,8 @@ import { allMatch, correlationKey, fieldValue } from './fields.ts';
 import { maintenanceActive } from './schedule.ts';
 import type { CorrelationState } from './state.ts';
 import {
+  eventTtl,
+  kindOf,
   maxSeverity,
   type AlertDecisionOut,
   type CorrelationConfig,
@@ -49,7 +51,13 @@ const iso = (d: Date) => d.toISOString();
 
 /** How long an identity's state matters once nothing refers to it. */
 export function stateHorizonMinutes(c: CorrelationConfig): number {
-  return Math.max(c.autoCloseAfterMinutes ?? 0, c.maxSpanMinutes, c.flapWindowMinutes, c.windowMinutes);
+  return Math.max(
+    c.autoCloseAfterMinutes ?? 0,
+    c.maxSpanMinutes,
+    c.flapWindowMinutes,
+    c.windowMinutes,
+    eventTtl(c),
+  );
 }
 
 function windowInfo(inc: IncidentState): WindowInfo {
@@ -83,21 +91,41 @@ export function resolveIncident(
   state.event({ incidentId: inc.id, type: 'resolved', at, message: note, data: { rule, resolution: kind } });
 }
 
+export type ResolutionRule = 'auto-resolve' | 'auto-close' | 'event-ttl' | 'max-span';
+
+/** Whether event identities still hold the incident open at `t`. */
+export function heldByEvents(inc: IncidentState, t: Date): boolean {
+  return inc.eventsUntil !== null && inc.eventsUntil.getTime() > t.getTime();
+}
+
 /** The next automatic resolution of an open incident, ignoring flapping. */
 export function dueResolution(
   inc: IncidentState,
   c: CorrelationConfig,
-): { at: Date; rule: 'auto-resolve' | 'auto-close'; note: string } | null {
+): { at: Date; rule: ResolutionRule; note: string } | null {
   if (inc.status === 'RESOLVED') return null;
-  let best: { at: Date; rule: 'auto-resolve' | 'auto-close'; note: string } | null = null;
-  if (inc.firingCount === 0 && inc.quietSince) {
+  let best: { at: Date; rule: ResolutionRule; note: string } | null = null;
+  const quiet = c.autoResolveQuietMinutes > 0 ? ` and stayed quiet for ${c.autoResolveQuietMinutes} min` : '';
+  if (inc.firingCount === 0 && inc.eventsUntil && (!inc.quietSince || inc.eventsUntil >= inc.quietSince)) {
+    // Nothing stateful is firing: the incident ends when its events' firing TTL runs out, or at
+    // the maximum span if they keep repeating.
+    best = {
+      at: addMin(inc.eventsUntil, c.autoResolveQuietMinutes),
+      rule: 'event-ttl',
+      note: `No event repeated within the firing TTL (${eventTtl(c)} min)${quiet}`,
+    };
+    const spanEnd = addMin(inc.firstSeenAt, c.maxSpanMinutes);
+    if (spanEnd < best.at)
+      best = {
+        at: spanEnd,
+        rule: 'max-span',
+        note: `Reached the maximum span (${c.maxSpanMinutes} min) while its events kept repeating; a later event opens a new incident`,
+      };
+  } else if (inc.firingCount === 0 && inc.quietSince) {
     best = {
       at: addMin(inc.quietSince, c.autoResolveQuietMinutes),
       rule: 'auto-resolve',
-      note:
-        c.autoResolveQuietMinutes > 0
-          ? `All alerts resolved and stayed quiet for ${c.autoResolveQuietMinutes} min`
-          : 'All alerts resolved',
+      note: quiet ? `All alerts resolved${quiet}` : 'All alerts resolved',
     };
   }
   if (c.autoCloseAfterMinutes !== null && c.autoCloseAfterMinutes > 0) {
@@ -119,7 +147,7 @@ export function advanceIncident(
   let flapEnd: Date | null = null;
   if (inc.flapping && inc.lastTransitionAt) {
     const end = addMin(inc.lastTransitionAt, c.flapWindowMinutes);
-    if (end.getTime() > t.getTime()) return; // still flapping: held open
+    if (end.getTime() > t.getTime()) return markStale(state, inc, t.getTime() + 1, c); // still flapping: held open
     inc.flapping = false;
     flapEnd = end;
     state.touch(inc);
@@ -132,9 +160,33 @@ export function advanceIncident(
     });
   }
   const due = dueResolution(inc, c);
-  if (!due) return;
-  const at = flapEnd && flapEnd > due.at ? flapEnd : due.at;
-  if (at.getTime() <= t.getTime()) resolveIncident(state, inc, at, 'AUTO', due.note, due.rule);
+  const at = due && flapEnd && flapEnd > due.at ? flapEnd : due?.at;
+  if (due && at && at.getTime() <= t.getTime()) {
+    // Stale only if that came strictly before the resolution.
+    markStale(state, inc, at.getTime(), c);
+    resolveIncident(state, inc, at, 'AUTO', due.note, due.rule);
+  } else markStale(state, inc, t.getTime() + 1, c);
+}
+
+/** A firing stateful alert with no update for the stale time (reached before `beforeMs`): marked, never resolved. */
+function markStale(
+  state: CorrelationState,
+  inc: IncidentState,
+  beforeMs: number,
+  c: CorrelationConfig,
+): void {
+  if (inc.stale || inc.firingCount === 0 || c.staleAfterMinutes <= 0) return;
+  const at = addMin(inc.lastSeenAt, c.staleAfterMinutes);
+  if (at.getTime() >= beforeMs) return;
+  inc.stale = true;
+  state.touch(inc);
+  state.event({
+    incidentId: inc.id,
+    type: 'stale',
+    at,
+    message: `No update from its ${inc.firingCount} firing alert(s) for ${c.staleAfterMinutes} min: marked stale (not resolved; the sender never reported an end)`,
+    data: { rule: 'stale', staleAfterMinutes: c.staleAfterMinutes },
+  });
 }
 
 /** Records the alert on its identity; returns whether its status changed (a transition). */
@@ -161,6 +213,7 @@ function recordFingerprint(
     lastSeenAt: t,
     incidentId,
     transitions,
+    kind: kindOf(a, ctx.config),
   };
   input.state.putFingerprint(next, true);
   return { ...next, changed };
@@ -182,10 +235,36 @@ function noteTransition(input: StageInput, inc: IncidentState, fp: FingerprintSt
   }
 }
 
-function absorb(inc: IncidentState, a: EngineAlert, t: Date): void {
+function absorb(input: StageInput, inc: IncidentState): void {
+  const { alert: a, t, state, ctx } = input;
   inc.alertCount += 1;
   inc.severity = maxSeverity(inc.severity, a.severity);
   if (t > inc.lastSeenAt) inc.lastSeenAt = t;
+  if (a.status === 'FIRING' && kindOf(a, ctx.config) === 'EVENT') {
+    const until = addMin(t, eventTtl(ctx.config));
+    if (!inc.eventsUntil || until > inc.eventsUntil) inc.eventsUntil = until;
+  }
+  if (inc.stale) {
+    inc.stale = false;
+    state.event({
+      incidentId: inc.id,
+      type: 'stale_cleared',
+      at: t,
+      message: `Alert ${a.id} arrived`,
+      data: {},
+    });
+  }
+}
+
+/** An event identity past its firing TTL, or an incident past its maximum span, is a new occurrence. */
+function eventExpired(input: StageInput, fp: FingerprintState, inc: IncidentState): boolean {
+  const { t, ctx } = input;
+  const c = ctx.config;
+  if (kindOf(input.alert, c) !== 'EVENT') return false;
+  return (
+    t.getTime() >= addMin(fp.lastSeenAt, eventTtl(c)).getTime() ||
+    t.getTime() >= addMin(inc.firstSeenAt, c.maxSpanMinutes).getTime()
+  );
 }
 
 // ───────────── stages ─────────────
@@ -204,8 +283,9 @@ export const dedupStage: Stage = {
     if (!fp || fp.status !== a.status) return undefined;
     const inc = state.isOpen(fp.incidentId);
     if (a.status === 'FIRING' && !inc) return undefined;
+    if (a.status === 'FIRING' && inc && eventExpired(input, fp, inc)) return undefined;
     if (inc) {
-      absorb(inc, a, t);
+      absorb(input, inc);
       if (inc.windowMode === 'ROLLING' && t < inc.windowEnd) extendRolling(inc, t, ctx.config);
       state.touch(inc);
     }
@@ -237,11 +317,29 @@ export const resolveStage: Stage = {
   run(input) {
     const { alert: a, t, state, ctx } = input;
     if (a.status !== 'RESOLVED') return undefined;
+    if (kindOf(a, ctx.config) === 'EVENT') {
+      recordFingerprint(input, null);
+      return {
+        alertId: a.id,
+        decision: 'RESOLVED_SIGNAL',
+        correlationKey: null,
+        incidentId: null,
+        reason: {
+          stage: 'resolve',
+          rule: 'event-resolve-recorded',
+          explanation:
+            'An event-kind alert has no end: its incident closes when the firing TTL runs out; the resolve is recorded only',
+          key: null,
+          incidentId: null,
+          window: null,
+        },
+      };
+    }
     const prev = liveFingerprint(input);
     const inc = state.isOpen(prev?.incidentId ?? null);
     const fp = recordFingerprint(input, inc ? inc.id : null);
     if (inc && prev?.status === 'FIRING') {
-      absorb(inc, a, t);
+      absorb(input, inc);
       inc.firingCount = Math.max(0, inc.firingCount - 1);
       if (inc.firingCount === 0) inc.quietSince = t;
       if (fp.changed) noteTransition(input, inc, fp);
@@ -370,7 +468,7 @@ export const incidentStage: Stage = {
     if (inc) advanceIncident(state, inc, t, c);
     inc = state.openIncident(key);
     let superseded: IncidentState | undefined;
-    if (inc && t >= inc.windowEnd && inc.firingCount === 0 && !inc.flapping) {
+    if (inc && t >= inc.windowEnd && inc.firingCount === 0 && !heldByEvents(inc, t) && !inc.flapping) {
       // Quiet (all alerts resolved, waiting out the quiet period) and past its window: a new
       // occurrence starts a new incident.
       resolveIncident(
@@ -384,16 +482,28 @@ export const incidentStage: Stage = {
       superseded = inc;
       inc = undefined;
     }
+    const isEvent = kindOf(a, c) === 'EVENT';
     if (inc) {
       const inWindow = t < inc.windowEnd;
+      const byEvents = heldByEvents(inc, t);
       if (inc.windowMode === 'ROLLING' && inWindow) extendRolling(inc, t, c);
       const fp = recordFingerprint(input, inc.id);
-      absorb(inc, a, t);
-      inc.firingCount += 1;
-      inc.quietSince = null;
+      absorb(input, inc);
+      if (!isEvent) {
+        inc.firingCount += 1;
+        inc.quietSince = null;
+      }
       if (fp.changed) noteTransition(input, inc, fp);
       state.touch(inc);
-      const rule = inWindow ? 'window' : inc.flapping ? 'flapping-hold' : 'still-firing';
+      const rule = inWindow
+        ? 'window'
+        : inc.flapping
+          ? 'flapping-hold'
+          : inc.firingCount > (isEvent ? 0 : 1)
+            ? 'still-firing'
+            : byEvents
+              ? 'event-ttl'
+              : 'still-firing';
       return {
         alertId: a.id,
         decision: 'CORRELATED',
@@ -410,7 +520,9 @@ export const incidentStage: Stage = {
               ? `Same key "${key}" within the ${inc.windowMode.toLowerCase()} window (${c.windowMinutes} min)`
               : rule === 'flapping-hold'
                 ? `Same key "${key}"; the incident is flapping and held open`
-                : `Same key "${key}"; past the window but the open incident still has firing alerts`,
+                : rule === 'event-ttl'
+                  ? `Same key "${key}"; past the window but an event of the incident fired within the firing TTL (${eventTtl(c)} min); the maximum span (${c.maxSpanMinutes} min) ends it at ${iso(addMin(inc.firstSeenAt, c.maxSpanMinutes))}`
+                  : `Same key "${key}"; past the window but the open incident still has firing alerts`,
         },
       };
     }
@@ -463,7 +575,7 @@ export const incidentStage: Stage = {
       source: a.source,
       severity: a.severity,
       alertCount: 1,
-      firingCount: 1,
+      firingCount: isEvent ? 0 : 1,
       windowMode: c.windowMode,
       windowStart,
       windowEnd:
@@ -481,6 +593,8 @@ export const incidentStage: Stage = {
       resolvedAt: null,
       resolution: null,
       resolutionNote: null,
+      eventsUntil: isEvent ? addMin(t, eventTtl(c)) : null,
+      stale: false,
     };
     state.putIncident(created, true);
     state.event({
@@ -497,7 +611,10 @@ export const incidentStage: Stage = {
         const s = state.fingerprints.get(f);
         if (seen.has(f) || !s || s.status !== 'FIRING' || s.incidentId !== null) continue;
         seen.add(f);
-        created.firingCount += 1;
+        if (s.kind === 'EVENT') {
+          const until = addMin(s.lastSeenAt, eventTtl(c));
+          if (!created.eventsUntil || until > created.eventsUntil) created.eventsUntil = until;
+        } else created.firingCount += 1;
         state.putFingerprint({ ...s, incidentId: id }, true);
       }
       state.link(id, held.alertIds);

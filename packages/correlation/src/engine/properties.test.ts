@@ -16,6 +16,8 @@ const configArb: fc.Arbitrary<Partial<CorrelationConfig>> = fc.record({
   autoCloseAfterMinutes: fc.option(fc.integer({ min: 5, max: 120 }), { nil: null }),
   flapThreshold: fc.integer({ min: 2, max: 6 }),
   flapWindowMinutes: fc.integer({ min: 5, max: 60 }),
+  eventTtlMinutes: fc.option(fc.integer({ min: 1, max: 60 }), { nil: null }),
+  staleAfterMinutes: fc.integer({ min: 0, max: 120 }),
 });
 
 const rulesArb: fc.Arbitrary<RuleSet> = fc.record({
@@ -74,7 +76,8 @@ const streamArb: fc.Arbitrary<EngineAlert[]> = fc
       return {
         id: BigInt(i + 1),
         fingerprint: `${r.asset}/${r.signature}/${r.instance}`,
-        source: 'NATIVE',
+        // a3 sends events (GENERIC defaults to EVENT); the others are stateful.
+        source: r.asset === 'a3' ? 'GENERIC' : 'NATIVE',
         asset: r.asset,
         signature: r.signature,
         service: null,
@@ -191,6 +194,32 @@ describe('correlation properties', () => {
           expect(ticked.engine.incidents()).toEqual(plain.engine.incidents());
         },
       ),
+      opts,
+    );
+  });
+});
+
+describe('event-kind sources: the window and the maximum span bound every incident', () => {
+  const eventsOnly = streamArb.map((as) =>
+    as.map((a) => ({ ...a, source: 'GENERIC', kind: 'EVENT' as const, status: 'FIRING' as const })),
+  );
+  it('no incident of events outlives its maximum span, and none stays open once the TTL ran out', () => {
+    fc.assert(
+      fc.property(eventsOnly, configArb, (alerts, config) => {
+        const { engine } = run(alerts, config, { maintenanceWindows: [], silences: [], inhibitionRules: [] });
+        const c = engine.ctx.config;
+        const ttl = c.eventTtlMinutes ?? c.windowMinutes;
+        const last = alerts.at(-1)?.occurredAt ?? T0;
+        const end = new Date(last.getTime() + (ttl + c.autoResolveQuietMinutes + 1) * 60_000);
+        engine.tick(end);
+        for (const inc of engine.incidents()) {
+          expect(inc.firingCount).toBe(0);
+          expect(inc.status).toBe('RESOLVED');
+          const span = inc.resolvedAt!.getTime() - inc.firstSeenAt.getTime();
+          expect(span).toBeLessThanOrEqual(c.maxSpanMinutes * 60_000);
+          expect(inc.lastSeenAt.getTime()).toBeLessThanOrEqual(inc.resolvedAt!.getTime());
+        }
+      }),
       opts,
     );
   });

@@ -8,6 +8,24 @@ export type AlertStatus = 'FIRING' | 'RESOLVED';
 export type Decision = 'CORRELATED' | 'DEDUPLICATED' | 'SUPPRESSED' | 'INHIBITED' | 'RESOLVED_SIGNAL';
 export type ResolutionKind = 'MANUAL' | 'AUTO' | 'RUNBOOK';
 export type WindowMode = 'FIXED' | 'ROLLING';
+/**
+ * STATEFUL: the sender reports the end (Alertmanager, Grafana, CloudWatch, PagerDuty); its
+ * identity holds an incident open while firing. EVENT: no end will ever come (IDS, syslog,
+ * Windows event log, most generic JSON); its identity holds an incident open for the firing TTL.
+ */
+export type AlertKind = 'STATEFUL' | 'EVENT';
+export const ALERT_KINDS: readonly AlertKind[] = ['STATEFUL', 'EVENT'];
+
+/** Default kind per source when neither the alert, its mapping nor its API key chose one. */
+export const DEFAULT_SOURCE_KINDS: Readonly<Record<string, AlertKind>> = {
+  ALERTMANAGER: 'STATEFUL',
+  GRAFANA: 'STATEFUL',
+  CLOUDWATCH: 'STATEFUL',
+  PAGERDUTY: 'STATEFUL',
+  OPERATOR: 'STATEFUL',
+  NATIVE: 'STATEFUL',
+  GENERIC: 'EVENT',
+};
 
 export const SEVERITY_RANK: Record<Severity, number> = { INFO: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
@@ -28,6 +46,8 @@ export interface EngineAlert {
   status: AlertStatus;
   occurredAt: Date;
   labels: Record<string, string>;
+  /** Chosen per alert, per generic mapping or per API key; absent → the source default (config). */
+  kind?: AlertKind;
 }
 
 /** Per-company settings (Company.correlation* columns). */
@@ -42,6 +62,12 @@ export interface CorrelationConfig {
   autoCloseAfterMinutes: number | null;
   flapThreshold: number;
   flapWindowMinutes: number;
+  /** How long an event identity holds an incident open after it last fired; null = the window. */
+  eventTtlMinutes: number | null;
+  /** A firing stateful alert with no update for this long marks its incident stale (0 = off). */
+  staleAfterMinutes: number;
+  /** Per-company overrides of DEFAULT_SOURCE_KINDS. */
+  sourceKinds: Record<string, AlertKind>;
 }
 
 export const DEFAULT_CONFIG: CorrelationConfig = {
@@ -54,7 +80,20 @@ export const DEFAULT_CONFIG: CorrelationConfig = {
   autoCloseAfterMinutes: null,
   flapThreshold: 4,
   flapWindowMinutes: 30,
+  eventTtlMinutes: null,
+  staleAfterMinutes: 360,
+  sourceKinds: {},
 };
+
+/** The firing TTL of event identities (default: the window). */
+export function eventTtl(c: CorrelationConfig): number {
+  return c.eventTtlMinutes ?? c.windowMinutes;
+}
+
+/** The alert's kind: its own choice, else the company's override for its source, else the default. */
+export function kindOf(a: { kind?: AlertKind; source: string }, c: CorrelationConfig): AlertKind {
+  return a.kind ?? c.sourceKinds[a.source] ?? DEFAULT_SOURCE_KINDS[a.source] ?? 'STATEFUL';
+}
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 /** field: `asset`, `signature`, `service`, `source`, `severity`, `summary` or `label:<name>`. */
@@ -129,6 +168,10 @@ export interface IncidentState {
   resolvedAt: Date | null;
   resolution: ResolutionKind | null;
   resolutionNote: string | null;
+  /** Event identities hold the incident open until this time (their last firing + TTL). */
+  eventsUntil: Date | null;
+  /** Firing stateful alerts sent no update for the stale time: shown as stale, never auto-resolved. */
+  stale: boolean;
 }
 
 /** What the engine remembers about one alert identity (fingerprint). */
@@ -147,6 +190,7 @@ export interface FingerprintState {
   incidentId: string | null;
   /** Times of its recent FIRING↔RESOLVED transitions (within the flap window). */
   transitions: Date[];
+  kind?: AlertKind;
 }
 
 /** Alerts of a key waiting for `minAlertsToOpen`: decided CORRELATED, linked once the incident opens. */
@@ -196,7 +240,15 @@ export interface AlertDecisionOut {
 }
 
 export type IncidentEventType =
-  'created' | 'resolved' | 'flapping' | 'flapping_cleared' | 'acknowledged' | 'assigned' | 'note';
+  | 'created'
+  | 'resolved'
+  | 'flapping'
+  | 'flapping_cleared'
+  | 'stale'
+  | 'stale_cleared'
+  | 'acknowledged'
+  | 'assigned'
+  | 'note';
 
 export interface IncidentEventOut {
   incidentId: string;

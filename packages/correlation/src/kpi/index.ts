@@ -40,6 +40,10 @@ export interface NoiseReduction {
   incidents: number;
   /** 1 − incidents / alerts (decided alerts), as a percentage; null without alerts. */
   noiseReductionPct: number | null;
+  /** What a technician sees: situations plus incidents in no situation (incidents opened in the period). */
+  situations: number;
+  /** 1 − situations / alerts (decided alerts), as a percentage; null without alerts. */
+  noiseReductionBySituationsPct: number | null;
   deduplicatedPct: number | null;
   suppressedPct: number | null;
   inhibitedPct: number | null;
@@ -66,7 +70,9 @@ export async function noiseReduction(
               count(*) FILTER (WHERE decision = 'INHIBITED') AS inhibited,
               count(*) FILTER (WHERE decision = 'RESOLVED_SIGNAL') AS resolved
          FROM "Alert" WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp),
-     i AS (SELECT count(*) AS incidents FROM "Incident"
+     i AS (SELECT count(*) AS incidents,
+                  count(*) FILTER (WHERE "situationId" IS NULL) + count(DISTINCT "situationId") AS items
+             FROM "Incident"
             WHERE ${SCOPE} AND "createdAt" >= $3::timestamp AND "createdAt" < $4::timestamp)
      SELECT * FROM a, i`,
     scopeArgs(scope, period),
@@ -78,6 +84,7 @@ export async function noiseReduction(
   const incidents = num(r?.incidents);
   const correlated = num(r?.correlated);
   const nr = decided > 0 ? Math.round((1 - incidents / decided) * 10_000) / 100 : null;
+  const items = num(r?.items);
   return {
     alerts,
     decided,
@@ -90,6 +97,8 @@ export async function noiseReduction(
     resolvedSignals: num(r?.resolved),
     incidents,
     noiseReductionPct: nr,
+    situations: items,
+    noiseReductionBySituationsPct: decided > 0 ? Math.round((1 - items / decided) * 10_000) / 100 : null,
     deduplicatedPct: pct(num(r?.deduplicated), decided),
     suppressedPct: pct(num(r?.suppressed), decided),
     inhibitedPct: pct(num(r?.inhibited), decided),
@@ -299,6 +308,8 @@ export function kpiCsv(report: KpiReport, kind: KpiCsvKind): string {
           'inhibited',
           'resolvedSignals',
           'noiseReductionPct',
+          'situations',
+          'noiseReductionBySituationsPct',
           'deduplicatedPct',
           'suppressedPct',
           'inhibitedPct',

@@ -182,6 +182,10 @@ describe.each(inject('pgTargets'))('KPIs and backtest on $name', (target) => {
     expect(r.current.incidents).toBe(6); // the stored reality, replayed
     expect(r.candidate.incidents).toBe(2); // disk_full + http_5xx (web-00 resolve leaves the group firing)
     expect(r.candidate.noiseReductionPct).toBeGreaterThan(r.current.noiseReductionPct!);
+    // Situations never outnumber incidents, on either side.
+    expect(r.current.situations).toBeGreaterThan(0);
+    expect(r.current.situations).toBeLessThanOrEqual(r.current.incidents);
+    expect(r.candidate.situations).toBeLessThanOrEqual(r.candidate.incidents);
     expect(r.current.largestGroups[0]).toMatchObject({ key: 'server-prod-01|disk_full', alertCount: 10 });
     expect(progress.at(-1)).toMatchObject({ processed: 17, total: 17, pct: 100 });
     expect(progress.length).toBeGreaterThanOrEqual(5);

@@ -48,6 +48,9 @@ const LIST_SELECT = {
   resolution: true,
   company: { select: { name: true, slug: true } },
   assignee: { select: { id: true, name: true, email: true } },
+  stale: true,
+  situationId: true,
+  situation: { select: { id: true, title: true, incidentCount: true, status: true, severity: true } },
 } satisfies Prisma.IncidentSelect;
 
 /**
@@ -329,6 +332,16 @@ export async function actOnIncidents(
       events.push(changed(res.after));
     }
   }
+  if (act.kind === 'resolve' && updated.length)
+    // A situation whose incidents are all resolved is resolved too.
+    await a.prisma.$executeRawUnsafe(
+      `UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
+        WHERE s."mspId" = $1::uuid AND s.status <> 'RESOLVED'
+          AND s.id IN (SELECT "situationId" FROM "Incident" WHERE id = ANY($2::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."situationId" = s.id AND i.status <> 'RESOLVED')`,
+      scope.mspId,
+      updated,
+    );
   for (const e of events) await Promise.resolve(a.onIncidentChanged?.(e)).catch(() => undefined);
   return { updated, skipped };
 }

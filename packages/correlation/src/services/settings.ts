@@ -7,7 +7,8 @@ import { Prisma, type PrismaClient } from '@aw/db';
 import { validateConfig } from '../backtest/index.ts';
 import { parseMatchers } from '../engine/fields.ts';
 import { parseRecurrence } from '../engine/schedule.ts';
-import type { CorrelationConfig, Matcher, Recurrence } from '../engine/types.ts';
+import { DEFAULT_CONFIG, type CorrelationConfig, type Matcher, type Recurrence } from '../engine/types.ts';
+import { parseSourceKinds } from '../store/rows.ts';
 import { requireCompany, requirePermission, type Actor } from './access.ts';
 
 async function audit(
@@ -24,17 +25,20 @@ async function audit(
   });
 }
 
-export function configOf(c: {
-  correlationWindowMinutes: number;
-  correlationWindowMode: 'FIXED' | 'ROLLING';
-  correlationMaxSpanMinutes: number;
-  aggregationKey: string;
-  minAlertsToOpen: number;
-  autoResolveQuietMinutes: number;
-  autoCloseAfterMinutes: number | null;
-  flapThreshold: number;
-  flapWindowMinutes: number;
-}): CorrelationConfig {
+export function configOf(
+  c: {
+    correlationWindowMinutes: number;
+    correlationWindowMode: 'FIXED' | 'ROLLING';
+    correlationMaxSpanMinutes: number;
+    aggregationKey: string;
+    minAlertsToOpen: number;
+    autoResolveQuietMinutes: number;
+    autoCloseAfterMinutes: number | null;
+    flapThreshold: number;
+    flapWindowMinutes: number;
+  },
+  s?: { eventTtlMinutes: number | null; staleAfterMinutes: number; sourceKinds: unknown } | null,
+): CorrelationConfig {
   return {
     windowMinutes: c.correlationWindowMinutes,
     windowMode: c.correlationWindowMode,
@@ -45,11 +49,22 @@ export function configOf(c: {
     autoCloseAfterMinutes: c.autoCloseAfterMinutes,
     flapThreshold: c.flapThreshold,
     flapWindowMinutes: c.flapWindowMinutes,
+    eventTtlMinutes: s ? s.eventTtlMinutes : DEFAULT_CONFIG.eventTtlMinutes,
+    staleAfterMinutes: s ? s.staleAfterMinutes : DEFAULT_CONFIG.staleAfterMinutes,
+    sourceKinds: s ? parseSourceKinds(s.sourceKinds) : {},
   };
 }
 
+async function kindSettings(a: Actor, companyId: string) {
+  return a.prisma.correlationSettings.findUnique({
+    where: { companyId },
+    select: { eventTtlMinutes: true, staleAfterMinutes: true, sourceKinds: true },
+  });
+}
+
 export async function getCorrelationConfig(a: Actor, companyId: string): Promise<CorrelationConfig> {
-  return configOf(await requireCompany(a, companyId));
+  const company = await requireCompany(a, companyId);
+  return configOf(company, await kindSettings(a, companyId));
 }
 
 export async function updateCorrelationConfig(
@@ -59,7 +74,7 @@ export async function updateCorrelationConfig(
 ): Promise<CorrelationConfig> {
   requirePermission(a.viewer, 'correlation.configure');
   const company = await requireCompany(a, companyId);
-  const next = { ...configOf(company), ...patch };
+  const next = { ...configOf(company, await kindSettings(a, companyId)), ...patch };
   validateConfig(next);
   await a.prisma.company.update({
     where: { id: companyId },
@@ -74,6 +89,16 @@ export async function updateCorrelationConfig(
       flapThreshold: next.flapThreshold,
       flapWindowMinutes: next.flapWindowMinutes,
     },
+  });
+  const kinds = {
+    eventTtlMinutes: next.eventTtlMinutes,
+    staleAfterMinutes: next.staleAfterMinutes,
+    sourceKinds: next.sourceKinds as object,
+  };
+  await a.prisma.correlationSettings.upsert({
+    where: { companyId },
+    create: { companyId, mspId: company.mspId, ...kinds },
+    update: kinds,
   });
   await audit(a.prisma, company, a.viewer.userId, 'correlation.configured', 'company', companyId, {
     ...next,

@@ -32,6 +32,7 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
+import { closeFinishedSituations, linkSituations, type SituationChange } from './situations.ts';
 import { inTransaction, isoOrNull, lockCompany, q, type Queryable } from './sql.ts';
 
 const runner =
@@ -52,6 +53,8 @@ export interface IncidentChangedEvent {
   firingCount: number;
   flapping: boolean;
   lastSeenAt: string;
+  /** Set when the change put the incident into a situation or closed its situation. */
+  situationId?: string | null;
 }
 
 export type OnIncidentChanged = (e: IncidentChangedEvent) => void | Promise<void>;
@@ -187,10 +190,19 @@ async function applyBatch(
   const changes = state.drain();
   await writeChanges(c, company.mspId, companyId, changes);
   await writeDecisions(c, decisions);
+  const sits = await linkSituations(c, {
+    mspId: company.mspId,
+    companyId,
+    config: company.situations,
+    alerts,
+    decisions,
+    newId,
+  });
+  await closeFinishedSituations(c, companyId, resolvedOf(changes));
   return {
     decided: decisions.length,
     decisions,
-    events: changeEvents(company.mspId, companyId, changes),
+    events: withSituations(changeEvents(company.mspId, companyId, changes), sits),
     deferred: alerts.length - decisions.length,
     failure: null,
   };
@@ -308,6 +320,11 @@ function incidentColumns(incs: IncidentState[]): unknown[] {
   ];
 }
 
+/** The event-hold and stale columns, appended after incidentColumns in both statements. */
+function kindColumns(incs: IncidentState[]): unknown[] {
+  return [incs.map((i) => isoOrNull(i.eventsUntil)), incs.map((i) => i.stale)];
+}
+
 async function writeChanges(
   c: pg.PoolClient,
   mspId: string,
@@ -324,12 +341,14 @@ async function writeChanges(
               "lastTransitionAt" = v.lt::timestamp,
               "resolvedAt" = COALESCE(i."resolvedAt", v.ra::timestamp),
               resolution = COALESCE(i.resolution, v.res::"ResolutionKind"),
-              "resolutionNote" = COALESCE(i."resolutionNote", v.note), "updatedAt" = now()
+              "resolutionNote" = COALESCE(i."resolutionNote", v.note), "eventsUntil" = v.eu::timestamp,
+              stale = v.st, "updatedAt" = now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
-                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note)
+                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                     $17::text[], $18::bool[])
+              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note, eu, st)
         WHERE i.id = v.id`,
-      incidentColumns(ch.updated),
+      [...incidentColumns(ch.updated), ...kindColumns(ch.updated)],
     );
   }
   if (ch.created.length) {
@@ -339,17 +358,19 @@ async function writeChanges(
       `INSERT INTO "Incident" (id, "correlationKey", "openKey", status, severity, "alertCount", "firingCount",
               "windowEnd", "lastSeenAt", flapping, transitions, "quietSince", "lastTransitionAt", "resolvedAt",
               resolution, "resolutionNote", "mspId", "companyId", title, asset, signature, source, "windowMode",
-              "windowStart", "firstSeenAt", "createdAt", "updatedAt")
+              "windowStart", "firstSeenAt", "eventsUntil", stale, "createdAt", "updatedAt")
        SELECT v.id, v.key, v.open, v.status::"IncidentStatus", v.sev::"Severity", v.ac, v.fc, v.we::timestamp,
               v.ls::timestamp, v.fl, v.tr, v.qs::timestamp, v.lt::timestamp, v.ra::timestamp,
               v.res::"ResolutionKind", v.note, $17::uuid, $18::uuid, v.title, v.asset, v.signature,
-              v.source::"AlertSource", v.mode::"WindowMode", v.ws::timestamp, v.fs::timestamp, now(), now()
+              v.source::"AlertSource", v.mode::"WindowMode", v.ws::timestamp, v.fs::timestamp, v.eu::timestamp, v.st,
+              now(), now()
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
                      $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                     $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
+                     $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
+                     $26::text[], $27::bool[])
               WITH ORDINALITY
               AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note,
-                   title, asset, signature, source, mode, ws, fs, ord)
+                   title, asset, signature, source, mode, ws, fs, eu, st, ord)
         ORDER BY v.ord
        ON CONFLICT ("companyId", "openKey") DO NOTHING`,
       [
@@ -363,6 +384,7 @@ async function writeChanges(
         n.map((i) => i.windowMode),
         n.map((i) => i.windowStart.toISOString()),
         n.map((i) => i.firstSeenAt.toISOString()),
+        ...kindColumns(n),
       ],
     );
     if (r.rowCount !== n.length)
@@ -373,18 +395,18 @@ async function writeChanges(
     await q(
       c,
       `INSERT INTO "AlertState" ("mspId", "companyId", fingerprint, status, source, asset, signature, service,
-              severity, labels, "lastAlertId", "lastSeenAt", "incidentId", transitions)
+              severity, labels, "lastAlertId", "lastSeenAt", "incidentId", transitions, kind)
        SELECT $1, $2, v.fp, v.status::"AlertStatus", v.source::"AlertSource", v.asset, v.signature, v.service,
               v.severity::"Severity", v.labels::jsonb, v.last, v.seen::timestamp, v.inc::uuid,
-              ARRAY(SELECT jsonb_array_elements_text(v.tr::jsonb)::timestamp)
+              ARRAY(SELECT jsonb_array_elements_text(v.tr::jsonb)::timestamp), v.kind::"AlertKind"
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[])
-              AS v(fp, status, source, asset, signature, service, severity, labels, last, seen, inc, tr)
+                     $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[])
+              AS v(fp, status, source, asset, signature, service, severity, labels, last, seen, inc, tr, kind)
        ON CONFLICT ("companyId", fingerprint) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source,
               asset = EXCLUDED.asset, signature = EXCLUDED.signature, service = EXCLUDED.service,
               severity = EXCLUDED.severity, labels = EXCLUDED.labels, "lastAlertId" = EXCLUDED."lastAlertId",
               "lastSeenAt" = EXCLUDED."lastSeenAt", "incidentId" = EXCLUDED."incidentId",
-              transitions = EXCLUDED.transitions`,
+              transitions = EXCLUDED.transitions, kind = EXCLUDED.kind`,
       [
         mspId,
         companyId,
@@ -400,6 +422,7 @@ async function writeChanges(
         f.map((x) => x.lastSeenAt.toISOString()),
         f.map((x) => x.incidentId),
         f.map((x) => JSON.stringify(x.transitions.map((d) => d.toISOString()))),
+        f.map((x) => x.kind ?? null),
       ],
     );
   }
@@ -449,6 +472,18 @@ async function writeDecisions(c: pg.PoolClient, d: AlertDecisionOut[]): Promise<
   if (r.rowCount !== d.length) throw new Error(`expected ${d.length} pending alerts, updated ${r.rowCount}`);
 }
 
+const resolvedOf = (ch: StateChanges) =>
+  [...ch.created, ...ch.updated].filter((i) => i.status === 'RESOLVED');
+
+/** Marks the events of incidents that joined a situation (the board folds them live). */
+function withSituations(events: IncidentChangedEvent[], sits: SituationChange[]): IncidentChangedEvent[] {
+  const of = new Map<string, string>();
+  for (const s of sits) for (const id of s.incidentIds) of.set(id, s.situationId);
+  // The partner incident of a new situation has no event of its own here; the board refetches
+  // on any incident event of the company, so the fold shows both.
+  return events.map((e) => (of.has(e.incidentId) ? { ...e, situationId: of.get(e.incidentId)! } : e));
+}
+
 function changeEvents(mspId: string, companyId: string, ch: StateChanges): IncidentChangedEvent[] {
   const ev = (inc: IncidentState, created: boolean): IncidentChangedEvent => ({
     type: inc.status === 'RESOLVED' ? 'incident.resolved' : created ? 'incident.created' : 'incident.updated',
@@ -485,7 +520,7 @@ export async function tickCompany(
     const r = await q<Record<string, unknown>>(
       c,
       `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
-        WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("firingCount" = 0 OR flapping OR $2)
+        WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("firingCount" = 0 OR flapping OR $2 OR NOT stale)
         ORDER BY id FOR UPDATE`,
       [companyId, config.autoCloseAfterMinutes !== null && config.autoCloseAfterMinutes > 0],
     );
@@ -495,6 +530,7 @@ export async function tickCompany(
     for (const inc of state.incidents.values()) advanceIncident(state, inc, now, config);
     const ch = state.drain();
     await writeChanges(c, company.mspId, companyId, ch);
+    await closeFinishedSituations(c, companyId, resolvedOf(ch));
     return changeEvents(company.mspId, companyId, ch);
   });
 }

@@ -1,27 +1,60 @@
 // Row ↔ engine-state mapping and loading of configuration and rules.
 import { parseMatchers } from '../engine/fields.ts';
 import { parseRecurrence } from '../engine/schedule.ts';
-import type {
-  CorrelationConfig,
-  EngineAlert,
-  FingerprintState,
-  IncidentState,
-  RuleSet,
-  Severity,
+import { DEFAULT_SITUATION_CONFIG, type SituationConfig } from '../engine/situations.ts';
+import {
+  ALERT_KINDS,
+  type AlertKind,
+  type CorrelationConfig,
+  type EngineAlert,
+  type FingerprintState,
+  type IncidentState,
+  type RuleSet,
+  type Severity,
 } from '../engine/types.ts';
 import type { SqlRunner } from '../sql-runner.ts';
 
 export interface CompanyConfigRow {
   mspId: string;
   config: CorrelationConfig;
+  situations: SituationConfig;
+}
+
+const asKind = (v: unknown): AlertKind | undefined =>
+  ALERT_KINDS.includes(v as AlertKind) ? (v as AlertKind) : undefined;
+
+/** `{ "GENERIC": "STATEFUL" }` as stored; unknown entries dropped. */
+export function parseSourceKinds(raw: unknown): Record<string, AlertKind> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: Record<string, AlertKind> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const kind = asKind(v);
+    if (kind) out[k] = kind;
+  }
+  return out;
+}
+
+/** `{ "web-1": ["switch-3"] }` as stored; anything else dropped. */
+export function parseTopology(raw: unknown): Record<string, string[]> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+    const deps = list.filter((d): d is string => typeof d === 'string' && d.length > 0);
+    if (deps.length) out[k] = deps;
+  }
+  return out;
 }
 
 export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Promise<CompanyConfigRow | null> {
   const rows = await sql(
-    `SELECT "mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
+    `SELECT c."mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
             "aggregationKey", "minAlertsToOpen", "autoResolveQuietMinutes", "autoCloseAfterMinutes",
-            "flapThreshold", "flapWindowMinutes"
-       FROM "Company" WHERE id = $1::uuid`,
+            "flapThreshold", "flapWindowMinutes", s."eventTtlMinutes", s."staleAfterMinutes", s."sourceKinds",
+            s."situationsEnabled", s."situationWindowMinutes", s."situationEntities", s."hubShare",
+            s."hubMinIncidents", s."hubLookbackMinutes", s."situationMaxIncidents", s."situationMaxSpanMinutes",
+            s.topology, s."companyId" AS "settingsRow"
+       FROM "Company" c LEFT JOIN "CorrelationSettings" s ON s."companyId" = c.id WHERE c.id = $1::uuid`,
     [companyId],
   );
   const row = rows[0];
@@ -38,7 +71,26 @@ export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Prom
       autoCloseAfterMinutes: row.autoCloseAfterMinutes === null ? null : Number(row.autoCloseAfterMinutes),
       flapThreshold: Number(row.flapThreshold),
       flapWindowMinutes: Number(row.flapWindowMinutes),
+      eventTtlMinutes:
+        row.eventTtlMinutes === null || row.eventTtlMinutes === undefined
+          ? null
+          : Number(row.eventTtlMinutes),
+      staleAfterMinutes: row.settingsRow ? Number(row.staleAfterMinutes) : 360,
+      sourceKinds: parseSourceKinds(row.sourceKinds),
     },
+    situations: row.settingsRow
+      ? {
+          enabled: Boolean(row.situationsEnabled),
+          windowMinutes: Number(row.situationWindowMinutes),
+          entities: (row.situationEntities as string[]) ?? [],
+          hubShare: Number(row.hubShare),
+          hubMinIncidents: Number(row.hubMinIncidents),
+          hubLookbackMinutes: Number(row.hubLookbackMinutes),
+          maxIncidents: Number(row.situationMaxIncidents),
+          maxSpanMinutes: Number(row.situationMaxSpanMinutes),
+          topology: parseTopology(row.topology),
+        }
+      : DEFAULT_SITUATION_CONFIG,
   };
 }
 
@@ -104,7 +156,9 @@ function stringLabels(raw: unknown): Record<string, string> {
   );
 }
 
-export const ALERT_COLUMNS = `id, fingerprint, source, asset, signature, service, summary, severity, status, "occurredAt", labels`;
+/** Alert columns plus the kind its API key chose (used as `FROM "Alert"` without an alias). */
+export const ALERT_COLUMNS = `id, fingerprint, source, asset, signature, service, summary, severity, status, "occurredAt", labels,
+  kind, (SELECT k."alertKind" FROM "ApiKey" k WHERE k.id = "Alert"."apiKeyId") AS "keyKind"`;
 
 export function toEngineAlert(r: Record<string, unknown>): EngineAlert {
   return {
@@ -119,12 +173,13 @@ export function toEngineAlert(r: Record<string, unknown>): EngineAlert {
     status: r.status as 'FIRING' | 'RESOLVED',
     occurredAt: r.occurredAt as Date,
     labels: stringLabels(r.labels),
+    ...(asKind(r.kind ?? r.keyKind) ? { kind: asKind(r.kind ?? r.keyKind) } : {}),
   };
 }
 
 export const INCIDENT_COLUMNS = `id, "correlationKey", status, title, asset, signature, source, severity, "alertCount",
   "firingCount", "windowMode", "windowStart", "windowEnd", "firstSeenAt", "lastSeenAt", flapping, transitions,
-  "quietSince", "lastTransitionAt", "resolvedAt", resolution, "resolutionNote"`;
+  "quietSince", "lastTransitionAt", "resolvedAt", resolution, "resolutionNote", "eventsUntil", stale`;
 
 export function toIncidentState(r: Record<string, unknown>): IncidentState {
   return {
@@ -150,11 +205,13 @@ export function toIncidentState(r: Record<string, unknown>): IncidentState {
     resolvedAt: (r.resolvedAt as Date | null) ?? null,
     resolution: (r.resolution as IncidentState['resolution']) ?? null,
     resolutionNote: (r.resolutionNote as string | null) ?? null,
+    eventsUntil: (r.eventsUntil as Date | null) ?? null,
+    stale: Boolean(r.stale),
   };
 }
 
 export const STATE_COLUMNS = `fingerprint, status, source, asset, signature, service, severity, labels, "lastAlertId",
-  "lastSeenAt", "incidentId", transitions`;
+  "lastSeenAt", "incidentId", transitions, kind`;
 
 export function toFingerprintState(r: Record<string, unknown>): FingerprintState {
   return {
@@ -170,5 +227,6 @@ export function toFingerprintState(r: Record<string, unknown>): FingerprintState
     lastSeenAt: r.lastSeenAt as Date,
     incidentId: (r.incidentId as string | null) ?? null,
     transitions: (r.transitions as Date[] | null) ?? [],
+    ...(asKind(r.kind) ? { kind: asKind(r.kind) } : {}),
   };
 }

@@ -49,6 +49,9 @@ export interface StoredAlertInput {
   status?: 'FIRING' | 'RESOLVED';
   occurredAt: Date;
   labels?: Record<string, string>;
+  source?: string;
+  kind?: 'STATEFUL' | 'EVENT' | null;
+  apiKeyId?: string | null;
 }
 
 /** Inserts alerts as ingestion does (decision PENDING); returns their ids in order. */
@@ -64,8 +67,9 @@ export async function storeAlerts(
     const signature = a.signature ?? 'disk_full';
     const r = await pool.query<{ id: string }>(
       `INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, service,
-              severity, status, "occurredAt", labels, raw)
-       VALUES ($1, $2, 'NATIVE', $3, $4, $5, $6, $7, $8::"Severity", $9::"AlertStatus", $10::timestamp, $11::jsonb, '{}')
+              severity, status, "occurredAt", labels, raw, kind, "apiKeyId")
+       VALUES ($1, $2, $12::"AlertSource", $3, $4, $5, $6, $7, $8::"Severity", $9::"AlertStatus", $10::timestamp,
+               $11::jsonb, '{}', $13::"AlertKind", $14::uuid)
        RETURNING id`,
       [
         mspId,
@@ -79,6 +83,9 @@ export async function storeAlerts(
         a.status ?? 'FIRING',
         a.occurredAt.toISOString(),
         JSON.stringify(a.labels ?? {}),
+        a.source ?? 'NATIVE',
+        a.kind ?? null,
+        a.apiKeyId ?? null,
       ],
     );
     ids.push(BigInt(r.rows[0]!.id));

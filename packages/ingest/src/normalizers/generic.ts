@@ -8,6 +8,7 @@ import {
   badRequestMany,
   clip,
   isRecord,
+  kindFromWord,
   ownValue,
   parseTime,
   setOwn,
@@ -28,6 +29,11 @@ export interface GenericMappingPaths {
   service?: string;
   fingerprint?: string;
   labels?: string;
+  /**
+   * `=event` / `=stateful`, or a path to a field holding one of those words. Absent: stateful when
+   * the mapping has a status path (the sender reports ends), else the GENERIC default (event).
+   */
+  kind?: string;
   /** Sender words → ours, e.g. { "P1": "critical", "Disaster": "critical" }. */
   severityMap?: Record<string, string>;
   /** Sender words → firing/resolved, e.g. { "PROBLEM": "firing", "OK": "resolved" }. */
@@ -89,6 +95,7 @@ const PATH_KEYS = [
   'service',
   'fingerprint',
   'labels',
+  'kind',
 ] as const;
 
 /** Validates a stored or submitted mapping; 400 lists every bad entry. */
@@ -206,7 +213,16 @@ export function normalizeGeneric(
         if (s !== undefined) setOwn(labels, k, clip(s, 1024));
       }
     const fp = asText(read(item, mapping.fingerprint));
+    let kind: 'STATEFUL' | 'EVENT' | undefined = mapping.status ? 'STATEFUL' : undefined;
+    if (mapping.kind) {
+      const word = asText(read(item, mapping.kind));
+      const k = word === undefined ? undefined : kindFromWord(word);
+      if (word !== undefined && !k)
+        throw badRequest(at(mapping.kind), `"${clip(word, 64)}" is not a kind (event or stateful)`);
+      if (k) kind = k;
+    }
     return {
+      ...(kind ? { kind } : {}),
       source: 'GENERIC',
       asset: clip(asset, 255),
       signature: clip(signature, 255),

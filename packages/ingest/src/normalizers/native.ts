@@ -4,6 +4,7 @@ import {
   badRequest,
   clip,
   isRecord,
+  kindFromWord,
   optString,
   parseTime,
   reqString,
@@ -27,7 +28,11 @@ function one(v: unknown, field: string, ctx: NormalizeContext): NormalizedAlertD
   const labels = stringMap(v.labels, `${field}.labels`);
   const annotations = stringMap(v.annotations, `${field}.annotations`);
   const fp = optString(v, 'fingerprint', `${field}.fingerprint`, 255);
+  const kind = v.kind === undefined || v.kind === null ? undefined : kindFromWord(v.kind);
+  if (v.kind !== undefined && v.kind !== null && !kind)
+    throw badRequest(`${field}.kind`, 'must be "event" or "stateful"');
   return {
+    ...(kind ? { kind } : {}),
     source: 'NATIVE',
     asset,
     signature,

@@ -20,6 +20,7 @@ import { ago, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useDebounced } from '~/lib/hooks';
 import { useTRPC } from '~/trpc/react';
+import { SituationFold, foldRows } from './situation-fold';
 
 const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
@@ -168,6 +169,75 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
+
+  type Row = (typeof rows)[number];
+  const renderRow = (r: Row, i: number, nested = false) => (
+    <tr
+      key={r.id}
+      data-incident-id={r.id}
+      data-in-situation={nested ? (r.situationId ?? undefined) : undefined}
+      aria-selected={i === cursorIndex}
+      className={cx(
+        'border-t border-zinc-100 dark:border-zinc-800',
+        i === cursorIndex && 'bg-zinc-50 dark:bg-zinc-800/60',
+        fresh.has(r.id) && 'bg-indigo-50 dark:bg-indigo-950',
+      )}
+    >
+      {canAct ? (
+        <td className="px-3 py-2">
+          <input
+            type="checkbox"
+            aria-label={`Select ${r.title}`}
+            checked={selected.has(r.id)}
+            onChange={() =>
+              setSelected((s) => {
+                const n = new Set(s);
+                if (n.has(r.id)) n.delete(r.id);
+                else n.add(r.id);
+                return n;
+              })
+            }
+          />
+        </td>
+      ) : null}
+      <td className="px-3 py-2">
+        <Badge tone={severityTone[r.severity as Severity]}>{titleCase(r.severity)}</Badge>
+      </td>
+      <td className="px-3 py-2">
+        <Link href={`/incidents/${r.id}`} className="font-medium hover:underline">
+          {r.title}
+        </Link>
+        <div className="mt-0.5 flex flex-wrap gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+          <button type="button" className="hover:underline" onClick={() => setAsset(r.asset)}>
+            {r.asset}
+          </button>
+          <span aria-hidden>·</span>
+          <button
+            type="button"
+            className="font-mono hover:underline"
+            onClick={() => setSignature(r.signature)}
+          >
+            {r.signature}
+          </button>
+          {r.flapping ? <Badge tone="amber">flapping</Badge> : null}
+          {r.stale ? (
+            <span title="Its firing alerts sent no update for the stale time; it is not resolved for you">
+              <Badge tone="zinc">stale</Badge>
+            </span>
+          ) : null}
+        </div>
+      </td>
+      {isStaff ? <td className="px-3 py-2">{r.company.name}</td> : null}
+      <td className="px-3 py-2 text-right font-mono">{r.alertCount}</td>
+      <td className="px-3 py-2">
+        <Badge tone={statusTone[r.status as IncidentStatus]}>{titleCase(r.status)}</Badge>
+      </td>
+      <td className="px-3 py-2">{r.assignee?.name ?? '—'}</td>
+      <td className="whitespace-nowrap px-3 py-2" title={new Date(r.lastSeenAt).toLocaleString()}>
+        {ago(r.lastSeenAt)}
+      </td>
+    </tr>
+  );
 
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const filtersActive = severity.length > 0 || !!asset || !!signature || !!search || !!companyId;
@@ -379,67 +449,21 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
               </tr>
             </thead>
             <tbody>
-              {rows.map((r, i) => (
-                <tr
-                  key={r.id}
-                  data-incident-id={r.id}
-                  aria-selected={i === cursorIndex}
-                  className={cx(
-                    'border-t border-zinc-100 dark:border-zinc-800',
-                    i === cursorIndex && 'bg-zinc-50 dark:bg-zinc-800/60',
-                    fresh.has(r.id) && 'bg-indigo-50 dark:bg-indigo-950',
-                  )}
-                >
-                  {canAct ? (
-                    <td className="px-3 py-2">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${r.title}`}
-                        checked={selected.has(r.id)}
-                        onChange={() =>
-                          setSelected((s) => {
-                            const n = new Set(s);
-                            if (n.has(r.id)) n.delete(r.id);
-                            else n.add(r.id);
-                            return n;
-                          })
-                        }
-                      />
-                    </td>
-                  ) : null}
-                  <td className="px-3 py-2">
-                    <Badge tone={severityTone[r.severity as Severity]}>{titleCase(r.severity)}</Badge>
-                  </td>
-                  <td className="px-3 py-2">
-                    <Link href={`/incidents/${r.id}`} className="font-medium hover:underline">
-                      {r.title}
-                    </Link>
-                    <div className="mt-0.5 flex flex-wrap gap-2 text-xs text-zinc-500 dark:text-zinc-400">
-                      <button type="button" className="hover:underline" onClick={() => setAsset(r.asset)}>
-                        {r.asset}
-                      </button>
-                      <span aria-hidden>·</span>
-                      <button
-                        type="button"
-                        className="font-mono hover:underline"
-                        onClick={() => setSignature(r.signature)}
-                      >
-                        {r.signature}
-                      </button>
-                      {r.flapping ? <Badge tone="amber">flapping</Badge> : null}
-                    </div>
-                  </td>
-                  {isStaff ? <td className="px-3 py-2">{r.company.name}</td> : null}
-                  <td className="px-3 py-2 text-right font-mono">{r.alertCount}</td>
-                  <td className="px-3 py-2">
-                    <Badge tone={statusTone[r.status as IncidentStatus]}>{titleCase(r.status)}</Badge>
-                  </td>
-                  <td className="px-3 py-2">{r.assignee?.name ?? '—'}</td>
-                  <td className="whitespace-nowrap px-3 py-2" title={new Date(r.lastSeenAt).toLocaleString()}>
-                    {ago(r.lastSeenAt)}
-                  </td>
-                </tr>
-              ))}
+              {foldRows(rows).map((g) =>
+                g.kind === 'incident' ? (
+                  renderRow(g.row, g.index)
+                ) : (
+                  <SituationFold
+                    key={g.situation.id}
+                    situation={g.situation}
+                    members={g.members}
+                    colSpan={4 + (canAct ? 1 : 0) + (isStaff ? 1 : 0) + 2}
+                    canAct={canAct}
+                    renderRow={renderRow}
+                    onDone={refresh}
+                  />
+                ),
+              )}
             </tbody>
           </table>
           {incidents.hasNextPage ? (

@@ -89,6 +89,11 @@ export function KpiBody({
               <Stat label="Alerts received" value={nf.format(n.alerts)} />
               <Stat label="Incidents opened" value={nf.format(n.incidents)} />
               <Stat
+                label="By situations"
+                value={pct(n.noiseReductionBySituationsPct)}
+                hint={`1 − ${nf.format(n.situations)} situations and lone incidents ÷ alerts`}
+              />
+              <Stat
                 label="Correlation"
                 value={pct(n.correlationPct)}
                 hint={`${nf.format(n.correlated)} grouped alerts`}

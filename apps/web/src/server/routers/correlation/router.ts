@@ -20,6 +20,10 @@ import { saveInhibitionRuleProcedure } from './save-inhibition-rule';
 import { saveMaintenanceWindowProcedure } from './save-maintenance-window';
 import { silencesProcedure } from './silences';
 import { updateConfigProcedure } from './update-config';
+import { situationProcedure } from './situation';
+import { actOnSituationProcedure } from './act-on-situation';
+import { situationSettingsProcedure } from './situation-settings';
+import { updateSituationSettingsProcedure } from './update-situation-settings';
 
 /** Incidents, KPIs, backtests and correlation settings; every procedure scopes by membership. */
 export const correlationRouter = router({
@@ -44,4 +48,8 @@ export const correlationRouter = router({
   inhibitionRules: inhibitionRulesProcedure,
   saveInhibitionRule: saveInhibitionRuleProcedure,
   deleteInhibitionRule: deleteInhibitionRuleProcedure,
+  situation: situationProcedure,
+  actOnSituation: actOnSituationProcedure,
+  situationSettings: situationSettingsProcedure,
+  updateSituationSettings: updateSituationSettingsProcedure,
 });

@@ -21,6 +21,13 @@ export const ZConfigPatch = z
     autoCloseAfterMinutes: z.number().int().min(1).max(43_200).nullable(),
     flapThreshold: z.number().int().min(2).max(100),
     flapWindowMinutes: z.number().int().min(1).max(1440),
+    eventTtlMinutes: z.number().int().min(1).max(1440).nullable(),
+    staleAfterMinutes: z.number().int().min(0).max(43_200),
+    /** Overrides of the default kind per source, e.g. { "NATIVE": "EVENT" }. */
+    sourceKinds: z.record(
+      z.string().regex(/^(NATIVE|ALERTMANAGER|PAGERDUTY|CLOUDWATCH|GRAFANA|GENERIC|OPERATOR)$/),
+      z.enum(['STATEFUL', 'EVENT']),
+    ),
   })
   .partial();
 export const ZRecurrence = z

@@ -8,6 +8,7 @@ import { Badge, Button, Card, EmptyState, ErrorNote, Select, Skeleton, inputClas
 import { ago, duration, severityTone, statusTone, titleCase } from '~/lib/format';
 import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
+import { SituationPanel } from './situation-panel';
 import { RunbookActions } from './runbook-actions';
 
 const decisionTone = {
@@ -95,6 +96,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          <SituationPanel incidentId={id} />
           <Card>
             <h2 className="mb-3 font-medium">Why these alerts are one incident</h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">

@@ -122,6 +122,20 @@ function BacktestResult({ result }: { result: Backtest }) {
               <td className="text-right">{nr(result.current.noiseReductionPct)}</td>
               <td className="text-right font-medium">{nr(result.candidate.noiseReductionPct)}</td>
             </tr>
+            <tr className="border-t border-zinc-100 dark:border-zinc-800">
+              <th scope="row" className="py-1.5 font-normal">
+                Situations and lone incidents
+              </th>
+              <td className="text-right">{result.current.situations}</td>
+              <td className="text-right font-medium">{result.candidate.situations}</td>
+            </tr>
+            <tr className="border-t border-zinc-100 dark:border-zinc-800">
+              <th scope="row" className="py-1.5 font-normal">
+                Noise reduction by situations
+              </th>
+              <td className="text-right">{nr(result.current.noiseReductionBySituationsPct)}</td>
+              <td className="text-right font-medium">{nr(result.candidate.noiseReductionBySituationsPct)}</td>
+            </tr>
             {DECISIONS.map(([k, label]) => (
               <tr key={k} className="border-t border-zinc-100 dark:border-zinc-800">
                 <th scope="row" className="py-1.5 font-normal">

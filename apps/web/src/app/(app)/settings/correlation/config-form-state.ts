@@ -18,6 +18,10 @@ export interface FormState {
   autoCloseAfterMinutes: string;
   flapThreshold: string;
   flapWindowMinutes: string;
+  /** Empty: the window. */
+  eventTtlMinutes: string;
+  staleAfterMinutes: string;
+  sourceKinds: Config['sourceKinds'];
 }
 
 export const toForm = (c: Config): FormState => ({
@@ -31,6 +35,9 @@ export const toForm = (c: Config): FormState => ({
   autoCloseAfterMinutes: String(c.autoCloseAfterMinutes ?? 1440),
   flapThreshold: String(c.flapThreshold),
   flapWindowMinutes: String(c.flapWindowMinutes),
+  eventTtlMinutes: c.eventTtlMinutes === null ? '' : String(c.eventTtlMinutes),
+  staleAfterMinutes: String(c.staleAfterMinutes),
+  sourceKinds: c.sourceKinds,
 });
 
 type Errors = Partial<Record<keyof FormState, string>>;
@@ -75,6 +82,9 @@ export function parseForm(f: FormState): { config: Config | null; errors: Errors
     autoCloseAfterMinutes: f.autoCloseEnabled ? int('autoCloseAfterMinutes', 1, 43_200) : null,
     flapThreshold: int('flapThreshold', 2, 100),
     flapWindowMinutes: int('flapWindowMinutes', 1, 1440),
+    eventTtlMinutes: f.eventTtlMinutes.trim() === '' ? null : int('eventTtlMinutes', 1, 1440),
+    staleAfterMinutes: int('staleAfterMinutes', 0, 43_200),
+    sourceKinds: f.sourceKinds,
   };
   return { config: Object.keys(errors).length ? null : config, errors };
 }

@@ -188,6 +188,28 @@ export function ConfigForm({
             className="grid min-w-0 gap-4 sm:grid-cols-2 [&>*]:min-w-0"
             disabled={!canEdit && !canBacktest}
           >
+            <legend className="mb-1 text-sm font-medium">Alert kinds</legend>
+            <Field
+              id="cfg-eventTtlMinutes"
+              label="Event firing TTL (minutes)"
+              hint="An event (IDS, syslog, most generic JSON: no resolve ever comes) holds its incident open this long after it last fired. Empty = the window."
+              inputMode="numeric"
+              value={form.eventTtlMinutes}
+              onChange={(e) => set('eventTtlMinutes', e.target.value)}
+              onBlur={() => setTouched(true)}
+              error={err('eventTtlMinutes')}
+            />
+            {num(
+              'staleAfterMinutes',
+              'Stale after (minutes)',
+              'A firing stateful alert (Alertmanager, Grafana, CloudWatch, PagerDuty) with no update this long marks its incident stale; it is never resolved for you. 0 = off.',
+              { min: 0, max: 43_200 },
+            )}
+          </fieldset>
+          <fieldset
+            className="grid min-w-0 gap-4 sm:grid-cols-2 [&>*]:min-w-0"
+            disabled={!canEdit && !canBacktest}
+          >
             <legend className="mb-1 text-sm font-medium">Flapping</legend>
             {num(
               'flapThreshold',

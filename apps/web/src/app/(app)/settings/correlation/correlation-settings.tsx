@@ -9,6 +9,7 @@ import { dimDisabled } from '~/components/ui-extra';
 import { errorText } from '~/lib/error-text';
 import { useTRPC } from '~/trpc/react';
 import { ConfigForm } from './config-form';
+import { SituationForm } from './situation-form';
 
 export function CorrelationSettings({
   role,
@@ -49,5 +50,10 @@ function CompanyCorrelation({ company, role, now }: { company: ScopedCompany; ro
         </button>
       </ErrorNote>
     );
-  return <ConfigForm company={company} current={config.data} role={role} now={now} />;
+  return (
+    <div className="space-y-6">
+      <ConfigForm company={company} current={config.data} role={role} now={now} />
+      <SituationForm companyId={company.id} role={role} />
+    </div>
+  );
 }

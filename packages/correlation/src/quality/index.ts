@@ -1,0 +1,3 @@
+export * from './scenarios.ts';
+export * from './measure.ts';
+export * from './runs.ts';
