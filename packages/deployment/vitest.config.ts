@@ -1,4 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.ts';
 
-export default defineConfig({ test: sharedTestConfig(import.meta.dirname, { integration: true }) });
+const shared = sharedTestConfig(import.meta.dirname, { integration: true });
+export default defineConfig({
+  test: {
+    ...shared,
+    // real helm and kubectl in .tools/bin before the chart tests (scripts/k8s-tools.mjs; idempotent)
+    globalSetup: [...((shared?.globalSetup as string[] | undefined) ?? []), 'src/testing/k8s-tools-setup.ts'],
+  },
+});
