@@ -29,6 +29,8 @@ async function until<T>(f: () => Promise<T | null | undefined>, ms = 60_000): Pr
 test('an incident reaches the demo inbox; its acknowledge link works once, without sign-in', async ({
   browser,
 }) => {
+  // The launcher's demo stream has just opened hundreds of incidents: their messages go first.
+  test.setTimeout(240_000);
   const db = new pg.Client({ connectionString: dbUrl() });
   await db.connect();
   let incidentId: string;
