@@ -97,3 +97,29 @@ export async function updateSituationSettings(a: Actor, companyId: string, patch
   });
   return next;
 }
+
+/** The alert kind of one API key's alerts when an alert does not choose (null: the source default). */
+export async function setApiKeyAlertKind(
+  a: Actor,
+  input: { companyId: string; keyId: string; kind: 'STATEFUL' | 'EVENT' | null },
+): Promise<{ kind: 'STATEFUL' | 'EVENT' | null }> {
+  requirePermission(a.viewer, 'apiKey.update');
+  const company = await requireCompany(a, input.companyId);
+  const r = await a.prisma.apiKey.updateMany({
+    where: { id: input.keyId, companyId: input.companyId, revokedAt: null },
+    data: { alertKind: input.kind },
+  });
+  if (r.count === 0) throw new AppError('NOT_FOUND', 'API key not found');
+  await a.prisma.auditLog.create({
+    data: {
+      mspId: company.mspId,
+      companyId: input.companyId,
+      actorId: a.viewer.userId,
+      action: 'apiKey.alertKind',
+      targetType: 'apiKey',
+      targetId: input.keyId,
+      data: { kind: input.kind },
+    },
+  });
+  return { kind: input.kind };
+}

@@ -24,6 +24,7 @@ import { situationProcedure } from './situation';
 import { actOnSituationProcedure } from './act-on-situation';
 import { situationSettingsProcedure } from './situation-settings';
 import { updateSituationSettingsProcedure } from './update-situation-settings';
+import { setKeyAlertKindProcedure } from './set-key-alert-kind';
 
 /** Incidents, KPIs, backtests and correlation settings; every procedure scopes by membership. */
 export const correlationRouter = router({
@@ -52,4 +53,5 @@ export const correlationRouter = router({
   actOnSituation: actOnSituationProcedure,
   situationSettings: situationSettingsProcedure,
   updateSituationSettings: updateSituationSettingsProcedure,
+  setKeyAlertKind: setKeyAlertKindProcedure,
 });

@@ -43,6 +43,11 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     const owner = await prisma.user.create({ data: { email: 'owner@a.sit', name: 'Owner', passwordHash } });
     await prisma.membership.create({ data: { userId: owner.id, mspId: ids.mspa!, role: 'OWNER' } });
     ids.ownera = owner.id;
+    const ownerB = await prisma.user.create({
+      data: { email: 'owner@b.sit', name: 'Owner B', passwordHash },
+    });
+    await prisma.membership.create({ data: { userId: ownerB.id, mspId: ids.mspb!, role: 'OWNER' } });
+    ids.ownerb = ownerB.id;
     const t0 = Date.now() - 20 * 60_000;
     await prisma.alert.createMany({
       data: [
@@ -154,5 +159,28 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect(after.config).toMatchObject({ windowMinutes: 10, topology: { 'web-1': ['sw-1'] } });
     // src_ip is on all three recent incidents: now a hub, and the page says so.
     expect(after.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
+  });
+
+  it('an API key chooses the kind of its alerts; another MSP cannot change it', async () => {
+    const key = await prisma.apiKey.create({
+      data: {
+        mspId: ids.mspa!,
+        companyId: ids.a1!,
+        name: 'syslog',
+        prefix: `awk_${randomBytes(4).toString('hex')}`,
+        hash: 'x',
+      },
+    });
+    await expect(
+      (await as('ownerb')).correlation.setKeyAlertKind({ companyId: ids.a1!, keyId: key.id, kind: 'EVENT' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      (await as('viewer')).correlation.setKeyAlertKind({ companyId: ids.a1!, keyId: key.id, kind: 'EVENT' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).alertKind).toBeNull();
+    await (
+      await as('ownera')
+    ).correlation.setKeyAlertKind({ companyId: ids.a1!, keyId: key.id, kind: 'EVENT' });
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).alertKind).toBe('EVENT');
   });
 });
