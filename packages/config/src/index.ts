@@ -92,6 +92,9 @@ export const ZEnv = z.object({
   DEMO_URL: z.string().url().optional(),
   /** Keep the schema engine's log lines of `npm run db:*` and print them on failure. */
   MIGRATE_DEBUG: bool.optional(),
+  /** Slow-sender limits of the web app's HTTP server (apps/web/http-server.mjs): headers, whole request. */
+  AW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  AW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */
