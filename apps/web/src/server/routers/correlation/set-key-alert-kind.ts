@@ -5,5 +5,11 @@ import { ZCompany } from './schemas';
 
 /** Chooses the alert kind (stateful or event) of one API key's alerts; null = the source default. */
 export const setKeyAlertKindProcedure = protectedProcedure
-  .input(z.object({ ...ZCompany, keyId: z.string().uuid(), kind: z.enum(['STATEFUL', 'EVENT']).nullable() }))
+  .input(
+    z.object({
+      ...ZCompany,
+      keyId: z.string().uuid(),
+      kind: z.enum(['STATEFUL', 'EVENT']).nullable().default(null),
+    }),
+  )
   .mutation(({ ctx, input }) => setApiKeyAlertKind(ctx, input));
