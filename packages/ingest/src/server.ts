@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { ingestRuntimeFromEnv } from './from-env.ts';
 import { ingestReply, type IngestRuntime } from './handler.ts';
 
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -135,8 +136,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } else {
-    const { getDefaultIngestRuntime } = await import('./runtime.ts');
-    const rt = getDefaultIngestRuntime();
+    // Alerts are stored PENDING here; a worker process (`npm run worker`) decides them.
+    const rt = ingestRuntimeFromEnv();
     const s = await serveIngest(rt, {
       host: env.HOST,
       port: env.INGEST_PORT,
