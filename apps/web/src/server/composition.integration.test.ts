@@ -62,7 +62,6 @@ describe('process roles', () => {
     });
     web.queueWorkers.push(probe(ran, 'web'));
     web.start();
-    expect(web.correlation).toBeNull();
 
     const t = tenants.a;
     const res = await handleIngest(
@@ -83,6 +82,7 @@ describe('process roles', () => {
     expect(alerts.map((a) => a.decision)).toEqual(['PENDING']);
     expect(await prisma.incident.count({ where: { companyId: t.id } })).toBe(0);
     expect(ran).toEqual([]);
+    expect(web.correlation).toBeNull();
   });
 
   it('a worker process serves no webhooks, and decides the stored alerts and runs the queued job', async () => {
