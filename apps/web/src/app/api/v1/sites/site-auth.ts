@@ -2,7 +2,7 @@
 // body, always (a key marked "unsigned sender" or a company with HMAC off gets no exception here),
 // each signature once, rate-limited. One authenticator per endpoint, so a cluster's heartbeats
 // (every 30 s) never spend the activation budget.
-import type { SiteAuthenticate } from '@aw/aws/site-activation';
+import type { SiteAuthenticate } from '@aw/core/domain';
 import {
   createSiteAuthenticator,
   pgSignatureMemory,
