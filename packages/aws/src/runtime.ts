@@ -155,19 +155,3 @@ export function awsRuntimeFromEnv(source: Record<string, string | undefined> = p
     platformAccountId: env.PLATFORM_AWS_ACCOUNT_ID,
   });
 }
-
-const GLOBAL_KEY = Symbol.for('alert-whisperer.aws-runtime');
-
-/** One runtime per process (credential and client caches survive across requests). */
-export function getAwsRuntime(): AwsRuntime {
-  const g = globalThis as unknown as Record<symbol, AwsRuntime | undefined>;
-  g[GLOBAL_KEY] ??= awsRuntimeFromEnv();
-  return g[GLOBAL_KEY]!;
-}
-
-/** Replaces the process runtime (tests; a deployment that builds its own). */
-export function setAwsRuntime(runtime: AwsRuntime): void {
-  const g = globalThis as unknown as Record<symbol, AwsRuntime | undefined>;
-  g[GLOBAL_KEY]?.destroy();
-  g[GLOBAL_KEY] = runtime;
-}

@@ -5,27 +5,15 @@
 // (site-scoped key, signature always, replay, rate limits, body limit while it streams). Every
 // creation and every re-disclosure of a code is audited with the key that asked.
 import { decryptSecret } from '@aw/core/crypto';
+import type { SiteAuthenticate } from '@aw/core/domain';
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
 import { installCommands } from './install-commands.ts';
 import type { AwsRuntime } from './runtime.ts';
 import { activationAad, createActivation, deleteActivation } from './service.ts';
+import { readSiteJson } from './site-request.ts';
 
-export interface SiteCaller {
-  companyId: string;
-  mspId: string;
-  apiKeyId: string;
-}
-
-/**
- * Checks the site key, its scope and the signature over the exact body bytes (read under `limit`
- * while they stream) and returns the caller with those bytes; throws an AppError (401/403/413/415/
- * 429) otherwise.
- */
-export type SiteAuthenticate = (
-  req: Request,
-  opts: { methods: readonly string[]; limit: number },
-) => Promise<{ caller: SiteCaller; raw: Uint8Array }>;
+export type { SiteAuthenticate, SiteCaller } from '@aw/core/domain';
 
 export interface SiteActivationDeps {
   prisma: PrismaClient;
@@ -100,17 +88,8 @@ export function createSiteActivationHandler(deps: SiteActivationDeps): (req: Req
   const now = deps.now ?? Date.now;
   return async (req) => {
     try {
-      if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
-      const { caller, raw: bytes } = await deps.authenticate(req, { methods: ['POST'], limit: 16_384 });
-      if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-      let raw: unknown;
-      try {
-        raw = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw new AppError('BAD_REQUEST', 'body is not JSON');
-      }
-      const body = parseBody(raw);
+      const { caller, json: input } = await readSiteJson(req, deps.authenticate, 16_384);
+      const body = parseBody(input);
       const company = await deps.prisma.company.findFirst({
         where: { id: caller.companyId, mspId: caller.mspId },
       });

@@ -4,7 +4,8 @@
 // their last-seen time, operator version and queue depth.
 import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
-import type { SiteAuthenticate } from './site-activation.ts';
+import type { SiteAuthenticate } from '@aw/core/domain';
+import { readSiteJson } from './site-request.ts';
 
 export interface SiteRegisterDeps {
   prisma: PrismaClient;
@@ -76,17 +77,8 @@ export function createSiteRegisterHandler(deps: SiteRegisterDeps): (req: Request
   const now = deps.now ?? Date.now;
   return async (req) => {
     try {
-      if (req.method !== 'POST') throw new AppError('BAD_REQUEST', 'use POST');
-      const { caller, raw: bytes } = await deps.authenticate(req, { methods: ['POST'], limit: 16_384 });
-      if (!/application\/json/.test(req.headers.get('content-type') ?? ''))
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send application/json');
-      let raw: unknown;
-      try {
-        raw = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw new AppError('BAD_REQUEST', 'body is not JSON', [{ field: 'body', reason: 'must be JSON' }]);
-      }
-      const hb = parseHeartbeat(raw);
+      const { caller, json } = await readSiteJson(req, deps.authenticate, 16_384);
+      const hb = parseHeartbeat(json);
       const company = await deps.prisma.company.findFirst({
         where: { id: caller.companyId, mspId: caller.mspId },
       });

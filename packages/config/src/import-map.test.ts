@@ -45,25 +45,33 @@ describe('the import map (eslint no-restricted-imports)', () => {
   });
 
   it('lets only the launcher and the demo itself import the demo', async () => {
-    const demoImport = `import { seedDemo } from '@aw/db/seed';\nexport const s = seedDemo;\n`;
+    const demoImport = `import { seedDemo } from '@aw/demo';\nexport const s = seedDemo;\n`;
     for (const file of [
       'apps/web/src/server/fixture.ts',
       'packages/correlation/src/fixture.ts',
+      'packages/db/src/fixture.ts',
       'bench/fixture.ts',
+      'scripts/fixture.ts',
     ])
       expect(await restricted(file, demoImport)).toEqual([expect.stringContaining('Only the launcher')]);
     expect(
-      await restricted('apps/web/src/fixture.ts', `export const d = () => import('@aw/correlation/demo');\n`),
+      await restricted('apps/web/src/fixture.ts', `export const d = () => import('@aw/demo');\n`),
     ).toEqual([expect.stringContaining('Only the launcher')]);
     for (const [file, spec] of [
-      ['packages/correlation/src/fixture.ts', './demo/index.ts'],
-      ['packages/aws/src/fixture.ts', './demo.ts'],
-      ['packages/db/src/fixture.ts', './seed.ts'],
+      ['packages/aws/src/fixture.ts', '../../demo/src/aws.ts'],
+      ['scripts/fixture.ts', '../packages/demo/src/index.ts'],
     ])
       expect(await restricted(file!, `import x from '${spec}';\nexport const y = x;\n`)).toEqual([
         expect.stringContaining('Only the launcher'),
       ]);
-    for (const file of ['scripts/launcher/main.ts', 'scripts/demo-stream.ts', 'packages/aws/src/demo.ts'])
+    for (const file of ['scripts/launcher/main.ts', 'scripts/demo-stream.ts', 'packages/demo/src/stream.ts'])
       expect(await restricted(file, demoImport)).toEqual([]);
+    // The demo's own files import each other.
+    expect(
+      await restricted(
+        'packages/demo/src/aws.ts',
+        `import { seedDemo } from './seed.ts';\nexport const s = seedDemo;\n`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -39,6 +39,12 @@ export const ZEnv = z.object({
   DEMO: bool.optional(),
   /** After the demo stream, a few live demo alerts every N seconds (0: off). */
   DEMO_LIVE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * What this process runs (apps/web/src/server/composition.ts): `web` serves pages, tRPC and
+   * webhooks; `worker` runs the correlation sweeps and the job queue workers and serves no pages;
+   * `all` both (`npm start`).
+   */
+  PROCESS_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
   STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),
@@ -108,6 +114,7 @@ export const RENAMED: Record<string, keyof TEnv> = {
 };
 
 export type TEnv = z.infer<typeof ZEnv>;
+export type TProcessRole = TEnv['PROCESS_ROLE'];
 
 /** A local run (`npm start` on this machine) serves on loopback; anything else is production. */
 function servesLoopbackOnly(authUrl: string | undefined): boolean {

@@ -35,3 +35,21 @@ export function isClientRole(role: Role): boolean {
 export interface AlertSink {
   alertsStored(batch: { companyId: string; alertIds: bigint[] }[]): void | Promise<void>;
 }
+
+/** Who called a site endpoint (the operator of a cluster): the company behind its site API key. */
+export interface SiteCaller {
+  companyId: string;
+  mspId: string;
+  apiKeyId: string;
+}
+
+/**
+ * Checks the site key, its scope and the signature over the exact body bytes (read under `limit`
+ * while they stream) and returns the caller with those bytes; throws an AppError (401/403/413/415/
+ * 429) otherwise. Implemented by ingestion (`createSiteAuthenticator(...).raw`), used by the site
+ * endpoints in packages/aws.
+ */
+export type SiteAuthenticate = (
+  req: Request,
+  opts: { methods: readonly string[]; limit: number },
+) => Promise<{ caller: SiteCaller; raw: Uint8Array }>;

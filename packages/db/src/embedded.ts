@@ -91,7 +91,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
         log.slice(-10).join(''),
     );
   }
-  const url = `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${database}`;
+  const url = embeddedUrl(opts.port, opts.password, database);
   const admin = new pg.Client({
     host: '127.0.0.1',
     port: opts.port,
@@ -135,4 +135,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
       }
     },
   };
+}
+
+/** The connection string of the embedded server on `port`. */
+export function embeddedUrl(port: number, password: string, database = 'alert_whisperer'): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }

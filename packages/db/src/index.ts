@@ -1,10 +1,9 @@
-import { readEnv } from '@aw/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export * from './generated/prisma/client.ts';
-export { ensureDatabase, type DatabaseHandle } from './launcher.ts';
+export { ensureDatabase, joinLocalDatabase, type DatabaseHandle } from './launcher.ts';
 
 export type Db = PrismaClient;
 
@@ -23,23 +22,4 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
   // without a listener that would crash the process. The pool replaces the client on next use.
   pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));
   return pool;
-}
-
-const globalForDb = globalThis as unknown as { __awPrisma?: PrismaClient; __awPool?: pg.Pool };
-
-function requireUrl(): string {
-  const url = readEnv(['DATABASE_URL']).DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides it.');
-  return url;
-}
-
-/** The process-wide Prisma client for DATABASE_URL (set by the launcher for the embedded default). */
-export function getDb(): PrismaClient {
-  globalForDb.__awPrisma ??= createPrismaClient(requireUrl());
-  return globalForDb.__awPrisma;
-}
-
-export function getPool(): pg.Pool {
-  globalForDb.__awPool ??= createPool(requireUrl());
-  return globalForDb.__awPool;
 }

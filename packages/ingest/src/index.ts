@@ -12,6 +12,7 @@ export * from './site-auth.ts';
 export * from './examples.ts';
 export * from './normalizers/index.ts';
 export { parseJsonBody } from './util.ts';
-export * from './runtime.ts';
 export * from './mappings.ts';
 export * from './node.ts';
+export * from './site-auth.ts';
+export * from './from-env.ts';

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { IngestRuntime } from './handler.ts';
 import { handleNodeIngest } from './node.ts';
+import { ingestRuntimeFromEnv } from './from-env.ts';
 
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -95,8 +96,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } else {
-    const { getDefaultIngestRuntime } = await import('./runtime.ts');
-    const rt = getDefaultIngestRuntime();
+    // Alerts are stored PENDING here; a worker process (`npm run worker`) decides them.
+    const rt = ingestRuntimeFromEnv();
     const s = await serveIngest(rt, {
       host: env.HOST,
       port: env.INGEST_PORT,

@@ -6,6 +6,7 @@
 // limit while it streams (413) → signature (401) → replay (401) → rate limits (429 + Retry-After) →
 // JSON (400). Only requests that carry both the key and the secret spend the rate budget, so a leaked
 // key alone cannot lock the operator out.
+import type { SiteCaller } from '@aw/core/domain';
 import { AppError } from '@aw/core/errors';
 import type { CredentialStore, KeyInfo } from './auth.ts';
 import { readBodyLimited, type BodySource } from './body.ts';
@@ -42,11 +43,7 @@ export interface SiteRequestSource extends BodySource {
 }
 
 /** Who called a site endpoint. */
-export interface SiteCaller {
-  companyId: string;
-  mspId: string;
-  apiKeyId: string;
-}
+export type { SiteCaller };
 
 /** Replay memory on the ReplayNonce table (one row per accepted signature, expiring after the window). */
 export function pgSignatureMemory(pool: {

@@ -5,3 +5,5 @@ export * from './hub.ts';
 export * from './sse.ts';
 export * from './pusher.ts';
 export * from './config.ts';
+export * from './service.ts';
+export * from './announce.ts';

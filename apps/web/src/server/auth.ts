@@ -1,7 +1,7 @@
 import 'server-only';
 import { authenticate, clientAddress, privateNetworks } from '@aw/accounts';
 import { readEnv } from '@aw/config';
-import { getDb } from '@aw/db';
+import { getRoot } from './composition';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
@@ -39,9 +39,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = ZCredentials.safeParse(raw);
         if (!parsed.success) return null;
-        const result = await authenticate(getDb(), parsed.data.email, parsed.data.password, new Date(), {
-          client: requestClient(request),
-        });
+        const result = await authenticate(
+          getRoot().prisma,
+          parsed.data.email,
+          parsed.data.password,
+          new Date(),
+          {
+            client: requestClient(request),
+          },
+        );
         if (!result.ok) {
           if (result.reason === 'locked') throw new LockedError();
           return null;
@@ -63,7 +69,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         return token;
       }
       if (typeof token.uid !== 'string' || typeof token.sv !== 'number') return null;
-      const current = await getDb().user.findUnique({
+      const current = await getRoot().prisma.user.findUnique({
         where: { id: token.uid },
         select: { sessionVersion: true, disabled: true },
       });

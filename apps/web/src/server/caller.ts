@@ -1,16 +1,14 @@
 import 'server-only';
 import { cache } from 'react';
 import { auth } from './auth';
-import { publishIncidentChange } from './pipeline';
+import { getRoot } from './composition';
 import { createCaller } from './root';
 import { createContext } from './trpc';
 
 /** tRPC caller for server components: same procedures, same tenancy checks as the HTTP API. */
 export const serverApi = cache(async () => {
   const session = await auth();
-  return createCaller(
-    await createContext({ userId: session?.user?.id ?? null, onIncidentChanged: publishIncidentChange }),
-  );
+  return createCaller(await createContext({ userId: session?.user?.id ?? null, services: getRoot() }));
 });
 
 /** The signed-in person with a live membership, or null (no session, or access removed). */

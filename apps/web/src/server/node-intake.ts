@@ -1,10 +1,10 @@
 import 'server-only';
 import type http from 'node:http';
-import { getDefaultIngestRuntime, handleNodeIngest, nodeIngestFormat } from '@aw/ingest';
+import { handleNodeIngest, nodeIngestFormat, type IngestRuntime } from '@aw/ingest';
 
 /**
  * The lean intake path. apps/web/server.mjs (plain node:http in front of Next.js on the same port)
- * cannot import the workspace's TypeScript, so once this process's pipeline starts it publishes the
+ * cannot import the workspace's TypeScript, so once this process's root starts (web roles) it publishes the
  * ingestion handler under a process-wide symbol; server.mjs answers `POST /api/v1/alerts` and
  * `/api/v1/webhooks/<format>` with it directly, without building web Request/Response objects or
  * routing through Next.js. Until it is registered (or under `next dev`), the route handlers in
@@ -20,14 +20,14 @@ const API_HEADERS = {
 
 export type NodeIntake = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
-export function registerNodeIntake(): void {
+export function registerNodeIntake(ingest: () => IngestRuntime): void {
   const intake: NodeIntake = (req, res) => {
     if (req.method !== 'POST') return false;
     const format = nodeIngestFormat(req);
     if (!format) return false;
     // The headers next.config.ts gives every answer of the app.
     for (const [k, v] of Object.entries(API_HEADERS)) res.setHeader(k, v);
-    void handleNodeIngest(req, res, getDefaultIngestRuntime(), format);
+    void handleNodeIngest(req, res, ingest(), format);
     return true;
   };
   (globalThis as Record<symbol, unknown>)[NODE_INTAKE] = intake;

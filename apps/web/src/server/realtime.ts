@@ -1,85 +1,13 @@
-import { readEnv } from '@aw/config';
 import 'server-only';
 import { assertCompanyAccess, loadViewer, tenantScope } from '@aw/accounts';
-import { getDb, getPool } from '@aw/db';
-import {
-  EventLog,
-  PgRealtimeHub,
-  PusherPublisher,
-  realtimeSettingsFromEnv,
-  type PublishInput,
-  type Queryable,
-  type RealtimeEvent,
-  type RealtimePublisher,
-  type RealtimeSettings,
-  type ViewerScope,
-} from '@aw/realtime';
+import type { ViewerScope } from '@aw/realtime';
 import { auth } from './auth';
+import { getRoot } from './composition';
 
-interface RealtimeState {
-  settings: RealtimeSettings;
-  publisher: RealtimePublisher;
-  /** The LISTEN/NOTIFY hub that feeds this instance's SSE streams; null under Pusher. */
-  hub: PgRealtimeHub | null;
-  log: EventLog;
-}
+// Who may see which live events: the signed-in viewer's scope for the realtime routes. The
+// transport itself (hub, publisher, log) is built by the composition root (`getRoot().realtime`).
 
-const g = globalThis as unknown as { __awRealtime?: RealtimeState };
-
-function onError(err: unknown, where: string) {
-  console.error(`[realtime] ${where}:`, err);
-}
-
-/** The process-wide realtime state, created on first use (one LISTEN connection per instance). */
-export function realtime(): RealtimeState {
-  if (g.__awRealtime) return g.__awRealtime;
-  const settings = realtimeSettingsFromEnv();
-  const pool = getPool();
-  const log = new EventLog(pool);
-  let state: RealtimeState;
-  if (settings.transport === 'pusher') {
-    const publisher = new PusherPublisher(settings.pusher, {
-      log,
-      retentionMs: settings.retentionMs,
-      onError,
-    });
-    state = { settings, publisher, hub: null, log };
-  } else {
-    const url = readEnv(['DATABASE_URL']).DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set');
-    const hub = new PgRealtimeHub({
-      pool,
-      connectionString: url,
-      retentionMs: settings.retentionMs,
-      onError,
-    });
-    state = { settings, publisher: hub, hub, log: hub.log };
-  }
-  g.__awRealtime = state;
-  return state;
-}
-
-/**
- * The publisher server code calls: `getPublisher().publish({ type, mspId, companyId, payload })`.
- * Live updates are best effort: a failed publish is logged and resolves to null, so it never fails
- * the webhook or mutation that caused it (dashboards also refetch on reconnect).
- */
-export function getPublisher(): RealtimePublisher {
-  return {
-    get transport() {
-      return realtime().publisher.transport;
-    },
-    async publish(input: PublishInput, opts?: { db?: Queryable }): Promise<RealtimeEvent | null> {
-      try {
-        return await realtime().publisher.publish(input, opts);
-      } catch (e) {
-        onError(e, `publish ${input.type}`);
-        return null;
-      }
-    },
-    close: () => realtime().publisher.close(),
-  };
-}
+const getDb = () => getRoot().prisma;
 
 export interface RealtimeViewer {
   userId: string;

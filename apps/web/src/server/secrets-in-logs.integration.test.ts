@@ -9,10 +9,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { hashPassword } from '@aw/core/password';
 import { decryptSecret, encryptSecret } from '@aw/core/crypto';
-import { createPrismaClient, getDb, getPool, type PrismaClient } from '@aw/db';
+import { createPrismaClient, type PrismaClient } from '@aw/db';
+import { replaceRoot } from './composition';
 import { rotateEncryptionKey } from '@aw/db/key-rotation';
 import { createTestDatabase } from '@aw/db/testing';
-import { getDefaultIngestRuntime, signatureHeaders } from '@aw/ingest';
+import { signatureHeaders } from '@aw/ingest';
 import { NextRequest } from 'next/server';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -118,9 +119,8 @@ describe('secrets never reach the logs', () => {
   afterAll(async () => {
     for (const r of capture.restore) r();
     await server?.close();
-    await getDefaultIngestRuntime().close();
-    await getPool().end();
-    await getDb().$disconnect();
+    // The process's root, built from the environment by the route handlers.
+    await replaceRoot(undefined)?.stop();
     await prisma?.$disconnect();
     await db?.drop();
     process.env = saved;

@@ -3,24 +3,32 @@ import { isMspStaff, loadViewer, tenantScope, type Viewer } from '@aw/accounts';
 import { HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { IncidentChangedEvent } from '@aw/correlation';
 import { can, type Permission } from '@aw/core/permissions';
-import { getDb, type PrismaClient } from '@aw/db';
+import type { PrismaClient } from '@aw/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import type { AppServices } from './composition';
 
 export interface Context {
   prisma: PrismaClient;
   userId: string | null;
-  /** Services that change incidents report the change here (realtime publishing in the app). */
+  /** The process's services, from the composition root (tests hand in their own). */
+  services: AppServices;
+  /** Services that change incidents report the change here (the root's incident listeners). */
   onIncidentChanged?: (e: IncidentChangedEvent) => void | Promise<void>;
 }
 
 export async function createContext(opts: {
   userId: string | null;
-  prisma?: PrismaClient;
-  onIncidentChanged?: Context['onIncidentChanged'];
+  services: AppServices;
 }): Promise<Context> {
-  return { prisma: opts.prisma ?? getDb(), userId: opts.userId, onIncidentChanged: opts.onIncidentChanged };
+  const { services } = opts;
+  return {
+    prisma: services.prisma,
+    userId: opts.userId,
+    services,
+    onIncidentChanged: (e) => services.incidentChanged(e, 'portal'),
+  };
 }
 
 const CODES = {

@@ -4,9 +4,10 @@
 // inert: see e2e/security.e2e.ts).
 import net from 'node:net';
 import path from 'node:path';
-import { createPrismaClient, getDb, getPool, type PrismaClient } from '@aw/db';
+import { createPrismaClient, type PrismaClient } from '@aw/db';
+import { replaceRoot } from '~/server/composition';
 import { createTestDatabase } from '@aw/db/testing';
-import { createApiKey, getDefaultIngestRuntime, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
+import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadRoutes, startRouteServer, type RouteServer } from '~/server/testing/route-server';
 
@@ -42,9 +43,8 @@ describe('hostile input over HTTP', () => {
 
   afterAll(async () => {
     await server?.close();
-    await getDefaultIngestRuntime().close();
-    await getPool().end();
-    await getDb().$disconnect();
+    // The process's root, built from the environment by the route handlers.
+    await replaceRoot(undefined)?.stop();
     await prisma?.$disconnect();
     await db?.drop();
     process.env = saved;

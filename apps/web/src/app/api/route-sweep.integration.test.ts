@@ -8,9 +8,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, getDb, getPool, type PrismaClient } from '@aw/db';
+import { createPrismaClient, type PrismaClient } from '@aw/db';
+import { replaceRoot } from '~/server/composition';
 import { createTestDatabase } from '@aw/db/testing';
-import { createApiKey, getDefaultIngestRuntime, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
+import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
 import { NextRequest } from 'next/server';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -119,9 +120,8 @@ describe('HTTP route sweep', () => {
     await server?.close();
     const g = globalThis as unknown as { __awRealtime?: { publisher: { close(): Promise<void> } } };
     await g.__awRealtime?.publisher.close();
-    await getDefaultIngestRuntime().close();
-    await getPool().end();
-    await getDb().$disconnect();
+    // The process's root, built from the environment by the route handlers.
+    await replaceRoot(undefined)?.stop();
     await prisma?.$disconnect();
     await db?.drop();
     process.env = saved;

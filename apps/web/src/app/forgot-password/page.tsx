@@ -1,5 +1,5 @@
 import { requestPasswordReset } from '@aw/accounts';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
@@ -16,7 +16,7 @@ export default async function ForgotPasswordPage({
   const { sent } = await searchParams;
   async function request(form: FormData) {
     'use server';
-    await requestPasswordReset(getDb(), String(form.get('email') ?? ''), {
+    await requestPasswordReset(getRoot().prisma, String(form.get('email') ?? ''), {
       mailer: backgroundMailer(),
       baseUrl: appBaseUrl(),
     });

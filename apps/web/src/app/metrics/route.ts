@@ -1,4 +1,4 @@
-import { getPool } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import { appMetrics, metricsResponse } from '@aw/observability';
 
 export const runtime = 'nodejs';
@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic';
 /** Prometheus scrape endpoint (packages/observability; docs/DEPLOYMENT.md#observability). */
 export function GET(): Promise<Response> {
   const metrics = appMetrics();
-  metrics.attachDatabase(getPool());
+  metrics.attachDatabase(getRoot().pool);
   return metricsResponse(metrics);
 }

@@ -1,7 +1,7 @@
 'use server';
 
 import { completeSignUp, requestSignUp } from '@aw/accounts';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import { z } from 'zod';
 import { signIn } from '~/server/auth';
 import { type FormState, formError } from '~/server/form-errors';
@@ -31,7 +31,7 @@ export async function signUpAction(_prev: FormState, form: FormData): Promise<Fo
       fields: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])),
     };
   }
-  await requestSignUp(getDb(), parsed.data, {
+  await requestSignUp(getRoot().prisma, parsed.data, {
     mailer: backgroundMailer(),
     baseUrl: appBaseUrl(),
     secret: secret(),
@@ -48,7 +48,7 @@ export async function completeSignUpAction(
   const password = String(form.get('password') ?? '');
   let email: string;
   try {
-    ({ email } = await completeSignUp(getDb(), { token, password }, { secret: secret() }));
+    ({ email } = await completeSignUp(getRoot().prisma, { token, password }, { secret: secret() }));
   } catch (e) {
     return formError(e);
   }

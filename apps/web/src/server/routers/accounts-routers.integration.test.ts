@@ -4,6 +4,8 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../root';
 import { createContext } from '../trpc';
+import { testRoot } from '../../testing/services';
+import type { Root } from '../../server/composition';
 
 const [target] = inject('pgTargets');
 
@@ -11,12 +13,14 @@ const [target] = inject('pgTargets');
 describe('company, members and audit procedures', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     const msp = await prisma.msp.create({ data: { name: 'M', slug: 'm' } });
     const other = await prisma.msp.create({ data: { name: 'O', slug: 'o' } });
@@ -47,6 +51,7 @@ describe('company, members and audit procedures', () => {
     });
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

@@ -16,6 +16,8 @@ import { appRouter, createCaller } from '../root';
 import { populate, snapshot, tenant, tenantTables, type Tenant } from '../testing/tenant-fixture';
 import { buildInput, holdsId, type IdFill } from '../testing/zod-inputs';
 import { createContext } from '../trpc';
+import { testRoot } from '../../testing/services';
+import type { Root } from '../../server/composition';
 
 const [target] = inject('pgTargets');
 const MARK = `VICTIM${randomBytes(4).toString('hex')}`;
@@ -28,13 +30,8 @@ const procedures = Object.entries(
 type Outcome =
   { ok: true; json: string } | { ok: false; code: string; message: string; inputRejected: boolean };
 
-async function call(
-  prisma: PrismaClient,
-  userId: string | null,
-  path: string,
-  input: unknown,
-): Promise<Outcome> {
-  const caller = createCaller(await createContext({ userId, prisma }));
+async function call(root: Root, userId: string | null, path: string, input: unknown): Promise<Outcome> {
+  const caller = createCaller(await createContext({ userId, services: root }));
   let fn: unknown = caller;
   for (const part of path.split('.')) fn = (fn as Record<string, unknown>)[part];
   try {
@@ -53,6 +50,7 @@ async function call(
 describe.each([target!])('tenant isolation sweep on $name', (pg) => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   let victim: Tenant;
   let attacker: Tenant;
   let pool: { uuids: string[]; digits: string[] };
@@ -61,6 +59,7 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
   beforeAll(async () => {
     db = await createTestDatabase(pg);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     victim = await tenant(prisma, 'Victim', passwordHash, MARK);
     attacker = await tenant(prisma, 'Attacker', passwordHash, 'attackerown');
@@ -103,6 +102,7 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
     pool = { uuids: [...owner.keys()], digits: [...digits] };
   }, 120_000);
   afterAll(async () => {
+    await root?.stop();
     await prisma?.$disconnect();
     await db?.drop();
   });
@@ -195,14 +195,14 @@ describe.each([target!])('tenant isolation sweep on $name', (pg) => {
         });
         for (const companyOwn of [false, true]) {
           const baselineInput = schema ? buildInput(schema, fillWith(null, companyOwn)) : undefined;
-          const baseline = await call(prisma, who.userId, path, baselineInput);
+          const baseline = await call(root, who.userId, path, baselineInput);
           calls++;
           if (!baseline.ok && baseline.inputRejected && who.userId)
             unexercised.push(`${path} as ${who.name}: ${baseline.message.slice(0, 160)}`);
           for (const id of ids) {
             if (id === null && companyOwn) continue;
             const input = schema ? buildInput(schema, fillWith(id, companyOwn)) : undefined;
-            const got = await call(prisma, who.userId, path, input);
+            const got = await call(root, who.userId, path, input);
             calls++;
             const label = `${path} as ${who.name} with ${id ?? 'no id'}${companyOwn ? ' (own company)' : ''}`;
             if (got.ok) {

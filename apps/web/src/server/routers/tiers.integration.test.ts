@@ -4,18 +4,22 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../root';
 import { createContext } from '../trpc';
+import { testRoot } from '../../testing/services';
+import type { Root } from '../../server/composition';
 
 const [target] = inject('pgTargets');
 
 describe('procedure tiers and tenancy', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (userId: string | null) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string | null) => createCaller(await createContext({ userId, services: root }));
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: m } });
@@ -37,6 +41,7 @@ describe('procedure tiers and tenancy', () => {
     ids.client = client.id;
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { replaceRoot, type Root } from '~/server/composition';
+import { testRoot } from '~/testing/services';
 
 // The session is the only thing faked: everything after it (membership, scope, company checks,
 // the hub, the log) is the real code on a real database.
@@ -16,11 +18,10 @@ describe('live-update routes', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
   const ids: Record<string, string> = {};
-  const saved = { ...process.env };
+  let root: Root | undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
-    process.env.DATABASE_URL = db.url;
     prisma = createPrismaClient(db.url, { max: 2 });
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: m, slug: `rt-${m}` } });
@@ -43,22 +44,17 @@ describe('live-update routes', () => {
   });
 
   afterAll(async () => {
-    const { realtime } = await import('~/server/realtime');
-    await realtime().publisher.close();
-    const { getDb, getPool } = await import('@aw/db');
-    await getDb().$disconnect();
-    await getPool().end();
+    replaceRoot(undefined);
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
-    process.env = saved;
   });
 
-  async function fresh(env: Record<string, string | undefined>) {
-    const g = globalThis as unknown as { __awRealtime?: { publisher: { close(): Promise<void> } } };
-    await g.__awRealtime?.publisher.close();
-    delete g.__awRealtime;
-    for (const k of Object.keys(process.env)) if (k.startsWith('PUSHER_')) delete process.env[k];
-    Object.assign(process.env, env);
+  /** A fresh root (this test's own, on its database) with the realtime settings in `env`. */
+  async function fresh(env: Record<string, string>) {
+    await root?.stop();
+    root = testRoot(db.url, { prisma, env });
+    replaceRoot(root);
   }
 
   function streamReader(res: Response) {
@@ -85,7 +81,6 @@ describe('live-update routes', () => {
 
     it('streams only what the session may see, and refuses anonymous and foreign narrowing', async () => {
       const { GET } = await import('./stream/route');
-      const { getPublisher } = await import('~/server/realtime');
       session.userId = null;
       expect((await GET(new Request('http://x/api/realtime/stream'))).status).toBe(401);
       session.userId = ids.client!;
@@ -101,7 +96,7 @@ describe('live-update routes', () => {
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const stream = streamReader(res);
       await stream.until((t) => t.includes('event: ready'));
-      const p = getPublisher();
+      const p = root!.realtime;
       const ev = (companyId: string, mspId: string, title: string) =>
         p.publish({
           type: 'incident.created',
@@ -121,8 +116,7 @@ describe('live-update routes', () => {
 
     it('serves a logged event only inside the viewer scope', async () => {
       const { GET } = await import('./events/[id]/route');
-      const { getPublisher } = await import('~/server/realtime');
-      const e = await getPublisher().publish({
+      const e = await root!.realtime.publish({
         type: 'alert.received',
         mspId: ids.mspa!,
         companyId: ids.a2!,

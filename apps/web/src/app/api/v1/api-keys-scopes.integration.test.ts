@@ -11,22 +11,18 @@
 //   · an activation body past the limit is refused with 413 while it is still streaming
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsRuntime, getOnboarding, setAwsRuntime, setRoleArn } from '@aw/aws';
+import { AwsRuntime, getOnboarding, setRoleArn } from '@aw/aws';
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
 import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, getDb, getPool, type PrismaClient } from '@aw/db';
+import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
-import {
-  createApiKey,
-  getDefaultIngestRuntime,
-  rotateWebhookSecret,
-  setHmacRequired,
-  signatureHeaders,
-} from '@aw/ingest';
+import { createApiKey, rotateWebhookSecret, setHmacRequired, signatureHeaders } from '@aw/ingest';
 import { requestToBodyStream } from 'next/dist/server/body-streams.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../../server/root';
+import { replaceRoot, type Root } from '../../../server/composition';
 import { createContext } from '../../../server/trpc';
+import { testRoot } from '../../../testing/services';
 
 const [target] = inject('pgTargets');
 const ENC = Buffer.alloc(32, 7).toString('base64');
@@ -74,9 +70,10 @@ describe('API key scopes and site activation over HTTP', () => {
   }
 
   let runtime: AwsRuntime;
+  let root: Root;
   const getRuntime = () => runtime;
   let ownerId = '';
-  const adminCaller = async () => createCaller(await createContext({ userId: ownerId, prisma }));
+  const adminCaller = async () => createCaller(await createContext({ userId: ownerId, services: root }));
 
   async function post(
     path: string,
@@ -109,14 +106,15 @@ describe('API key scopes and site activation over HTTP', () => {
   beforeAll(async () => {
     db = await createTestDatabase(target!);
     prisma = createPrismaClient(db.url, { max: 4 });
-    process.env.DATABASE_URL = db.url;
-    process.env.APP_ENCRYPTION_KEY = ENC;
+    process.env.APP_ENCRYPTION_KEY = ENC; // read by the activation route
     await fake.start();
     fake.createAccount(MSP_ACCOUNT);
     runtime = new AwsRuntime({
       fake: { endpoint: fake.endpoint, ...fake.createUser(MSP_ACCOUNT, 'platform') },
     });
-    setAwsRuntime(runtime);
+    // The route handlers below use this process's root: this test's own.
+    root = testRoot(db.url, { prisma, aws: runtime, env: { APP_ENCRYPTION_KEY: ENC } });
+    replaceRoot(root);
     mspId = (await prisma.msp.create({ data: { name: 'MSP', slug: 'msp', awsAccountId: MSP_ACCOUNT } })).id;
     const owner = await prisma.user.create({
       data: {
@@ -158,9 +156,8 @@ describe('API key scopes and site activation over HTTP', () => {
     server?.closeAllConnections();
     await new Promise((ok) => server?.close(ok));
     runtime?.destroy();
-    await getDefaultIngestRuntime().close();
-    await getPool().end();
-    await getDb().$disconnect();
+    replaceRoot(undefined);
+    await root?.stop();
     await fake.stop();
     await prisma.$disconnect();
     await db.drop();

@@ -1,7 +1,7 @@
 'use server';
 
 import { acceptInvitationAsUser, acceptInvitationWithNewAccount } from '@aw/accounts';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import { redirect } from 'next/navigation';
 import { auth, signIn, signOut } from '~/server/auth';
 import { type FormState, formError } from '~/server/form-errors';
@@ -11,7 +11,7 @@ export async function acceptAsUserAction(token: string, _prev: FormState): Promi
   const session = await auth();
   if (!session?.user?.id) redirect(`/sign-in?next=${encodeURIComponent(`/invite/${token}`)}`);
   try {
-    await acceptInvitationAsUser(getDb(), { token, userId: session.user.id });
+    await acceptInvitationAsUser(getRoot().prisma, { token, userId: session.user.id });
   } catch (e) {
     return formError(e);
   }
@@ -27,7 +27,7 @@ export async function createAccountAction(
   const password = String(form.get('password') ?? '');
   let email: string;
   try {
-    ({ email } = await acceptInvitationWithNewAccount(getDb(), {
+    ({ email } = await acceptInvitationWithNewAccount(getRoot().prisma, {
       token,
       name: String(form.get('name') ?? ''),
       password,

@@ -1,5 +1,5 @@
 import { describeInvitation } from '@aw/accounts';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { AuthCard } from '~/components/ui';
@@ -22,7 +22,7 @@ export async function InvitationCard({
   token: string;
   children: (inv: TInvitation) => ReactNode;
 }) {
-  const inv = await describeInvitation(getDb(), token);
+  const inv = await describeInvitation(getRoot().prisma, token);
   if (!inv) {
     return (
       <AuthCard

@@ -1,4 +1,4 @@
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Button } from '~/components/ui';
@@ -19,7 +19,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const session = await auth();
   const me = session?.user?.id
-    ? await getDb().user.findUnique({ where: { id: session.user.id }, select: { email: true } })
+    ? await getRoot().prisma.user.findUnique({ where: { id: session.user.id }, select: { email: true } })
     : null;
   const here = `/invite/${token}`;
   return (

@@ -1,13 +1,13 @@
 'use server';
 
 import { resetPassword } from '@aw/accounts';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import { redirect } from 'next/navigation';
 import { type FormState, formError } from '~/server/form-errors';
 
 export async function resetAction(token: string, _prev: FormState, form: FormData): Promise<FormState> {
   try {
-    await resetPassword(getDb(), token, String(form.get('password') ?? ''));
+    await resetPassword(getRoot().prisma, token, String(form.get('password') ?? ''));
   } catch (e) {
     return formError(e);
   }

@@ -1,4 +1,3 @@
-import { getAwsRuntime } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
 import { companyAccess } from '../../company-access';
@@ -15,7 +14,7 @@ export const availabilityProcedure = protectedProcedure
       where: { id: company.mspId },
       select: { awsAccountId: true },
     });
-    const available = Boolean(msp.awsAccountId ?? getAwsRuntime().platformAccountId);
+    const available = Boolean(msp.awsAccountId ?? ctx.services.aws.platformAccountId);
     return {
       available,
       reason: available

@@ -1,13 +1,15 @@
 // The AWS procedures enforce tenancy before any AWS call: other MSPs and other companies get
 // NOT_FOUND, client viewers only read, client admins and MSP staff manage.
 import { FakeAws, type CfnTemplate } from '@aw/aws-fake';
-import { awsRuntimeFromEnv, cloudFormationTemplate, setAwsRuntime } from '@aw/aws';
+import { cloudFormationTemplate } from '@aw/aws';
 import { hashPassword } from '@aw/core/password';
 import { createPrismaClient, type PrismaClient, type Role } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import { testRoot } from '../../../testing/services';
+import type { Root } from '../../../server/composition';
 
 const [target] = inject('pgTargets');
 const MSP_ACCOUNT = '111122223333';
@@ -15,9 +17,10 @@ const MSP_ACCOUNT = '111122223333';
 describe('aws procedures across tenants', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const fake = new FakeAws({ stepMs: 50 });
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
@@ -25,14 +28,15 @@ describe('aws procedures across tenants', () => {
     await fake.start();
     fake.createAccount(MSP_ACCOUNT);
     const keys = fake.createUser(MSP_ACCOUNT, 'platform');
-    // What the launcher passes to the web process in the demo, read by getAwsRuntime().
-    setAwsRuntime(
-      awsRuntimeFromEnv({
+    // What the launcher passes to the web process in the demo, read by the composition root.
+    root = testRoot(db.url, {
+      prisma,
+      env: {
         FAKE_AWS_ENDPOINT: fake.endpoint,
         FAKE_AWS_ACCESS_KEY_ID: keys.accessKeyId,
         FAKE_AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-      }),
-    );
+      },
+    });
     const passwordHash = await hashPassword('irrelevant password');
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
       const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
@@ -66,6 +70,7 @@ describe('aws procedures across tenants', () => {
   });
   afterAll(async () => {
     await fake.stop();
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

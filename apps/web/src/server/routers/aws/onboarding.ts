@@ -1,4 +1,4 @@
-import { getAwsRuntime, getOnboarding } from '@aw/aws';
+import { getOnboarding } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
 import { companyAccess } from '../../company-access';
@@ -8,5 +8,5 @@ export const onboardingProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .query(async ({ ctx, input }) => {
     await companyAccess(ctx, input.companyId);
-    return getOnboarding({ prisma: ctx.prisma, runtime: getAwsRuntime(), companyId: input.companyId });
+    return getOnboarding({ prisma: ctx.prisma, runtime: ctx.services.aws, companyId: input.companyId });
   });

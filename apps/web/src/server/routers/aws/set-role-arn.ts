@@ -1,4 +1,4 @@
-import { getAwsRuntime, setRoleArn } from '@aw/aws';
+import { setRoleArn } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
 import { companyAccess } from '../../company-access';
@@ -15,7 +15,7 @@ export const setRoleArnProcedure = protectedProcedure
     await companyAccess(ctx, input.companyId, 'company.awsRole.set');
     return setRoleArn({
       prisma: ctx.prisma,
-      runtime: getAwsRuntime(),
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
       input: { roleArn: input.roleArn, region: input.region },

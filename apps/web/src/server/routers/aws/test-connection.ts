@@ -1,4 +1,4 @@
-import { getAwsRuntime, testConnection } from '@aw/aws';
+import { testConnection } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../trpc';
 import { companyAccess } from '../../company-access';
@@ -10,7 +10,7 @@ export const testConnectionProcedure = protectedProcedure
     await companyAccess(ctx, input.companyId, 'company.awsConnection.test');
     return testConnection({
       prisma: ctx.prisma,
-      runtime: getAwsRuntime(),
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
     });

@@ -4,14 +4,17 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import type { Root } from '../../composition';
+import { testRoot } from '../../../testing/services';
 
 const [target] = inject('pgTargets');
 
 describe('compliance procedures: tenancy and roles', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
 
   /** One successful sync with `compliant` of `scanned` nodes compliant. */
   async function seedSync(mspId: string, companyId: string, compliant: number, scanned: number) {
@@ -46,8 +49,8 @@ describe('compliance procedures: tenancy and roles', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
-    process.env.DATABASE_URL = db.url; // the process-wide compliance deps (sync) use the same database
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: `pc-${m}` } });
@@ -79,6 +82,7 @@ describe('compliance procedures: tenancy and roles', () => {
     ids.client = client.id;
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

@@ -1,7 +1,6 @@
 import { requestSync } from '@aw/compliance';
 import { z } from 'zod';
 import { companyAccess } from '../../company-access';
-import { getComplianceDeps } from '../../compliance';
 import { protectedProcedure } from '../../trpc';
 
 /** Queues a sync now (or returns the one already queued or running); progress arrives live. */
@@ -9,7 +8,7 @@ export const syncProcedure = protectedProcedure
   .input(z.object({ companyId: z.string().uuid() }))
   .mutation(async ({ ctx, input }) => {
     await companyAccess(ctx, input.companyId, 'compliance.sync');
-    return requestSync(getComplianceDeps(), {
+    return requestSync(ctx.services.compliance, {
       companyId: input.companyId,
       trigger: 'manual',
       requestedById: ctx.userId,

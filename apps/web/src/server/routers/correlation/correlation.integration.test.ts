@@ -8,15 +8,18 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import { testRoot } from '../../../testing/services';
+import type { Root } from '../../../server/composition';
 
 const HOUR = 3600_000;
 
 describe.each(inject('pgTargets'))('correlation procedures on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   let pool: pg.Pool;
   const ids: Record<string, string> = {};
-  const as = async (who: string) => createCaller(await createContext({ userId: ids[who]!, prisma }));
+  const as = async (who: string) => createCaller(await createContext({ userId: ids[who]!, services: root }));
   const period = () => ({ from: new Date(Date.now() - HOUR), to: new Date(Date.now() + HOUR) });
 
   async function store(companyId: string, mspId: string, rows: { asset: string; signature: string }[]) {
@@ -40,6 +43,7 @@ describe.each(inject('pgTargets'))('correlation procedures on $name', (target) =
   beforeAll(async () => {
     db = await createTestDatabase(target);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     pool = createPool(db.url, { max: 4 });
     const passwordHash = await hashPassword('irrelevant password');
     for (const m of ['a', 'b']) {
@@ -85,6 +89,7 @@ describe.each(inject('pgTargets'))('correlation procedures on $name', (target) =
   });
   afterAll(async () => {
     await pool.end();
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

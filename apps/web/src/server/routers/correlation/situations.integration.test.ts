@@ -9,19 +9,23 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import type { Root } from '../../composition';
+import { testRoot } from '../../../testing/services';
 
 describe.each(inject('pgTargets'))('situation procedures on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   let pool: pg.Pool;
   const ids: Record<string, string> = {};
-  const as = async (who: string) => createCaller(await createContext({ userId: ids[who]!, prisma }));
+  const as = async (who: string) => createCaller(await createContext({ userId: ids[who]!, services: root }));
   let situationId = '';
   let incidentIds: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     pool = createPool(db.url, { max: 4 });
     const passwordHash = await hashPassword('irrelevant password');
     for (const m of ['a', 'b']) {
@@ -80,6 +84,7 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     situationId = incs[0]!.situationId!;
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await pool.end();
     await db.drop();

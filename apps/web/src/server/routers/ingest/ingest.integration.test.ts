@@ -6,19 +6,24 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import { testRoot } from '../../../testing/services';
+import type { Root } from '../../../server/composition';
 
 const [target] = inject('pgTargets');
 
 describe('ingest procedures across tenants', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (name: string) => createCaller(await createContext({ userId: ids[name]!, prisma }));
+  const as = async (name: string) =>
+    createCaller(await createContext({ userId: ids[name]!, services: root }));
 
   beforeAll(async () => {
     process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 5).toString('base64');
     db = await createTestDatabase(target!);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
       const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
@@ -41,6 +46,7 @@ describe('ingest procedures across tenants', () => {
     await user('viewera1', mspA, 'CLIENT_VIEWER', ids.a1);
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

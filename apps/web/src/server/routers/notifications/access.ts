@@ -1,6 +1,5 @@
 import type { PrismaClient } from '@aw/db';
 import type { NotificationDeps } from '@aw/notifications';
-import { getNotificationDeps } from '../../notifications';
 import { encryptionKey } from '../ingest/access';
 
 /** Settings changes need only the database and the key; sending needs the whole set. */
@@ -9,4 +8,10 @@ export const settingsDeps = (prisma: PrismaClient) => ({
   encryptionKey: encryptionKey(),
   allowHttp: process.env.NODE_ENV !== 'production',
 });
-export const sendingDeps = (prisma: PrismaClient): NotificationDeps => ({ ...getNotificationDeps(), prisma });
+export const sendingDeps = (
+  services: { notifications: NotificationDeps },
+  prisma: PrismaClient,
+): NotificationDeps => ({
+  ...services.notifications,
+  prisma,
+});

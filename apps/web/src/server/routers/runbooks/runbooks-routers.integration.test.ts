@@ -4,19 +4,22 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import { testRoot } from '../../../testing/services';
+import type { Root } from '../../../server/composition';
 
 const [target] = inject('pgTargets');
 
 describe('runbooks procedures: tenancy and roles', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
 
   beforeAll(async () => {
     db = await createTestDatabase(target!);
-    process.env.DATABASE_URL = db.url; // the process-wide deps (approve, run) use the same database
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: `rb-${m}` } });
@@ -73,6 +76,7 @@ describe('runbooks procedures: tenancy and roles', () => {
     ids.client = client.id;
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

@@ -4,7 +4,7 @@ import { CLUSTER_NAME, helmInstallCommand } from '@aw/aws/sites';
 import { loadEnv } from '@aw/config';
 import { AppError } from '@aw/core/errors';
 import { assertCan } from '@aw/core/permissions';
-import { createApiKey, forgetCachedCredentials, revealWebhookSecret, rotateWebhookSecret } from '@aw/ingest';
+import { createApiKey, revealWebhookSecret, rotateWebhookSecret } from '@aw/ingest';
 import { z } from 'zod';
 import { companyAccess } from '../../company-access';
 import { protectedProcedure } from '../../trpc';
@@ -45,7 +45,7 @@ export const createInstallProcedure = protectedProcedure
       existing?.secret ??
       (await rotateWebhookSecret({ ...svc, encryptionKey: encryptionKey(), input: { overlapMinutes: 0 } }))
         .secret;
-    forgetCachedCredentials();
+    ctx.services.forgetCachedCredentials();
     return {
       keyPrefix: key.prefix,
       command: helmInstallCommand({

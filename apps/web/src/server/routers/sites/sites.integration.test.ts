@@ -7,19 +7,23 @@ import { openWebhookSecret } from '@aw/ingest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCaller } from '../../root';
 import { createContext } from '../../trpc';
+import { testRoot } from '../../../testing/services';
+import type { Root } from '../../../server/composition';
 
 const [target] = inject('pgTargets');
 
 describe('sites procedures', () => {
   let db: { url: string; drop(): Promise<void> };
   let prisma: PrismaClient;
+  let root: Root;
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, prisma }));
+  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
 
   beforeAll(async () => {
     process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 5).toString('base64');
     db = await createTestDatabase(target!);
     prisma = createPrismaClient(db.url, { max: 4 });
+    root = testRoot(db.url, { prisma });
     const passwordHash = await hashPassword('irrelevant password');
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
       const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
@@ -48,6 +52,7 @@ describe('sites procedures', () => {
     });
   });
   afterAll(async () => {
+    await root?.stop();
     await prisma.$disconnect();
     await db.drop();
   });

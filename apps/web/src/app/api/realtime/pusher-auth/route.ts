@@ -1,5 +1,6 @@
 import { authorizePusherChannel, PusherPublisher } from '@aw/realtime';
-import { companyMspId, realtime, realtimeViewer } from '~/server/realtime';
+import { companyMspId, realtimeViewer } from '~/server/realtime';
+import { getRoot } from '~/server/composition';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
  * the signed-in viewer's scope may see (their MSP's, or one of its companies', or their own company).
  */
 export async function POST(req: Request) {
-  const rt = realtime();
+  const rt = getRoot().realtime;
   if (!(rt.publisher instanceof PusherPublisher))
     return Response.json({ error: 'Pusher is not configured' }, { status: 404 });
   const viewer = await realtimeViewer();

@@ -1,12 +1,13 @@
 import { lastEventIdOf, sseResponse } from '@aw/realtime';
-import { narrowedCompany, realtime, realtimeViewer, stillSameScope } from '~/server/realtime';
+import { narrowedCompany, realtimeViewer, stillSameScope } from '~/server/realtime';
+import { getRoot } from '~/server/composition';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Server-Sent Events: the viewer's live events, resumable with Last-Event-ID. */
 export async function GET(req: Request) {
-  const rt = realtime();
+  const rt = getRoot().realtime;
   if (!rt.hub)
     return Response.json({ error: 'this deployment delivers live updates via Pusher' }, { status: 404 });
   const viewer = await realtimeViewer();

@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { auth } from '~/server/auth';
-import { publishIncidentChange } from '~/server/pipeline';
+import { getRoot } from '~/server/composition';
 import { appRouter } from '~/server/root';
 import { createContext } from '~/server/trpc';
 
@@ -12,8 +12,7 @@ const handler = async (req: Request) => {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () =>
-      createContext({ userId: session?.user?.id ?? null, onIncidentChanged: publishIncidentChange }),
+    createContext: () => createContext({ userId: session?.user?.id ?? null, services: getRoot() }),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path}:`, error);
     },

@@ -1,4 +1,4 @@
-import { createActivation, getAwsRuntime } from '@aw/aws';
+import { createActivation } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -18,7 +18,7 @@ export const createProcedure = protectedProcedure
     await companyAccess(ctx, input.companyId, 'activation.create');
     return createActivation({
       prisma: ctx.prisma,
-      runtime: getAwsRuntime(),
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
       input: {

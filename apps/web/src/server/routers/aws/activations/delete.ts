@@ -1,4 +1,4 @@
-import { deleteActivation, getAwsRuntime } from '@aw/aws';
+import { deleteActivation } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -9,7 +9,7 @@ export const deleteProcedure = protectedProcedure
     await companyAccess(ctx, input.companyId, 'activation.delete');
     return deleteActivation({
       prisma: ctx.prisma,
-      runtime: getAwsRuntime(),
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
       input: { activationId: input.activationId },

@@ -1,4 +1,4 @@
-import { getAwsRuntime, syncNodes } from '@aw/aws';
+import { syncNodes } from '@aw/aws';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -9,7 +9,7 @@ export const syncProcedure = protectedProcedure
     await companyAccess(ctx, input.companyId, 'node.sync');
     return syncNodes({
       prisma: ctx.prisma,
-      runtime: getAwsRuntime(),
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
     });

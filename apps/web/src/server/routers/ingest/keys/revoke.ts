@@ -1,4 +1,4 @@
-import { forgetCachedCredentials, revokeApiKey } from '@aw/ingest';
+import { revokeApiKey } from '@aw/ingest';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
 import { ZKeyRef } from '../schemas';
@@ -11,6 +11,6 @@ export const revokeProcedure = protectedProcedure.input(ZKeyRef).mutation(async 
     actorId: ctx.userId,
     input: { id: input.id },
   });
-  forgetCachedCredentials();
+  ctx.services.forgetCachedCredentials();
   return { revoked: true };
 });

@@ -1,4 +1,4 @@
-import { forgetCachedCredentials, rotateApiKey } from '@aw/ingest';
+import { rotateApiKey } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -14,6 +14,6 @@ export const rotateProcedure = protectedProcedure
       actorId: ctx.userId,
       input: { id: input.id, overlapMinutes: input.overlapMinutes },
     });
-    forgetCachedCredentials();
+    ctx.services.forgetCachedCredentials();
     return out;
   });

@@ -1,4 +1,4 @@
-import { forgetCachedCredentials, setApiKeyAllowUnsigned } from '@aw/ingest';
+import { setApiKeyAllowUnsigned } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -14,6 +14,6 @@ export const setAllowUnsignedProcedure = protectedProcedure
       actorId: ctx.userId,
       input: { id: input.id, allowUnsigned: input.allowUnsigned },
     });
-    forgetCachedCredentials();
+    ctx.services.forgetCachedCredentials();
     return { allowUnsigned: input.allowUnsigned };
   });

@@ -1,4 +1,4 @@
-import { forgetCachedCredentials, rotateWebhookSecret } from '@aw/ingest';
+import { rotateWebhookSecret } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -19,6 +19,6 @@ export const rotateProcedure = protectedProcedure
       encryptionKey: encryptionKey(),
       input: { overlapMinutes: input.overlapMinutes },
     });
-    forgetCachedCredentials();
+    ctx.services.forgetCachedCredentials();
     return out;
   });

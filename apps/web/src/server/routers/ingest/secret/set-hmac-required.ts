@@ -1,4 +1,4 @@
-import { forgetCachedCredentials, setHmacRequired } from '@aw/ingest';
+import { setHmacRequired } from '@aw/ingest';
 import { z } from 'zod';
 import { protectedProcedure } from '../../../trpc';
 import { companyAccess } from '../../../company-access';
@@ -14,6 +14,6 @@ export const setHmacRequiredProcedure = protectedProcedure
       actorId: ctx.userId,
       input: { required: input.required },
     });
-    forgetCachedCredentials();
+    ctx.services.forgetCachedCredentials();
     return out;
   });

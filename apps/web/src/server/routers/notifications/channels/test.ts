@@ -7,5 +7,9 @@ import { sendingDeps } from '../access';
 export const testProcedure = mspProcedure('notification.channel.test')
   .input(z.object({ id: z.string().uuid() }))
   .mutation(({ ctx, input }) =>
-    testChannel(sendingDeps(ctx.prisma), { mspId: ctx.mspId, actorId: ctx.userId, id: input.id }),
+    testChannel(sendingDeps(ctx.services, ctx.prisma), {
+      mspId: ctx.mspId,
+      actorId: ctx.userId,
+      id: input.id,
+    }),
   );

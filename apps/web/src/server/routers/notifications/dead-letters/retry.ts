@@ -6,5 +6,9 @@ import { sendingDeps } from '../access';
 export const retryProcedure = mspProcedure('notification.delivery.retry')
   .input(z.object({ id: z.string().uuid() }))
   .mutation(({ ctx, input }) =>
-    retryDeadLetter(sendingDeps(ctx.prisma), { mspId: ctx.mspId, actorId: ctx.userId, id: input.id }),
+    retryDeadLetter(sendingDeps(ctx.services, ctx.prisma), {
+      mspId: ctx.mspId,
+      actorId: ctx.userId,
+      id: input.id,
+    }),
   );

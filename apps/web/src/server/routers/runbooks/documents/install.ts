@@ -2,7 +2,6 @@ import { assertCompanyAccess } from '@aw/accounts';
 import { installDocuments } from '@aw/runbooks';
 import { z } from 'zod';
 import { mspProcedure } from '../../../trpc';
-import { getRunbookDeps } from '../../../runbooks';
 
 /** Installs or updates the MSP-* documents in the company's account (idempotent by content hash). */
 export const installProcedure = mspProcedure('runbook.install')
@@ -11,7 +10,7 @@ export const installProcedure = mspProcedure('runbook.install')
     await assertCompanyAccess(ctx.prisma, ctx.viewer, input.companyId);
     return installDocuments({
       prisma: ctx.prisma,
-      runtime: getRunbookDeps().runtime,
+      runtime: ctx.services.aws,
       companyId: input.companyId,
       actorId: ctx.userId,
       names: input.names,

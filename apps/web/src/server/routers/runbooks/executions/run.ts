@@ -1,7 +1,6 @@
 import { runAdHoc } from '@aw/runbooks';
 import { z } from 'zod';
 import { mspProcedure } from '../../../trpc';
-import { getRunbookDeps } from '../../../runbooks';
 
 /** A technician runs a runbook against an incident's asset; parameters are checked before any AWS call. */
 export const runProcedure = mspProcedure('runbook.run')
@@ -13,5 +12,5 @@ export const runProcedure = mspProcedure('runbook.run')
     }),
   )
   .mutation(({ ctx, input }) =>
-    runAdHoc(getRunbookDeps(), { ...input, mspId: ctx.mspId, actorId: ctx.userId }),
+    runAdHoc(ctx.services.runbooks, { ...input, mspId: ctx.mspId, actorId: ctx.userId }),
   );

@@ -1,6 +1,5 @@
 import { handleAckRequest } from '@aw/notifications';
-import { getNotificationDeps } from '~/server/notifications';
-import { publishIncidentChange } from '~/server/pipeline';
+import { getRoot } from '~/server/composition';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +10,10 @@ type Ctx = { params: Promise<{ token: string }> };
 // credential). GET shows a confirm button; POST acknowledges. See docs/NOTIFICATIONS.md.
 async function handle(req: Request, ctx: Ctx) {
   const { token } = await ctx.params;
-  return handleAckRequest(getNotificationDeps(), req, token, { onIncidentChanged: publishIncidentChange });
+  const root = getRoot();
+  return handleAckRequest(root.notifications, req, token, {
+    onIncidentChanged: (e) => root.incidentChanged(e, 'portal'),
+  });
 }
 
 export const GET = handle;

@@ -3,22 +3,19 @@
 // company, the body limited while it streams (createSiteAuthenticator in packages/ingest).
 // docs/API_REFERENCE.md.
 import { readEnv } from '@aw/config';
-import { getAwsRuntime } from '@aw/aws';
 import { createSiteActivationHandler } from '@aw/aws/site-activation';
-import { getDb } from '@aw/db';
+import { getRoot } from '~/server/composition';
 import { siteAuthenticate } from '../site-auth';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-let handler: ((req: Request) => Promise<Response>) | null = null;
-
 export function POST(req: Request): Promise<Response> {
-  handler ??= createSiteActivationHandler({
-    prisma: getDb(),
-    runtime: getAwsRuntime(),
+  const root = getRoot();
+  return createSiteActivationHandler({
+    prisma: root.prisma,
+    runtime: root.aws,
     encryptionKey: readEnv(['APP_ENCRYPTION_KEY']).APP_ENCRYPTION_KEY ?? '',
     authenticate: siteAuthenticate('activation'),
-  });
-  return handler(req);
+  })(req);
 }

@@ -8,19 +8,20 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadViewer } from '@aw/accounts';
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
-import { DEMO_COMPANIES, DEMO_MSP_SLUG } from '@aw/db/seed';
 import { createApiKey, revealWebhookSecret, rotateWebhookSecret } from '@aw/ingest';
 import { createIngestRuntime, handleIngest, type IngestRuntime } from '@aw/ingest/handler';
 import type pg from 'pg';
-import { kpiReport, noiseReduction, type KpiReport } from '../kpi/index.ts';
-import { actOnIncidents } from '../services/incidents.ts';
-import { poolRunner } from '../sql-runner.ts';
-import { CorrelationWorker } from '../store/worker.ts';
+import {
+  actOnIncidents,
+  CorrelationWorker,
+  kpiReport,
+  noiseReduction,
+  poolRunner,
+  type KpiReport,
+} from '@aw/correlation';
 import { DEMO_MAINTENANCE_ASSETS, demoScenario, type DemoAlert } from './scenario.ts';
+import { DEMO_COMPANIES, DEMO_MSP_SLUG } from './seed.ts';
 import { trickleTick, type TrickleState } from './trickle.ts';
-
-export { demoScenario, DEMO_MAINTENANCE_ASSETS, type DemoAlert } from './scenario.ts';
-export { trickleTick, type TrickleState } from './trickle.ts';
 
 export interface DemoStreamOptions {
   databaseUrl: string;
@@ -294,7 +295,7 @@ export async function runDemoStream(o: DemoStreamOptions): Promise<DemoStreamRes
 /**
  * For the launcher: on a demo database, one run of the demo stream against the app (once per data
  * folder; `npm run demo:stream` sends more). The app process correlates (its CorrelationWorker,
- * wired to realtime in apps/web/src/server/pipeline.ts), so this only sends and reads back.
+ * wired to realtime in apps/web/src/server/composition.ts), so this only sends and reads back.
  */
 export async function startLauncherDemo(o: {
   databaseUrl: string;

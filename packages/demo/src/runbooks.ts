@@ -1,10 +1,9 @@
 // The launcher's demo wiring: install the shipped documents into each simulated company's fake
-// account, and give the fake a plausible MSP-DiskCleanup output. Imported only by scripts/start.ts.
+// account, and give the fake a plausible MSP-DiskCleanup output. Imported only by the launcher.
 import { AwsRuntime } from '@aw/aws';
 import type { CommandBehaviour } from '@aw/aws-fake';
 import type { PrismaClient } from '@aw/db';
-import { ensureRunbooks } from './catalog.ts';
-import { installDocuments } from './install.ts';
+import { ensureRunbooks, installDocuments } from '@aw/runbooks';
 
 export const demoCommandBehaviour: CommandBehaviour = ({ documentName, instanceId }) => {
   if (documentName !== 'MSP-DiskCleanup') return undefined;

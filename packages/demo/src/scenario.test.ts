@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorrelationEngine } from '../engine/engine.ts';
-import type { EngineAlert } from '../engine/types.ts';
+import { CorrelationEngine, type EngineAlert } from '@aw/correlation/engine';
 import { demoScenario } from './scenario.ts';
 
 const end = new Date('2026-03-02T12:00:00Z');

@@ -4,10 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient } from '@aw/db';
-import { seedDemo } from '@aw/db/seed';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runDemoStream } from './index.ts';
+import { seedDemo } from './seed.ts';
+import { runDemoStream } from './stream.ts';
 
 describe.each(inject('pgTargets'))('demo stream on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };

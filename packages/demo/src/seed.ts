@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hashPassword } from '@aw/core/password';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient } from '@aw/db';
 
 export interface DemoLogin {
   role: string;

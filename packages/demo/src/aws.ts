@@ -6,10 +6,15 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeAws, type FakeState } from '@aw/aws-fake';
 import type { PrismaClient } from '@aw/db';
-import { DEMO_MSP_SLUG } from '@aw/db/seed';
-import { AwsRuntime } from './runtime.ts';
-import { setRoleArn, syncNodes, testConnection } from './service.ts';
-import { cloudFormationTemplate, HYBRID_ROLE_NAME } from './template.ts';
+import {
+  AwsRuntime,
+  cloudFormationTemplate,
+  HYBRID_ROLE_NAME,
+  setRoleArn,
+  syncNodes,
+  testConnection,
+} from '@aw/aws';
+import { DEMO_MSP_SLUG } from './seed.ts';
 
 export interface DemoCompany {
   id: string;

@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@aw/db';
-import { seedDemo } from '@aw/db/seed';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDemoAws, type DemoAws } from './demo.ts';
-import { AwsRuntime } from './runtime.ts';
-import { createActivation, listActivations } from './service.ts';
+import { AwsRuntime, createActivation, listActivations } from '@aw/aws';
+import { connectDemoAws, type DemoAws } from './aws.ts';
+import { seedDemo } from './seed.ts';
 
 const [target] = inject('pgTargets');
 

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { readEnv } from '@aw/config';
-import { createPrismaClient } from './index.ts';
-import { ensureDatabase } from './launcher.ts';
-import { REPO_ROOT } from './paths.ts';
+import { createPrismaClient, ensureDatabase } from '@aw/db';
+import { REPO_ROOT } from '@aw/db/paths';
 import { seedDemo } from './seed.ts';
 
 const db = await ensureDatabase();

@@ -1,0 +1,103 @@
+// The process roles, proven on a real database: a `web` process stores alerts (PENDING) and
+// enqueues jobs but decides nothing and runs no job; a `worker` process, started next to it on the
+// same database, decides the stored alerts and runs the queued job.
+import { createPrismaClient, type PrismaClient } from '@aw/db';
+import { createTestDatabase } from '@aw/db/testing';
+import { handleIngest } from '@aw/ingest';
+import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testRoot } from '../testing/services';
+import type { QueueWorker, Root } from './composition';
+
+const [target] = inject('pgTargets');
+const PROBE_JOB = 'test.role-probe';
+
+/** A queue worker that records which process ran its job. */
+function probe(ran: string[], who: string): QueueWorker {
+  return {
+    name: 'probe',
+    register: (queue) =>
+      void queue.work(PROBE_JOB, async () => {
+        ran.push(who);
+      }),
+  };
+}
+
+async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('process roles', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let prisma: PrismaClient;
+  let web: Root | undefined;
+  let worker: Root | undefined;
+  let tenants: Awaited<ReturnType<typeof createTenants>>;
+  const ran: string[] = [];
+  const fast = { correlation: { sweepIntervalMs: 200, tickIntervalMs: 0 }, queue: { pollMs: 100 } };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target!);
+    prisma = createPrismaClient(db.url, { max: 4 });
+    tenants = await createTenants(prisma);
+  });
+
+  afterAll(async () => {
+    await web?.stop();
+    await worker?.stop();
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('a web process stores alerts and enqueues jobs, but decides and runs nothing', async () => {
+    web = testRoot(db.url, {
+      prisma,
+      role: 'web',
+      env: { APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+      ...fast,
+    });
+    web.queueWorkers.push(probe(ran, 'web'));
+    web.start();
+
+    const t = tenants.a;
+    const res = await handleIngest(
+      await signedRequest(
+        'http://x/api/v1/alerts',
+        { asset: 'web-01', signature: 'disk_full', severity: 'high', occurredAt: new Date().toISOString() },
+        { key: t.key, secret: t.secret },
+      ),
+      web.ingest,
+      'native',
+    );
+    expect(res.status).toBe(202);
+    await web.queue.enqueue(PROBE_JOB, {});
+
+    // Several sweep and poll intervals of a worker pass: nothing is decided or run here.
+    await new Promise((r) => setTimeout(r, 1500));
+    const alerts = await prisma.alert.findMany({ where: { companyId: t.id } });
+    expect(alerts.map((a) => a.decision)).toEqual(['PENDING']);
+    expect(await prisma.incident.count({ where: { companyId: t.id } })).toBe(0);
+    expect(ran).toEqual([]);
+    expect(web.correlation).toBeNull();
+  });
+
+  it('a worker process serves no webhooks, and decides the stored alerts and runs the queued job', async () => {
+    worker = testRoot(db.url, { prisma, role: 'worker', ...fast });
+    worker.queueWorkers.push(probe(ran, 'worker'));
+    expect(() => worker!.ingest).toThrowError(/not served by a worker process/);
+    worker.start();
+
+    const companyId = tenants.a.id;
+    await until(async () => (await prisma.alert.count({ where: { companyId, decision: 'PENDING' } })) === 0);
+    const incidents = await prisma.incident.findMany({ where: { companyId } });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.asset).toBe('web-01');
+    await until(async () => ran.length > 0);
+    expect(ran).toEqual(['worker']);
+    expect(worker.correlation!.decided).toBe(1);
+  });
+});

@@ -1,0 +1,306 @@
+// The composition root: every service of one process is built here, once, and this file says what
+// runs in each process role. Read it top to bottom; nothing else in the app builds a service.
+//
+//   PROCESS_ROLE (packages/config)   serves pages, tRPC, webhooks   correlation sweeps   job queue workers
+//   web                              yes                            no                   no (only enqueues)
+//   worker  (`npm run worker`)       no                             yes                  yes
+//   all     (`npm start`, default)   yes                            yes                  yes
+//
+// A `web` process stores alerts as PENDING and enqueues jobs; a `worker` process decides the alerts
+// (its sweep finds them within `sweepIntervalMs`, 5 s by default) and runs the jobs. Correctness
+// rests on database locks and constraints, so any number of web and worker processes may run.
+//
+// Registering a feature (one line each, in `createRoot` below, or `root.…push(…)` before start):
+//   - an incident listener: `incidentListeners.push((e, source) => …)`: called for every incident
+//     change, `source` 'correlation' (a worker's decision) or 'portal' (a person, via tRPC);
+//   - a queue worker: `queueWorkers.push({ name, register(queue) { queue.work(…) }, recover? })`:
+//     registered on the job queue and started only where the role runs workers;
+//   - a service the routes need: add it to `AppServices` and build it here from `prisma`/`pool`.
+// Routes get the services from the tRPC context (`ctx.services`) or, in route handlers and server
+// components, from `getRoot()`. Tests build their own root with `createRoot({ … })`: no globals.
+import { awsRuntimeFromEnv, type AwsRuntime } from '@aw/aws';
+import { registerComplianceWorker, startSchedule, type ComplianceDeps } from '@aw/compliance';
+import { loadEnv, type TEnv, type TProcessRole } from '@aw/config';
+import { CorrelationWorker, type CorrelationWorkerOptions, type IncidentChangedEvent } from '@aw/correlation';
+import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
+import { ingestRuntimeFromEnv, type IngestRuntime } from '@aw/ingest';
+import { JobQueue, type JobQueueOptions } from '@aw/jobs';
+import {
+  createIntakeAnnouncer,
+  createRealtimeService,
+  incidentChangeEvent,
+  realtimeSettingsFromEnv,
+  type RealtimeService,
+} from '@aw/realtime';
+import {
+  onIncidentChanged as runbooksOnIncidentChanged,
+  recoverExecutions,
+  registerRunbookWorker,
+  type RunbookDeps,
+} from '@aw/runbooks';
+import {
+  onIncidentChanged as notifyOnIncidentChanged,
+  onRunbookPublished,
+  registerNotificationWorker,
+  type NotificationDeps,
+} from '@aw/notifications';
+import type pg from 'pg';
+import { appBaseUrl, mailer } from './mail';
+import { encryptionKey } from './routers/ingest/access';
+
+export type IncidentChangeSource = 'correlation' | 'portal';
+export type IncidentListener = (e: IncidentChangedEvent, source: IncidentChangeSource) => unknown;
+
+/** Work on the job queue: registered everywhere, run only where the role runs workers. */
+export interface QueueWorker {
+  name: string;
+  register(queue: JobQueue): void;
+  /** Runs once at start in a worker process (e.g. re-enqueue what a crash left behind). */
+  recover?(): Promise<unknown>;
+}
+
+/** What routes and procedures use (the tRPC context carries it as `ctx.services`). */
+export interface AppServices {
+  role: TProcessRole;
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  realtime: RealtimeService;
+  aws: AwsRuntime;
+  /** Ingestion's runtime; only in processes that serve webhooks (throws in a `worker`). */
+  readonly ingest: IngestRuntime;
+  /** The job queue: every role enqueues, only worker roles run handlers. */
+  queue: JobQueue;
+  runbooks: RunbookDeps;
+  /** Patch compliance (packages/compliance): syncs, figures, thresholds, export. */
+  compliance: ComplianceDeps;
+  /** Notifications (packages/notifications): channels, policies, delivery, escalation. */
+  notifications: NotificationDeps;
+  /** After a key or secret changes: drop this process's cached ingestion credentials at once. */
+  forgetCachedCredentials(): void;
+  /** Reports an incident change to every listener (tRPC mutations pass source 'portal'). */
+  incidentChanged(e: IncidentChangedEvent, source: IncidentChangeSource): Promise<void>;
+}
+
+export interface Root extends AppServices {
+  runsWeb: boolean;
+  runsWorkers: boolean;
+  /** The correlation worker (null in a `web` process). */
+  correlation: CorrelationWorker | null;
+  incidentListeners: IncidentListener[];
+  queueWorkers: QueueWorker[];
+  /** Starts what this role runs (idempotent). */
+  start(): Root;
+  /** Stops everything and closes what this root opened. */
+  stop(): Promise<void>;
+}
+
+export interface RootOptions {
+  /** Default: PROCESS_ROLE from the environment. */
+  role?: TProcessRole;
+  /** The environment to read (default process.env). */
+  source?: Record<string, string | undefined>;
+  /** Hand in your own (tests); otherwise built from DATABASE_URL and closed by stop(). */
+  prisma?: PrismaClient;
+  pool?: pg.Pool;
+  aws?: AwsRuntime;
+  correlation?: Partial<Omit<CorrelationWorkerOptions, 'pool' | 'onIncidentChanged'>>;
+  queue?: Partial<Omit<JobQueueOptions, 'pool'>>;
+  logger?: Pick<Console, 'error' | 'warn'>;
+}
+
+export function createRoot(o: RootOptions = {}): Root {
+  const source = o.source ?? process.env;
+  const env: TEnv = loadEnv(source);
+  const role = o.role ?? env.PROCESS_ROLE;
+  const runsWeb = role !== 'worker';
+  const runsWorkers = role !== 'web';
+  const logger = o.logger ?? console;
+  const url = env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides it.');
+  const owned: (() => Promise<unknown> | void)[] = [];
+
+  // The database: one Prisma client and one pg pool (for the set-based hot paths).
+  const prisma = o.prisma ?? createPrismaClient(url);
+  if (!o.prisma) owned.push(() => prisma.$disconnect());
+  const pool = o.pool ?? createPool(url);
+  if (!o.pool) owned.push(() => pool.end());
+
+  // Live updates: published by every role; the SSE hub's LISTEN opens only when a page subscribes.
+  const realtime = createRealtimeService({
+    pool,
+    connectionString: url,
+    settings: realtimeSettingsFromEnv(source),
+  });
+  owned.push(() => realtime.close());
+
+  // AWS: per-company AssumeRole (or the demo's simulated account, when the launcher set it up).
+  const aws = o.aws ?? awsRuntimeFromEnv(source);
+  if (!o.aws) owned.push(() => aws.destroy());
+
+  // The job queue (runbook executions; compliance, notifications, retention register here later).
+  const queue = new JobQueue({ pool, logger, ...o.queue });
+  // Notifications: delivered as jobs on the same queue; channel secrets sealed with the app key.
+  const notifications: NotificationDeps = {
+    prisma,
+    pool,
+    queue,
+    get mailer() {
+      return mailer();
+    },
+    // Read when first needed: a process without APP_ENCRYPTION_KEY refuses (UNAVAILABLE) then.
+    get encryptionKey() {
+      return encryptionKey();
+    },
+    baseUrl: appBaseUrl(),
+    // Plain-http destinations only off production (loopback receivers while developing).
+    allowHttp: env.NODE_ENV !== 'production',
+  };
+  const runbooks: RunbookDeps = {
+    prisma,
+    runtime: aws,
+    queue,
+    // Runbook progress goes out live, then to the notification policies (runbook triggers).
+    publish: (e) =>
+      realtime.publish(e).finally(
+        () =>
+          void Promise.resolve()
+            .then(() => onRunbookPublished(notifications, e))
+            .catch((err: unknown) =>
+              logger.error(`[notifications] runbook event: ${(err as Error).message}`),
+            ),
+      ),
+    logger,
+  };
+  // Patch compliance: threshold alerts are handed to this process's correlation worker (if any;
+  // otherwise a worker's sweep finds them PENDING).
+  const compliance: ComplianceDeps = {
+    prisma,
+    pool,
+    runtime: aws,
+    queue,
+    publish: (e) => realtime.publish(e),
+    alertsStored: (batch) => correlation?.alertsStored(batch),
+    logger: console,
+  };
+
+  // Incident changes: published live from anywhere; matching runbook policies (AUTO or APPROVAL)
+  // create executions for correlation's decisions.
+  const incidentListeners: IncidentListener[] = [
+    (e) => realtime.publish(incidentChangeEvent(e)),
+    (e, from) => (from === 'correlation' ? runbooksOnIncidentChanged(runbooks, e) : undefined),
+    (e) => notifyOnIncidentChanged(notifications, e),
+  ];
+  async function incidentChanged(e: IncidentChangedEvent, from: IncidentChangeSource): Promise<void> {
+    for (const listener of incidentListeners) {
+      try {
+        await listener(e, from);
+      } catch (err) {
+        logger.error(`[incident ${e.incidentId}] listener: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  // Queue workers: run only where the role runs workers.
+  const queueWorkers: QueueWorker[] = [
+    {
+      name: 'runbooks',
+      register: () => registerRunbookWorker(runbooks),
+      recover: () => recoverExecutions(runbooks),
+    },
+    { name: 'notifications', register: () => registerNotificationWorker(notifications) },
+    {
+      name: 'compliance',
+      register: () => registerComplianceWorker(compliance),
+      recover: () => startSchedule(compliance),
+    },
+  ];
+
+  // Correlation: a worker role decides PENDING alerts (handed over in-process under `all`, swept
+  // from the database otherwise) and applies time-based transitions.
+  const correlation = runsWorkers
+    ? new CorrelationWorker({
+        pool,
+        logger,
+        ...o.correlation,
+        onIncidentChanged: (e) => incidentChanged(e, 'correlation'),
+      })
+    : null;
+
+  // Ingestion: a web role serves the webhooks; stored alerts are announced live and, under `all`,
+  // handed straight to this process's correlation worker.
+  let ingest: IngestRuntime | null = null;
+  if (runsWeb) {
+    const announceIntake = createIntakeAnnouncer({ pool, publish: (e) => realtime.publish(e) });
+    ingest = ingestRuntimeFromEnv({
+      pool,
+      source,
+      sink: {
+        alertsStored(batch) {
+          correlation?.alertsStored(batch);
+          void announceIntake(batch).catch((e: unknown) => logger.error(`[intake] live event: ${String(e)}`));
+        },
+      },
+    });
+    const rt = ingest;
+    owned.unshift(() => rt.close());
+  }
+
+  let started = false;
+  const root: Root = {
+    role,
+    runsWeb,
+    runsWorkers,
+    prisma,
+    pool,
+    realtime,
+    aws,
+    get ingest(): IngestRuntime {
+      if (!ingest) throw new Error(`ingestion is not served by a ${role} process`);
+      return ingest;
+    },
+    queue,
+    runbooks,
+    compliance,
+    notifications,
+    forgetCachedCredentials: () => ingest?.credentials.clear(),
+    correlation,
+    incidentListeners,
+    queueWorkers,
+    incidentChanged,
+    start() {
+      if (started) return root;
+      started = true;
+      if (!runsWorkers) return root;
+      for (const w of queueWorkers) w.register(queue);
+      queue.start();
+      correlation!.start();
+      for (const w of queueWorkers)
+        void w
+          .recover?.()
+          .catch((e: unknown) => logger.error(`[${w.name}] recover: ${(e as Error).message}`));
+      return root;
+    },
+    async stop() {
+      await correlation?.stop();
+      await queue.stop();
+      for (const close of owned) await Promise.resolve(close()).catch(() => undefined);
+    },
+  };
+  return root;
+}
+
+// One root per process. The globalThis slot exists only so that Next.js dev hot reload (which
+// re-evaluates modules) does not build a second set of pools, LISTEN connections and workers.
+const slot = globalThis as unknown as { __awRoot?: Root };
+
+/** This process's root (built from the environment on first use). */
+export function getRoot(): Root {
+  return (slot.__awRoot ??= createRoot());
+}
+
+/** Replaces this process's root (route-handler tests that build their own); returns the old one. */
+export function replaceRoot(root: Root | undefined): Root | undefined {
+  const old = slot.__awRoot;
+  slot.__awRoot = root;
+  return old;
+}
