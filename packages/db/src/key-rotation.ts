@@ -28,6 +28,13 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     aadColumns: ['companyId', 'activationId'],
     aad: (r) => `hybrid-activation:${r.companyId}:${r.activationId}`,
   },
+  {
+    // Notification channel destinations (packages/notifications/src/channels/secrets.ts).
+    table: 'NotificationChannel',
+    column: 'secretCiphertext',
+    aadColumns: [],
+    aad: (r) => `notification-channel:${r.id}`,
+  },
 ];
 
 export interface SecretCipher {

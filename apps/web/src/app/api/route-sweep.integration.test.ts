@@ -50,7 +50,9 @@ const MARK = `VICTIM${randomBytes(4).toString('hex')}`;
 const PASSWORD = 'route sweep password 1';
 const ENC = Buffer.alloc(32, 5).toString('base64');
 /** Routes that answer anyone by design; they are still swept for leaks and changes. */
-const PUBLIC = new Set(['/api/health', '/api/auth/[...nextauth]']);
+// Public by design: liveness, readiness and the Prometheus scrape answer anyone with process-wide
+// figures only (no tenant's data: the sweep still checks every answer for victim data).
+const PUBLIC = new Set(['/api/health', '/api/ready', '/metrics', '/api/auth/[...nextauth]']);
 const AUTH_ACTIONS: Record<string, string[]> = {
   GET: ['session', 'csrf', 'providers'],
   POST: ['signin/credentials', 'signout', 'callback/credentials'],

@@ -137,8 +137,9 @@ export async function startRouteServer(routes: RouteFile[]): Promise<RouteServer
     const body = hasBody ? requestToBodyStream({ ReadableStream }, Uint8Array, req) : undefined;
     const init = { method: req.method, headers, body, duplex: 'half' };
     const request = new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]);
-    requestStore
-      .run(headers, () => handler(request, { params: Promise.resolve(hit.params) }))
+    // A handler may answer synchronously (e.g. liveness): always a promise here.
+    Promise.resolve()
+      .then(() => requestStore.run(headers, () => handler(request, { params: Promise.resolve(hit.params) })))
       .then(
         async (r) => {
           const out: Record<string, string | string[]> = {};
