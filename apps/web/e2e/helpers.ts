@@ -94,11 +94,11 @@ export async function acceptAsNewAccount(page: Page, link: string, name: string,
   await expect(page).toHaveURL(/\/dashboard/);
 }
 
-/** On a page with the company picker (settings): chooses the demo's Acme Manufacturing. */
-export async function pickAcme(page: Page) {
+/** On a page with the company picker (settings): chooses a demo company (Acme Manufacturing). */
+export async function pickAcme(page: Page, company = 'Acme Manufacturing') {
   const picker = page.getByLabel('Company', { exact: true });
   await expect(picker).toBeVisible();
-  const value = await picker.locator('option', { hasText: 'Acme Manufacturing' }).getAttribute('value');
+  const value = await picker.locator('option', { hasText: company }).getAttribute('value');
   await picker.selectOption(value!);
   await expect(page).toHaveURL(new RegExp(`company=${value}`));
 }

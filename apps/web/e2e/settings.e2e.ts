@@ -69,7 +69,7 @@ test('correlation settings: a saved value persists after reload, and a backtest 
   await page.goto('/settings');
   await expect(page).toHaveURL(/\/settings\/correlation/);
   await pickAcme(page);
-  const windowField = page.getByLabel('Window (minutes)');
+  const windowField = page.getByLabel('Window (minutes)', { exact: true });
   await expect(windowField).toHaveValue('15');
   await windowField.fill('0');
   await windowField.blur();
@@ -86,11 +86,11 @@ test('correlation settings: a saved value persists after reload, and a backtest 
   await expect(page.getByText(/^Saved\./)).toBeVisible();
   await page.screenshot({ path: path.join(artefacts, 'settings-correlation.png'), fullPage: true });
   await page.reload();
-  await expect(page.getByLabel('Window (minutes)')).toHaveValue('10');
+  await expect(page.getByLabel('Window (minutes)', { exact: true })).toHaveValue('10');
   await expect(page.getByLabel('Window mode')).toHaveValue('ROLLING');
 
   // put the demo back the way it was
-  await page.getByLabel('Window (minutes)').fill('15');
+  await page.getByLabel('Window (minutes)', { exact: true }).fill('15');
   await page.getByLabel('Window mode').selectOption('FIXED');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText(/^Saved\./)).toBeVisible();
@@ -308,7 +308,7 @@ test('a client viewer sees the settings read-only and cannot change them', async
   await page.goto('/settings/correlation');
   await expect(page.getByText('Company: Acme Manufacturing')).toBeVisible();
   await expect(page.getByRole('note').getByText(/Read-only/)).toBeVisible();
-  await expect(page.getByLabel('Window (minutes)')).toBeDisabled();
+  await expect(page.getByLabel('Window (minutes)', { exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save settings' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Run backtest' })).toHaveCount(0);
   await page.screenshot({ path: path.join(artefacts, 'settings-viewer.png'), fullPage: true });

@@ -137,7 +137,7 @@ export function createRoot(o: RootOptions = {}): Root {
   const aws = o.aws ?? awsRuntimeFromEnv(source);
   if (!o.aws) owned.push(() => aws.destroy());
 
-  // The job queue (runbook executions; compliance, notifications, retention register here later).
+  // The job queue: runbook executions, notification deliveries, compliance syncs and exports.
   const queue = new JobQueue({ pool, logger, ...o.queue });
   // Notifications: delivered as jobs on the same queue; channel secrets sealed with the app key.
   const notifications: NotificationDeps = {
