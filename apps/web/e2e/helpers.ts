@@ -120,3 +120,23 @@ export async function createKey(
   await expect(plaintext).toHaveValue(/^awk_/);
   return plaintext.inputValue();
 }
+
+/** The launcher's embedded PostgreSQL of this e2e run (its password is in the data folder). */
+export function dbUrl(): string {
+  const secrets = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'secrets.json'), 'utf8')) as {
+    EMBEDDED_PG_PASSWORD: string;
+  };
+  const port = Number(process.env.E2E_PORT ?? 3917) + 50_000 - 3000;
+  return `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${port}/alert_whisperer`;
+}
+
+/** Polls `f` every 500 ms until it returns a value, or throws after `ms`. */
+export async function until<T>(f: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -2,29 +2,11 @@
 // incident, the demo MSP's policy delivers it to the in-app demo inbox, a technician acknowledges it
 // from the message's signed link (no sign-in needed for the link itself), and the owner adds an email
 // channel whose "Send test" reaches the loopback SMTP server.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { demoLogin, mails, signIn, watchConsole } from './helpers';
-
-function dbUrl(): string {
-  const secrets = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'secrets.json'), 'utf8')) as {
-    EMBEDDED_PG_PASSWORD: string;
-  };
-  const port = Number(process.env.E2E_PORT ?? 3917) + 50_000 - 3000;
-  return `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${port}/alert_whisperer`;
-}
-
-async function until<T>(f: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { dbUrl, demoLogin, mails, signIn, until, watchConsole } from './helpers';
 
 test('an incident reaches the demo inbox; its acknowledge link works once, without sign-in', async ({
   browser,

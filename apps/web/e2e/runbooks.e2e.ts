@@ -1,29 +1,9 @@
 // A technician approves a pending runbook on an incident and watches it finish live; the client
 // admin of that company sees the same execution read-only. The incident comes from a real alert
 // correlated by the app process; the runbook runs through the demo's simulated AWS account.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
-import { demoLogin, signIn, watchConsole } from './helpers';
-
-function dbUrl(): string {
-  const secrets = JSON.parse(readFileSync(path.join(process.env.E2E_DATA_DIR!, 'secrets.json'), 'utf8')) as {
-    EMBEDDED_PG_PASSWORD: string;
-  };
-  const port = Number(process.env.E2E_PORT ?? 3917) + 50_000 - 3000;
-  return `postgresql://postgres:${encodeURIComponent(secrets.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${port}/alert_whisperer`;
-}
-
-async function until<T>(f: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+import { dbUrl, demoLogin, signIn, until, watchConsole } from './helpers';
 
 test('a technician approves a pending runbook and watches it heal live; the client admin sees it read-only', async ({
   browser,
