@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const DEMO_MESSAGE =
   'Only the launcher (scripts/launcher/main.ts, scripts/demo-stream.ts) and the demo itself import the demo (@aw/demo).';
 const noDemo = [
-  { group: ['@aw/demo', '@aw/demo/*', '@aw/compliance/demo'], message: DEMO_MESSAGE },
+  { group: ['@aw/demo', '@aw/demo/*'], message: DEMO_MESSAGE },
   // A relative path into packages/demo (from another package, the app or a script).
   { regex: '^(\\.{1,2}/)+(packages/)?demo(/|$)', message: DEMO_MESSAGE },
 ];

@@ -12,7 +12,9 @@ import {
   connectDemoAws,
   demoCommandBehaviour,
   installDemoRunbooks,
+  seedComplianceDemo,
   seedDemo,
+  seedNotificationsDemo,
   startDemoTrickle,
   startLauncherDemo,
   type DemoAws,
@@ -78,14 +80,14 @@ if (env.DEMO ?? local) {
   const prisma = createPrismaClient(db.url, { max: 2 });
   const seeded = await seedDemo(prisma, dataDir);
   logins = seeded.logins;
-  await (await import('@aw/notifications/demo')).seedNotificationsDemo(prisma, seeded.mspId);
+  await seedNotificationsDemo(prisma, seeded.mspId);
   // The demo's simulated AWS account (loopback fake); only companies with simulated = true use it.
   demoAws = await connectDemoAws(prisma, { dataDir, log: console.log });
   if (demoAws) {
     // Self-healing in the demo: the MSP-* documents in the simulated account, a realistic cleanup output.
     demoAws.fake.commandBehaviour = demoCommandBehaviour;
     await installDemoRunbooks(prisma, demoAws, console.log);
-    await (await import('@aw/compliance/demo')).seedComplianceDemo(prisma, db.url, demoAws, console.log);
+    await seedComplianceDemo(prisma, db.url, demoAws, console.log);
   }
   await prisma.$disconnect();
 }

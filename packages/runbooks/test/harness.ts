@@ -1,36 +1,23 @@
 // A company on the fake AWS (its own template's roles, nodes synced, documents installed), the
-// real correlation store, a job queue and the runbook services, all on one adjustable clock.
+// real correlation store, a job queue and the runbook services, all on one adjustable clock
+// (`@aw/aws/testing` holds the database, the fake, the MSP and the simulated company).
 import { randomBytes } from 'node:crypto';
-import { AwsRuntime, cloudFormationTemplate, HYBRID_ROLE_NAME, syncNodes } from '@aw/aws';
-import { FakeAws } from '@aw/aws-fake';
+import { HYBRID_ROLE_NAME, syncNodes } from '@aw/aws';
+import { createAwsWorld, REGION } from '@aw/aws/testing';
 import { correlateCompany } from '@aw/correlation';
-import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
-import { createTestDatabase, type PgTarget } from '@aw/db/testing';
+import type { PgTarget } from '@aw/db/testing';
 import { JobQueue } from '@aw/jobs';
 import type { PublishInput } from '@aw/realtime';
-import type pg from 'pg';
 import { ensureRunbooks, installDocuments, onIncidentChanged, type RunbookDeps } from '../src/index.ts';
 import { registerRunbookWorker } from '../src/worker.ts';
 
-export const MSP_ACCOUNT = '111122223333';
-const REGION = 'us-east-1';
+export { MSP_ACCOUNT } from '@aw/aws/testing';
 const quiet = { error() {}, warn() {} };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function createHarness(target: PgTarget) {
-  const db = await createTestDatabase(target);
-  const prisma: PrismaClient = createPrismaClient(db.url, { max: 6 });
-  const pool: pg.Pool = createPool(db.url, { max: 6 });
-  const fake = new FakeAws({ stepMs: 30 });
-  await fake.start();
-  fake.createAccount(MSP_ACCOUNT);
-  const keys = fake.createUser(MSP_ACCOUNT, 'alert-whisperer-platform');
-  const runtime = new AwsRuntime({
-    fake: { endpoint: fake.endpoint, ...keys },
-    platformAccountId: MSP_ACCOUNT,
-  });
-  let offset = 0;
-  const clock = () => new Date(Date.now() + offset);
+  const world = await createAwsWorld(target, { fake: { stepMs: 30 } });
+  const { prisma, pool, fake, runtime, clock, msp } = world;
   const published: PublishInput[] = [];
   const queues: JobQueue[] = [];
   const newQueue = (opts: { workerId?: string; leaseMs?: number } = {}) => {
@@ -51,11 +38,7 @@ export async function createHarness(target: PgTarget) {
     },
   };
   registerRunbookWorker(deps);
-  let accounts = 400000000000;
 
-  const msp = await prisma.msp.create({
-    data: { name: 'MSP', slug: `m-${randomBytes(3).toString('hex')}`, awsAccountId: MSP_ACCOUNT },
-  });
   const runbooks = await ensureRunbooks(prisma, msp.id);
   const runbook = (name: string) => runbooks.find((r) => r.name === name)!;
   const user = await prisma.user.create({
@@ -64,24 +47,8 @@ export async function createHarness(target: PgTarget) {
 
   /** A simulated company whose role came from the platform's template, with four nodes. */
   async function company(slug: string) {
-    const externalId = `aw-${slug}-${randomBytes(6).toString('hex')}`;
-    const accountId = String(accounts++);
-    fake.createAccount(accountId);
-    const outputs = fake.createStack(accountId, cloudFormationTemplate(), {
-      parameters: { ExternalId: externalId, TrustedAccountId: MSP_ACCOUNT },
-      region: REGION,
-    });
-    const c = await prisma.company.create({
-      data: {
-        mspId: msp.id,
-        name: slug,
-        slug,
-        simulated: true,
-        awsExternalId: externalId,
-        awsRoleArn: outputs.RoleArn!,
-        awsRegion: REGION,
-      },
-    });
+    const c = await world.simulatedCompany(slug);
+    const { accountId } = c;
     const web = fake.addEc2Instance(accountId, REGION, { name: `${slug}-web-01` });
     const act = fake.seedActivation(accountId, REGION, { iamRole: HYBRID_ROLE_NAME, limit: 5 });
     const reg = (name: string, ip: string) =>
@@ -97,7 +64,7 @@ export async function createHarness(target: PgTarget) {
     fake.setPingStatus(accountId, REGION, legacy, 'ConnectionLost');
     await syncNodes({ prisma, runtime, companyId: c.id, actorId: null });
     await installDocuments({ prisma, runtime, companyId: c.id, actorId: null });
-    return { ...c, accountId, nodes: { web, db01, legacy } };
+    return { ...c, nodes: { web, db01, legacy } };
   }
 
   /** Stores alerts as ingestion does, correlates them, and runs the runbook hook on each change. */
@@ -139,36 +106,21 @@ export async function createHarness(target: PgTarget) {
     throw new Error(`execution stuck in ${e.status} (${e.error ?? ''})`);
   }
 
-  const ssmCalls = (op: string) =>
-    fake.requests.filter((r) => r.service === 'ssm' && r.operation === op).length;
-
   return {
-    prisma,
-    pool,
-    fake,
-    runtime,
+    ...world,
+    ssmCalls: (op: string) => world.ssmCalls(op).length,
     deps,
     queue,
     newQueue,
     published,
-    msp,
     user,
     runbook,
     company,
     alert,
     settle,
-    ssmCalls,
-    clock,
-    advance(ms: number) {
-      offset += ms;
-    },
     async close() {
       await Promise.all(queues.map((q) => q.stop()));
-      runtime.destroy();
-      await fake.stop();
-      await prisma.$disconnect();
-      await pool.end();
-      await db.drop();
+      await world.close();
     },
   };
 }

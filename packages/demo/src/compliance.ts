@@ -1,13 +1,12 @@
 // The launcher's demo wiring for patch compliance: gives every simulated company's fake account the
 // demo patch fleet (and patch results for the nodes the AWS demo created), then backfills 14 days
 // of syncs in which the fleet gets better day by day, and a sync now, so `npm start` shows figures,
-// a trend and the worst nodes at once. Imported only by the launcher (scripts/launcher/main.ts).
+// a trend and the worst nodes at once. Called by the launcher (scripts/launcher/main.ts) through @aw/demo.
 import { AwsRuntime, HYBRID_ROLE_NAME } from '@aw/aws';
 import { DEMO_PATCH_FLEET, patchNode, seedPatchFleet, type FakeAws, type FleetNode } from '@aw/aws-fake';
 import { createPool, type PrismaClient } from '@aw/db';
 import { JobQueue } from '@aw/jobs';
-import type { ComplianceDeps } from './deps.ts';
-import { runSync } from './sync.ts';
+import { runSync, type ComplianceDeps } from '@aw/compliance';
 
 const DAY = 86_400_000;
 const BACKFILL_DAYS = 14;

@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness } from '../test/harness.ts';
-import { seedComplianceDemo } from './demo.ts';
-import { companyCompliance, mspCompliance } from './index.ts';
+import { createAwsWorld, type AwsWorld } from '@aw/aws/testing';
+import { companyCompliance, mspCompliance } from '@aw/compliance';
+import { seedComplianceDemo } from './compliance.ts';
 
 const target = inject('pgTargets')[0]!;
 
 describe(`the compliance demo on ${target.name}`, () => {
-  let h: Harness;
+  let h: AwsWorld;
   beforeAll(async () => {
-    h = await createHarness(target);
+    h = await createAwsWorld(target, { firstAccount: 600000000000 });
   });
   afterAll(async () => {
     await h?.close();
   });
 
   it('gives each simulated company figures, a backfilled trend and worst nodes, once', async () => {
-    const a = await h.company('demo-a', { fleet: [] });
-    const b = await h.company('demo-b', { fleet: [] });
+    const a = await h.simulatedCompany('demo-a');
+    const b = await h.simulatedCompany('demo-b');
     const lines: string[] = [];
     const demo = { fake: h.fake, ...h.runtime.options.fake! };
     await seedComplianceDemo(h.prisma, h.dbUrl, demo, (l) => lines.push(l));
