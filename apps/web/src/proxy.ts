@@ -1,11 +1,20 @@
+import { readEnv } from '@aw/config';
 import { type NextRequest, NextResponse } from 'next/server';
 import { securityHeaders } from '~/server/security-headers';
 
 function pusherTarget() {
-  if (!process.env.PUSHER_KEY) return null;
-  const wsHost = process.env.PUSHER_WS_HOST ?? process.env.PUSHER_HOST;
-  const wsPort = Number(process.env.PUSHER_WS_PORT ?? process.env.PUSHER_PORT) || undefined;
-  return { wsHost, wsPort, cluster: process.env.PUSHER_CLUSTER };
+  const env = readEnv([
+    'PUSHER_KEY',
+    'PUSHER_WS_HOST',
+    'PUSHER_HOST',
+    'PUSHER_WS_PORT',
+    'PUSHER_PORT',
+    'PUSHER_CLUSTER',
+  ]);
+  if (!env.PUSHER_KEY) return null;
+  const wsHost = env.PUSHER_WS_HOST ?? env.PUSHER_HOST;
+  const wsPort = env.PUSHER_WS_PORT ?? env.PUSHER_PORT;
+  return { wsHost, wsPort, cluster: env.PUSHER_CLUSTER };
 }
 
 /**
@@ -14,10 +23,11 @@ function pusherTarget() {
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
+  const env = readEnv(['NODE_ENV', 'AUTH_URL']);
   const headers = securityHeaders({
     nonce,
-    dev: process.env.NODE_ENV === 'development',
-    authUrl: process.env.AUTH_URL,
+    dev: env.NODE_ENV === 'development',
+    authUrl: env.AUTH_URL,
     pusher: pusherTarget(),
   });
   const requestHeaders = new Headers(request.headers);

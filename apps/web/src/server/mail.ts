@@ -1,6 +1,6 @@
 import 'server-only';
 import { ConsoleMailer, type Mailer, SmtpMailer } from '@aw/accounts';
-import { loadEnv, mailSettings } from '@aw/config';
+import { loadEnv, mailSettings, readEnv } from '@aw/config';
 
 let current: Mailer | undefined;
 
@@ -19,7 +19,8 @@ export function mailer(): Mailer {
 }
 
 export function appBaseUrl(): string {
-  return process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const env = readEnv(['AUTH_URL', 'PORT']);
+  return env.AUTH_URL ?? `http://localhost:${env.PORT}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 'use server';
-
+import { readEnv } from '@aw/config';
 import { completeSignUp, requestSignUp } from '@aw/accounts';
 import { getRoot } from '~/server/composition';
 import { z } from 'zod';
@@ -14,7 +14,7 @@ const ZSignUp = z.object({
 });
 
 function secret(): string {
-  const s = process.env.AUTH_SECRET;
+  const s = readEnv(['AUTH_SECRET']).AUTH_SECRET;
   if (!s) throw new Error('AUTH_SECRET is not set');
   return s;
 }

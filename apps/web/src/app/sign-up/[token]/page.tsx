@@ -1,3 +1,4 @@
+import { readEnv } from '@aw/config';
 import { readSignUpToken } from '@aw/accounts';
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function FinishSignUpPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const request = readSignUpToken(token, process.env.AUTH_SECRET ?? '');
+  const request = readSignUpToken(token, readEnv(['AUTH_SECRET']).AUTH_SECRET ?? '');
   if (!request) {
     return (
       <AuthCard title="This sign-up link cannot be used" subtitle="It is invalid or expired.">
