@@ -1,27 +1,18 @@
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../root';
-import { createContext } from '../trpc';
-import { testRoot } from '../../testing/services';
-import type { Root } from '../../server/composition';
+import { createTestbed, type Testbed } from '../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 // Input validation and role checks of the company, members and audit routers.
 describe('company, members and audit procedures', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
+  const as = (userId: string) => t.as(userId);
 
   beforeAll(async () => {
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     const msp = await prisma.msp.create({ data: { name: 'M', slug: 'm' } });
     const other = await prisma.msp.create({ data: { name: 'O', slug: 'o' } });
     const company = await prisma.company.create({
@@ -35,11 +26,7 @@ describe('company, members and audit procedures', () => {
       role: 'OWNER' | 'TECHNICIAN' | 'CLIENT_ADMIN' | 'CLIENT_VIEWER',
       m = msp.id,
     ) => {
-      const u = await prisma.user.create({ data: { email, name: email, passwordHash } });
-      await prisma.membership.create({
-        data: { userId: u.id, mspId: m, role, companyId: role.startsWith('CLIENT') ? company.id : null },
-      });
-      return u.id;
+      return t.member(email, m, role, role.startsWith('CLIENT') ? company.id : null);
     };
     Object.assign(ids, {
       owner: await mk('owner@m.test', 'OWNER'),
@@ -51,9 +38,7 @@ describe('company, members and audit procedures', () => {
     });
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('validates input before any service runs', async () => {

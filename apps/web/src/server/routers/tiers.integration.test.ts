@@ -1,26 +1,17 @@
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../root';
-import { createContext } from '../trpc';
-import { testRoot } from '../../testing/services';
-import type { Root } from '../../server/composition';
+import { createTestbed, type Testbed } from '../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 describe('procedure tiers and tenancy', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (userId: string | null) => createCaller(await createContext({ userId, services: root }));
+  const as = (userId: string | null) => t.as(userId);
 
   beforeAll(async () => {
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: m } });
       ids[`msp${m}`] = msp.id;
@@ -30,20 +21,12 @@ describe('procedure tiers and tenancy', () => {
         });
         ids[`${m}${c}`] = company.id;
       }
-      const tech = await prisma.user.create({ data: { email: `tech@${m}.test`, name: 't', passwordHash } });
-      await prisma.membership.create({ data: { userId: tech.id, mspId: msp.id, role: 'TECHNICIAN' } });
-      ids[`tech${m}`] = tech.id;
+      ids[`tech${m}`] = await t.member(`tech@${m}.test`, msp.id, 'TECHNICIAN');
     }
-    const client = await prisma.user.create({ data: { email: 'c@a1.test', name: 'c', passwordHash } });
-    await prisma.membership.create({
-      data: { userId: client.id, mspId: ids.mspa!, companyId: ids.a1!, role: 'CLIENT_VIEWER' },
-    });
-    ids.client = client.id;
+    ids.client = await t.member('c@a1.test', ids.mspa!, 'CLIENT_VIEWER', ids.a1);
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('refuses anonymous callers', async () => {

@@ -1,20 +1,13 @@
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../../root';
-import { createContext } from '../../trpc';
-import type { Root } from '../../composition';
-import { testRoot } from '../../../testing/services';
+import { createTestbed, type Testbed } from '../../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 describe('compliance procedures: tenancy and roles', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
+  const as = (userId: string) => t.as(userId);
 
   /** One successful sync with `compliant` of `scanned` nodes compliant. */
   async function seedSync(mspId: string, companyId: string, compliant: number, scanned: number) {
@@ -48,10 +41,8 @@ describe('compliance procedures: tenancy and roles', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: `pc-${m}` } });
       ids[`msp${m}`] = msp.id;
@@ -66,25 +57,13 @@ describe('compliance procedures: tenancy and roles', () => {
         await seedSync(msp.id, company.id, compliant, 4);
       }
       for (const role of ['OWNER', 'TECHNICIAN'] as const) {
-        const u = await prisma.user.create({
-          data: { email: `pc-${role}@${m}.test`, name: role, passwordHash },
-        });
-        await prisma.membership.create({ data: { userId: u.id, mspId: msp.id, role } });
-        ids[`${role}${m}`] = u.id;
+        ids[`${role}${m}`] = await t.member(`pc-${role}@${m}.test`, msp.id, role);
       }
     }
-    const client = await prisma.user.create({
-      data: { email: 'pc-viewer@a1.test', name: 'c', passwordHash },
-    });
-    await prisma.membership.create({
-      data: { userId: client.id, mspId: ids.mspa!, companyId: ids.a1!, role: 'CLIENT_VIEWER' },
-    });
-    ids.client = client.id;
+    ids.client = await t.member('pc-viewer@a1.test', ids.mspa!, 'CLIENT_VIEWER', ids.a1);
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('the client portal shows its own company’s figures only, read-only', async () => {

@@ -1,34 +1,23 @@
 // Key and secret management through tRPC: tenancy before anything, client admins manage their
 // own company, technicians and viewers only read, other MSPs and companies get NOT_FOUND.
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient, type Role } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
+import type { Role } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../../root';
-import { createContext } from '../../trpc';
-import { testRoot } from '../../../testing/services';
-import type { Root } from '../../../server/composition';
+import { createTestbed, type Testbed } from '../../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 describe('ingest procedures across tenants', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (name: string) =>
-    createCaller(await createContext({ userId: ids[name]!, services: root }));
+  const as = (name: string) => t.as(ids[name]!);
 
   beforeAll(async () => {
     process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 5).toString('base64');
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
-      const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
-      await prisma.membership.create({ data: { userId: u.id, mspId, role, companyId: companyId ?? null } });
-      ids[name] = u.id;
+      ids[name] = await t.member(`${name}@x.test`, mspId, role, companyId);
     };
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: m, slug: `ing-${m}` } });
@@ -46,9 +35,7 @@ describe('ingest procedures across tenants', () => {
     await user('viewera1', mspA, 'CLIENT_VIEWER', ids.a1);
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('lets a client admin create, list, rotate and revoke keys of their own company', async () => {

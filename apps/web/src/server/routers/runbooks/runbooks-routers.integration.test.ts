@@ -1,26 +1,17 @@
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../../root';
-import { createContext } from '../../trpc';
-import { testRoot } from '../../../testing/services';
-import type { Root } from '../../../server/composition';
+import { createTestbed, type Testbed } from '../../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 describe('runbooks procedures: tenancy and roles', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
+  const as = (userId: string) => t.as(userId);
 
   beforeAll(async () => {
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: `MSP ${m}`, slug: `rb-${m}` } });
       ids[`msp${m}`] = msp.id;
@@ -63,22 +54,12 @@ describe('runbooks procedures: tenancy and roles', () => {
         });
         ids[`ex${m}${c}`] = e.id;
       }
-      const tech = await prisma.user.create({
-        data: { email: `rb-tech@${m}.test`, name: 't', passwordHash },
-      });
-      await prisma.membership.create({ data: { userId: tech.id, mspId: msp.id, role: 'TECHNICIAN' } });
-      ids[`tech${m}`] = tech.id;
+      ids[`tech${m}`] = await t.member(`rb-tech@${m}.test`, msp.id, 'TECHNICIAN');
     }
-    const client = await prisma.user.create({ data: { email: 'rb-admin@a1.test', name: 'c', passwordHash } });
-    await prisma.membership.create({
-      data: { userId: client.id, mspId: ids.mspa!, companyId: ids.a1!, role: 'CLIENT_ADMIN' },
-    });
-    ids.client = client.id;
+    ids.client = await t.member('rb-admin@a1.test', ids.mspa!, 'CLIENT_ADMIN', ids.a1);
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('a client admin sees only their company’s executions and cannot approve or run', async () => {

@@ -1,34 +1,24 @@
 // The portal's Kubernetes clusters: the install command carries a working site key and the
 // company's signing secret; listing and minting respect tenancy and roles.
-import { hashPassword } from '@aw/core/password';
-import { createPrismaClient, type PrismaClient, type Role } from '@aw/db';
-import { createTestDatabase } from '@aw/db/testing';
+import type { Role } from '@aw/db';
 import { openWebhookSecret } from '@aw/ingest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCaller } from '../../root';
-import { createContext } from '../../trpc';
-import { testRoot } from '../../../testing/services';
-import type { Root } from '../../../server/composition';
+import { createTestbed, type Testbed } from '../../../testing/testbed';
 
 const [target] = inject('pgTargets');
 
 describe('sites procedures', () => {
-  let db: { url: string; drop(): Promise<void> };
-  let prisma: PrismaClient;
-  let root: Root;
+  let t: Testbed;
+  let prisma: Testbed['prisma'];
   const ids: Record<string, string> = {};
-  const as = async (userId: string) => createCaller(await createContext({ userId, services: root }));
+  const as = (userId: string) => t.as(userId);
 
   beforeAll(async () => {
     process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 5).toString('base64');
-    db = await createTestDatabase(target!);
-    prisma = createPrismaClient(db.url, { max: 4 });
-    root = testRoot(db.url, { prisma });
-    const passwordHash = await hashPassword('irrelevant password');
+    t = await createTestbed(target!);
+    prisma = t.prisma;
     const user = async (name: string, mspId: string, role: Role, companyId?: string) => {
-      const u = await prisma.user.create({ data: { email: `${name}@x.test`, name, passwordHash } });
-      await prisma.membership.create({ data: { userId: u.id, mspId, role, companyId: companyId ?? null } });
-      ids[name] = u.id;
+      ids[name] = await t.member(`${name}@x.test`, mspId, role, companyId);
     };
     for (const m of ['a', 'b']) {
       const msp = await prisma.msp.create({ data: { name: m, slug: m } });
@@ -52,9 +42,7 @@ describe('sites procedures', () => {
     });
   });
   afterAll(async () => {
-    await root?.stop();
-    await prisma.$disconnect();
-    await db.drop();
+    await t?.close();
   });
 
   it('mints a site key and shows the helm command with the portal URL, the key and the signing secret', async () => {
