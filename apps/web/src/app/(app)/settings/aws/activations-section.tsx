@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Badge, Button, Card, EmptyState, ErrorNote, Field, Skeleton } from '~/components/ui';
 import type { ScopedCompany } from '~/components/company-scope';
 import { CodeBlock, LiveNote, OneTimeSecret, SectionTitle } from '~/components/ui-extra';
+import { ColumnHeads, LoadError } from '~/components/load-state';
 import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
@@ -154,12 +155,7 @@ export function Activations({
           {list.isPending ? (
             <Skeleton className="h-20" />
           ) : list.isError ? (
-            <ErrorNote>
-              Could not list activations: {errorText(list.error)}{' '}
-              <button type="button" className="underline" onClick={() => void list.refetch()}>
-                Try again
-              </button>
-            </ErrorNote>
+            <LoadError what="the activations" error={list.error} retry={() => void list.refetch()} />
           ) : list.data.length === 0 ? (
             <EmptyState title="No activations">
               {canManage ? 'Create one, then run the install command on each server.' : null}
@@ -168,26 +164,7 @@ export function Activations({
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm">
                 <caption className="sr-only">Hybrid activations</caption>
-                <thead className="text-xs text-zinc-500 dark:text-zinc-400">
-                  <tr>
-                    <th scope="col" className="py-1 pr-2 font-normal">
-                      Activation
-                    </th>
-                    <th scope="col" className="py-1 pr-2 font-normal">
-                      Site
-                    </th>
-                    <th scope="col" className="py-1 pr-2 font-normal">
-                      Created by
-                    </th>
-                    <th scope="col" className="py-1 pr-2 font-normal">
-                      Registrations
-                    </th>
-                    <th scope="col" className="py-1 pr-2 font-normal">
-                      Expires
-                    </th>
-                    <th scope="col" className="py-1" />
-                  </tr>
-                </thead>
+                <ColumnHeads names={['Activation', 'Site', 'Created by', 'Registrations', 'Expires', '']} />
                 <tbody>
                   {list.data.map((a) => (
                     <tr key={a.activationId} className="border-t border-zinc-100 dark:border-zinc-800">

@@ -5,10 +5,10 @@ import type { Role } from '@aw/core/domain';
 import { can } from '@aw/core/permissions';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { EmptyState, ErrorNote, Skeleton } from '~/components/ui';
+import { EmptyState, Skeleton } from '~/components/ui';
 import { CompanyScopedPage, type ScopedCompany, SimulatedBadge } from '~/components/company-scope';
 import { ReadOnlyNote } from '~/components/ui-extra';
-import { errorText } from '~/lib/error-text';
+import { LoadError } from '~/components/load-state';
 import { useTRPC } from '~/trpc/react';
 import { Activations } from './activations-section';
 import { Connection } from './connection-section';
@@ -47,12 +47,11 @@ function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
     );
   if (availability.isError)
     return (
-      <ErrorNote>
-        Could not check the AWS connection: {errorText(availability.error)}{' '}
-        <button type="button" className="underline" onClick={() => void availability.refetch()}>
-          Try again
-        </button>
-      </ErrorNote>
+      <LoadError
+        what="the AWS connection"
+        error={availability.error}
+        retry={() => void availability.refetch()}
+      />
     );
   if (availability.isPending || onboarding.isPending)
     return (
@@ -63,12 +62,7 @@ function CompanyAws({ company, role }: { company: ScopedCompany; role: Role }) {
     );
   if (onboarding.isError)
     return (
-      <ErrorNote>
-        Could not load the AWS connection: {errorText(onboarding.error)}{' '}
-        <button type="button" className="underline" onClick={() => void onboarding.refetch()}>
-          Try again
-        </button>
-      </ErrorNote>
+      <LoadError what="the AWS connection" error={onboarding.error} retry={() => void onboarding.refetch()} />
     );
   const o = onboarding.data;
   const connected = o.status === 'CONNECTED';

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Card, EmptyState, ErrorNote, Skeleton } from '~/components/ui';
 import type { ScopedCompany } from '~/components/company-scope';
 import { LiveNote, SectionTitle } from '~/components/ui-extra';
+import { ColumnHeads, LoadError } from '~/components/load-state';
 import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
@@ -55,12 +56,7 @@ export function Nodes({
       {list.isPending ? (
         <Skeleton className="h-24" />
       ) : list.isError ? (
-        <ErrorNote>
-          Could not load nodes: {errorText(list.error)}{' '}
-          <button type="button" className="underline" onClick={() => void list.refetch()}>
-            Try again
-          </button>
-        </ErrorNote>
+        <LoadError what="nodes" error={list.error} retry={() => void list.refetch()} />
       ) : list.data.length === 0 ? (
         <EmptyState title="No managed nodes yet">
           {connected
@@ -75,25 +71,7 @@ export function Nodes({
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Managed nodes</caption>
-              <thead className="text-xs text-zinc-500 dark:text-zinc-400">
-                <tr>
-                  <th scope="col" className="py-1 pr-2 font-normal">
-                    Node
-                  </th>
-                  <th scope="col" className="py-1 pr-2 font-normal">
-                    Ping
-                  </th>
-                  <th scope="col" className="py-1 pr-2 font-normal">
-                    Platform
-                  </th>
-                  <th scope="col" className="py-1 pr-2 font-normal">
-                    Agent
-                  </th>
-                  <th scope="col" className="py-1 pr-2 font-normal">
-                    Last ping
-                  </th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['Node', 'Ping', 'Platform', 'Agent', 'Last ping']} />
               <tbody>
                 {list.data.map((n) => (
                   <tr key={n.id} className="border-t border-zinc-100 dark:border-zinc-800">

@@ -8,7 +8,8 @@ import { LiveNote, SectionTitle } from '~/components/ui-extra';
 import { errorText } from '~/lib/error-text';
 import { useTRPC } from '~/trpc/react';
 import { asMatchers, type Matcher, MatcherEditor, matcherProblem, matcherText } from './matchers';
-import { LoadError, Loading } from './load-state';
+import { LoadError, Loading } from '~/components/load-state';
+import { EditDeleteButtons } from '~/components/row-actions';
 import type { RuleRow } from './rows';
 
 interface RuleForm {
@@ -190,10 +191,12 @@ export function InhibitionSection({ company, canEdit }: { company: ScopedCompany
                     >
                       {r.enabled ? 'Disable' : 'Enable'}
                     </Button>
-                    <Button
-                      variant="secondary"
-                      aria-label={`Edit ${r.name}`}
-                      onClick={() =>
+                    <EditDeleteButtons
+                      name={r.name}
+                      what="inhibition rule"
+                      deleting={remove.isPending}
+                      onDelete={() => remove.mutate({ companyId: company.id, id: r.id })}
+                      onEdit={() =>
                         setForm({
                           id: r.id,
                           name: r.name,
@@ -203,20 +206,7 @@ export function InhibitionSection({ company, canEdit }: { company: ScopedCompany
                           enabled: r.enabled,
                         })
                       }
-                    >
-                      Edit
-                    </Button>
-                    <Button
-                      variant="ghost"
-                      aria-label={`Delete ${r.name}`}
-                      disabled={remove.isPending}
-                      onClick={() => {
-                        if (confirm(`Delete the inhibition rule “${r.name}”?`))
-                          remove.mutate({ companyId: company.id, id: r.id });
-                      }}
-                    >
-                      Delete
-                    </Button>
+                    />
                   </div>
                 ) : null}
               </div>

@@ -9,7 +9,8 @@ import { errorText } from '~/lib/error-text';
 import { fromLocalInput, toLocalInput } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
 import { asMatchers, MatcherEditor, matcherProblem, matcherText } from './matchers';
-import { LoadError, Loading } from './load-state';
+import { LoadError, Loading } from '~/components/load-state';
+import { EditDeleteButtons } from '~/components/row-actions';
 import {
   DAYS,
   describeWindow,
@@ -283,28 +284,17 @@ export function MaintenanceSection({ company, canEdit }: { company: ScopedCompan
                 </div>
                 {canEdit ? (
                   <div className="flex gap-1">
-                    <Button
-                      variant="secondary"
-                      aria-label={`Edit ${w.name}`}
-                      onClick={() => {
+                    <EditDeleteButtons
+                      name={w.name}
+                      what="maintenance window"
+                      deleting={remove.isPending}
+                      onDelete={() => remove.mutate({ companyId: company.id, id: w.id })}
+                      onEdit={() => {
                         setNote(null);
                         setProblem(null);
                         setForm(windowToForm(w));
                       }}
-                    >
-                      Edit
-                    </Button>
-                    <Button
-                      variant="ghost"
-                      aria-label={`Delete ${w.name}`}
-                      disabled={remove.isPending}
-                      onClick={() => {
-                        if (confirm(`Delete the maintenance window “${w.name}”?`))
-                          remove.mutate({ companyId: company.id, id: w.id });
-                      }}
-                    >
-                      Delete
-                    </Button>
+                    />
                   </div>
                 ) : null}
               </li>

@@ -9,7 +9,7 @@ import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
 import { asMatchers, type Matcher, MatcherEditor, matcherProblem, matcherText } from './matchers';
-import { LoadError, Loading } from './load-state';
+import { LoadError, Loading } from '~/components/load-state';
 
 const SILENCE_DURATIONS = [
   { value: '60', label: '1 hour' },
