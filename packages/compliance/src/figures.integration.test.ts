@@ -1,7 +1,7 @@
 import { correlateCompany } from '@aw/correlation';
 import { patchNode, DEMO_PATCH_FLEET, type FakePatch } from '@aw/aws-fake';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, REGION, type Harness } from '../test/harness.ts';
+import { createHarness, REGION, type Harness } from './testing/harness.ts';
 import {
   companyCompliance,
   exportSnapshots,

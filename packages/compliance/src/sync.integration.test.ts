@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, REGION, type Harness } from '../test/harness.ts';
+import { createHarness, REGION, type Harness } from './testing/harness.ts';
 import {
   companyCompliance,
   nodeDetail,

@@ -176,7 +176,7 @@ describe.each(inject('pgTargets'))('job queue on $name', (target) => {
     const { id } = await survivor.enqueue('crash', { step: 1 });
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.resolve(import.meta.dirname, '../test/crash-worker.ts'), db.url, '1000'],
+      ['--import', 'tsx', path.resolve(import.meta.dirname, 'testing/crash-worker.ts'), db.url, '1000'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await new Promise<void>((resolve) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, sleep, type Harness } from '../test/harness.ts';
+import { createHarness, sleep, type Harness } from './testing/harness.ts';
 import {
   approveExecution,
   listDocuments,

@@ -6,7 +6,7 @@ import { seedPatchFleet, type FleetNode } from '@aw/aws-fake';
 import type { PgTarget } from '@aw/db/testing';
 import { JobQueue } from '@aw/jobs';
 import type { PublishInput } from '@aw/realtime';
-import type { ComplianceDeps } from '../src/index.ts';
+import type { ComplianceDeps } from '../index.ts';
 
 export { MSP_ACCOUNT, REGION } from '@aw/aws/testing';
 const quiet = { error() {}, warn() {} };

@@ -1,7 +1,7 @@
 // A worker process for the crash test: claims one `crash` job, records that it started, then
 // hangs (heartbeating) until the test kills it with SIGKILL.
 import pg from 'pg';
-import { JobQueue } from '../src/index.ts';
+import { JobQueue } from '../index.ts';
 
 const [url, leaseMs] = process.argv.slice(2);
 const pool = new pg.Pool({ connectionString: url, max: 3 });

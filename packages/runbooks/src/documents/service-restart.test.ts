@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHELLS, fakeBin, runLinuxStep, tempRoot } from './run-step.ts';
+import { SHELLS, fakeBin, runLinuxStep, tempRoot } from '../testing/run-step.ts';
 
 // A fake systemctl: units listed in $STATE/units exist; `restart` makes a unit active unless
 // $STATE/broken names it; `is-active` answers from $STATE/<unit>.state. Every call is logged.

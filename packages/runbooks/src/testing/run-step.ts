@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SHIPPED_DOCUMENTS, checkParameterValues, substituteParameters } from '../src/documents/index.ts';
+import { SHIPPED_DOCUMENTS, checkParameterValues, substituteParameters } from '../documents/index.ts';
 
 export interface StepRun {
   code: number;

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { FakeAws, type CfnTemplate, type FakeAwsOptions } from '@aw/aws-fake';
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase, type PgTarget } from '@aw/db/testing';
-import { AwsRuntime } from './runtime.ts';
-import { cloudFormationTemplate } from './template.ts';
+import { AwsRuntime } from '../runtime.ts';
+import { cloudFormationTemplate } from '../template.ts';
 
 export const MSP_ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';

@@ -8,8 +8,8 @@ import { correlateCompany } from '@aw/correlation';
 import type { PgTarget } from '@aw/db/testing';
 import { JobQueue } from '@aw/jobs';
 import type { PublishInput } from '@aw/realtime';
-import { ensureRunbooks, installDocuments, onIncidentChanged, type RunbookDeps } from '../src/index.ts';
-import { registerRunbookWorker } from '../src/worker.ts';
+import { ensureRunbooks, installDocuments, onIncidentChanged, type RunbookDeps } from '../index.ts';
+import { registerRunbookWorker } from '../worker.ts';
 
 export { MSP_ACCOUNT } from '@aw/aws/testing';
 const quiet = { error() {}, warn() {} };

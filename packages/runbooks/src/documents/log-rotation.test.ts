@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, symlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHELLS, fakeBin, put, runLinuxStep, tempRoot } from './run-step.ts';
+import { SHELLS, fakeBin, put, runLinuxStep, tempRoot } from '../testing/run-step.ts';
 
 describe.each(SHELLS)('MSP-LogRotation under %s', (shell) => {
   it('copytruncate: the live file keeps its inode and open writers, copies shift up to Keep', () => {

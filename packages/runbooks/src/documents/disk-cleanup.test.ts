@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHELLS, fakeBin, put, runLinuxStep, tempRoot } from './run-step.ts';
+import { SHELLS, fakeBin, put, runLinuxStep, tempRoot } from '../testing/run-step.ts';
 
 describe.each(SHELLS)('MSP-DiskCleanup under %s', (shell) => {
   it('deletes old temp files and rotated logs inside the allow-list and reports the bytes freed', () => {
