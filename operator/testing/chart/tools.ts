@@ -1,5 +1,5 @@
 // Run the real helm and kubectl (from .tools/bin) with an isolated HOME-like environment, and
-// parse rendered manifests.
+// parse rendered manifests. The SaaS chart's tests (packages/deployment) use the same runners.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ export function runAsync(
     const child = spawn(bin, args, { cwd: opts.cwd, env: toolEnv(opts.kubeconfig, path.dirname(helmBin)) });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
@@ -76,8 +76,9 @@ export type Manifest = {
   [k: string]: unknown;
 };
 
-/** `helm template` with the given values files and --set flags, parsed into objects. */
-export function render(
+/** `helm template` of the chart in `dir` with the given values files and --set flags, parsed. */
+export function renderChart(
+  dir: string,
   valuesFiles: string[],
   sets: string[] = [],
   namespace = 'alert-whisperer',
@@ -85,7 +86,7 @@ export function render(
   const args = [
     'template',
     'aw',
-    chartDir,
+    dir,
     '--namespace',
     namespace,
     ...valuesFiles.flatMap((f) => ['-f', f]),
@@ -97,6 +98,10 @@ export function render(
     .map((d) => d.toJS() as Manifest | null)
     .filter((m): m is Manifest => m !== null);
 }
+
+/** The operator's chart, rendered. */
+export const render = (valuesFiles: string[], sets: string[] = [], namespace = 'alert-whisperer') =>
+  renderChart(chartDir, valuesFiles, sets, namespace);
 
 export function find(ms: Manifest[], kind: string, name?: string): Manifest {
   const m = ms.find((x) => x.kind === kind && (!name || x.metadata.name === name));

@@ -50,7 +50,7 @@ function jobController() {
   }
 }
 
-const helmRun = (args: string[]) => runAsync(helmBin, args, api.kubeconfigPath);
+const helmRun = (args: string[]) => runAsync(helmBin, args, { kubeconfig: api.kubeconfigPath });
 const names = (apiVersion: string, kind: string) =>
   api.store
     .list(apiVersion, kind, NS)
@@ -131,7 +131,9 @@ describe('helm install, upgrade and uninstall against the fake API server', () =
     };
     expect(worker.spec.replicas).toBe(3);
     expect(names('networking.k8s.io/v1', 'Ingress')).toEqual(['aw-alert-whisperer']);
-    const k = await runAsync(kubectlBin, ['-n', NS, 'get', 'deployments', '-o', 'name'], api.kubeconfigPath);
+    const k = await runAsync(kubectlBin, ['-n', NS, 'get', 'deployments', '-o', 'name'], {
+      kubeconfig: api.kubeconfigPath,
+    });
     expect(k.stdout.trim().split('\n').sort()).toEqual([
       'deployment.apps/aw-alert-whisperer-web',
       'deployment.apps/aw-alert-whisperer-worker',

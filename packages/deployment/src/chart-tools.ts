@@ -1,8 +1,6 @@
-// helm and kubectl (from .tools/bin, extracted by scripts/k8s-tools.mjs) for charts/alert-whisperer,
-// and the validation of rendered objects against the Kubernetes schemas in kubernetes-models.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// charts/alert-whisperer through the operator chart tests' helm and kubectl runners (.tools/bin,
+// extracted by scripts/k8s-tools.mjs), and the validation of rendered objects against the
+// Kubernetes schemas in kubernetes-models.
 import path from 'node:path';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -10,85 +8,18 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { parseAllDocuments } from 'yaml';
+import { renderChart, type Manifest } from '../../../operator/testing/chart/tools.ts';
+
+export { find, helm, runAsync, type Manifest, type Run } from '../../../operator/testing/chart/tools.ts';
+export { helmBin, kubectlBin } from '../../../operator/testing/chart/paths.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const chartDir = path.join(repoRoot, 'charts', 'alert-whisperer');
-export const helmBin = path.join(repoRoot, '.tools', 'bin', 'helm');
-export const kubectlBin = path.join(repoRoot, '.tools', 'bin', 'kubectl');
 export const ciValues = (name: string) => path.join(chartDir, 'ci', `${name}-values.yaml`);
 
-export interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-export type Manifest = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [k: string]: unknown;
-};
-
-const home = mkdtempSync(path.join(tmpdir(), 'aw-helm-home-'));
-function env(kubeconfig?: string): NodeJS.ProcessEnv {
-  return {
-    PATH: `${path.dirname(helmBin)}:${process.env.PATH}`,
-    HOME: home,
-    HELM_CACHE_HOME: path.join(home, 'cache'),
-    HELM_CONFIG_HOME: path.join(home, 'config'),
-    HELM_DATA_HOME: path.join(home, 'data'),
-    KUBECONFIG: kubeconfig ?? path.join(home, 'no-kubeconfig'),
-  };
-}
-
-/** helm without a cluster (lint, template). */
-export function helm(args: string[]): Run {
-  const r = spawnSync(helmBin, args, { encoding: 'utf8', timeout: 120_000, env: env() });
-  if (r.error) throw r.error;
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** helm or kubectl against the fake API server, which runs in this process: asynchronous. */
-export function runAsync(bin: string, args: string[], kubeconfig: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: env(kubeconfig) });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
-
-export function render(valuesFiles: string[], sets: string[] = []): Manifest[] {
-  const r = helm([
-    'template',
-    'aw',
-    chartDir,
-    '--namespace',
-    'aw',
-    ...valuesFiles.flatMap((f) => ['-f', f]),
-    ...sets.flatMap((s) => ['--set', s]),
-  ]);
-  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout)
-    .map((d) => d.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null);
-}
-
-export function find(ms: Manifest[], kind: string, name?: string): Manifest {
-  const m = ms.find((x) => x.kind === kind && (!name || x.metadata.name === name));
-  if (!m) throw new Error(`no ${kind}${name ? ` ${name}` : ''} rendered`);
-  return m;
-}
+/** charts/alert-whisperer, rendered into the namespace "aw". */
+export const render = (valuesFiles: string[], sets: string[] = []) =>
+  renderChart(chartDir, valuesFiles, sets, 'aw');
 
 type Model = new (data: never) => { validate(): void };
 const MODELS: Record<string, Model> = {
