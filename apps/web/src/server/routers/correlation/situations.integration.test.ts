@@ -137,6 +137,21 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect((await prisma.situation.findUniqueOrThrow({ where: { id: situationId } })).status).toBe(
       'RESOLVED',
     );
+    // Live: each change went out as a situation event for the board (to this MSP and company).
+    const live = await pool.query<{ mspId: string; companyId: string; payload: { change: string } }>(
+      `SELECT "mspId", "companyId", payload FROM "RealtimeEvent"
+        WHERE type = 'situation.changed' AND payload->>'situationId' = $1 ORDER BY id`,
+      [situationId],
+    );
+    expect(live.rows.map((r) => r.payload.change)).toEqual([
+      'updated',
+      'updated',
+      'updated',
+      'closed',
+      'closed',
+      'closed',
+    ]);
+    expect(live.rows.every((r) => r.mspId === ids.mspa && r.companyId === ids.a1)).toBe(true);
   });
 
   it('situation settings: read by anyone in scope, changed only with correlation.configure, validated', async () => {
@@ -187,5 +202,14 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
       await as('ownera')
     ).correlation.setKeyAlertKind({ companyId: ids.a1!, keyId: key.id, kind: 'EVENT' });
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).alertKind).toBe('EVENT');
+    // The keys page lists it, and rotating the key keeps the kind on the new key.
+    const owner = await as('ownera');
+    const listed = await owner.ingest.keys.list({ companyId: ids.a1! });
+    expect(listed.find((k) => k.id === key.id)!.alertKind).toBe('EVENT');
+    const rotated = await owner.ingest.keys.rotate({ companyId: ids.a1!, id: key.id, overlapMinutes: 0 });
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })).alertKind).toBe('EVENT');
+    expect(
+      (await owner.ingest.keys.list({ companyId: ids.a1! })).find((k) => k.id === rotated.id)!.alertKind,
+    ).toBe('EVENT');
   });
 });
