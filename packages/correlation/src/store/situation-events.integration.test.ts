@@ -70,6 +70,40 @@ describe.each(inject('pgTargets'))('situation events and situation backtests on 
     expect((await tickCompany(pool, companyId, at(240))).filter((e) => e.situationChange)).toEqual([]);
   });
 
+  it('topology from the settings map and from alert labels links hosts to their switch', async () => {
+    const companyId = await tenant.company('Rack');
+    await pool.query(
+      `INSERT INTO "CorrelationSettings" ("companyId", "mspId", topology, "updatedAt") VALUES ($1, $2, $3::jsonb, now())`,
+      [companyId, tenant.mspId, JSON.stringify({ 'web-1': ['sw-9'] })],
+    );
+    await storeAlerts(pool, tenant.mspId, companyId, [
+      { asset: 'sw-9', signature: 'switch_down', occurredAt: at(0) },
+      { asset: 'web-1', signature: 'host_unreachable', occurredAt: at(1) }, // from the map
+      { asset: 'web-2', signature: 'host_unreachable', labels: { parent: 'sw-9' }, occurredAt: at(2) },
+      {
+        asset: 'web-3',
+        signature: 'host_unreachable',
+        labels: { depends_on: 'pdu-1, sw-9' },
+        occurredAt: at(3),
+      },
+      { asset: 'web-4', signature: 'host_unreachable', occurredAt: at(4) }, // nothing says it is behind sw-9
+    ]);
+    await drain(companyId, 2);
+    const rows = await pool.query<{ asset: string; situationId: string | null }>(
+      `SELECT asset, "situationId" FROM "Incident" WHERE "companyId" = $1 ORDER BY asset`,
+      [companyId],
+    );
+    const of = Object.fromEntries(rows.rows.map((r) => [r.asset, r.situationId]));
+    expect(of['sw-9']).toBeTruthy();
+    for (const h of ['web-1', 'web-2', 'web-3']) expect(of[h]).toBe(of['sw-9']);
+    expect(of['web-4']).toBeNull();
+    const why = await pool.query<{ explanation: string }>(
+      `SELECT explanation FROM "SituationLink" WHERE "situationId" = $1 ORDER BY id`,
+      [of['sw-9']],
+    );
+    expect(why.rows.some((r) => /depend on or are sw-9 \(topology\)/.test(r.explanation))).toBe(true);
+  });
+
   it('the backtest compares the stored situation settings with candidate ones', async () => {
     const companyId = await tenant.company('Preview');
     const user = { user: 'mallory' };

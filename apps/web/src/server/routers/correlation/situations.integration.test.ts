@@ -129,6 +129,12 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     const ack = await t.correlation.actOnSituation({ situationId, action: { kind: 'acknowledge' } });
     expect(ack.updated.sort()).toEqual([...incidentIds].sort());
     expect(await prisma.incident.count({ where: { situationId, status: 'ACKNOWLEDGED' } })).toBe(3);
+    const assigned = await t.correlation.actOnSituation({
+      situationId,
+      action: { kind: 'assign', assigneeId: ids.techa! },
+    });
+    expect(assigned.updated).toHaveLength(3);
+    expect(await prisma.incident.count({ where: { situationId, assigneeId: ids.techa! } })).toBe(3);
     const res = await t.correlation.actOnSituation({
       situationId,
       action: { kind: 'resolve', note: 'one attack' },
@@ -144,6 +150,9 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
       [situationId],
     );
     expect(live.rows.map((r) => r.payload.change)).toEqual([
+      'updated',
+      'updated',
+      'updated',
       'updated',
       'updated',
       'updated',

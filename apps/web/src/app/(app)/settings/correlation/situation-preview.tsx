@@ -39,6 +39,7 @@ export function SituationPreview({
   const run = useMutation(trpc.correlation.backtest.mutationOptions());
   return (
     <div
+      role="group"
       className="mt-4 rounded-md border border-zinc-200 p-3 dark:border-zinc-800"
       aria-label="Situation preview"
     >
