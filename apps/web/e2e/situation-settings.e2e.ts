@@ -37,17 +37,17 @@ test('alert kind per API key and per mapping, chosen in the keys page', async ({
   await page.getByLabel('Status path').fill('');
   const preview = page.getByRole('table', { name: 'Alerts the sample becomes' });
   await expect(preview.locator('tbody tr').first().locator('td').nth(4)).toHaveText('default');
-  await page.getByLabel('Alert kind').fill('=event');
+  await page.getByLabel('Alert kind', { exact: true }).fill('=event');
   await expect(preview.locator('tbody tr').first().locator('td').nth(4)).toHaveText('event');
-  await page.getByLabel('Alert kind').fill('=sometimes');
+  await page.getByLabel('Alert kind', { exact: true }).fill('=sometimes');
   await expect(page.getByText(/is not a kind \(event or stateful\)/)).toBeVisible();
-  await page.getByLabel('Alert kind').fill('=event');
+  await page.getByLabel('Alert kind', { exact: true }).fill('=event');
   await page.getByRole('button', { name: 'Save mapping' }).click();
   await expect(page.getByText('Mapping “e2e-suricata” saved.', { exact: false })).toBeVisible();
   await page.reload();
   await pickAcme(page);
   await page.getByRole('button', { name: 'Open mapping e2e-suricata' }).click();
-  await expect(page.getByLabel('Alert kind')).toHaveValue('=event');
+  await expect(page.getByLabel('Alert kind', { exact: true })).toHaveValue('=event');
   expect(errors).toEqual([]);
 });
 
