@@ -188,6 +188,15 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect(after.config).toMatchObject({ windowMinutes: 10, topology: { 'web-1': ['sw-1'] } });
     // src_ip is on all three recent incidents: now a hub, and the page says so.
     expect(after.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
+    // The incident page says which of its values the guardrail keeps out of linking.
+    const mine = await t.correlation.incidentHubs({ incidentId: incidentIds[1]! });
+    expect(mine.hubSharePct).toBe(50);
+    expect(mine.recentIncidents).toBe(3);
+    expect(mine.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
+    expect(mine.hubs.every((h) => h.sharePct > 50)).toBe(true);
+    await expect(
+      (await as('techb')).correlation.incidentHubs({ incidentId: incidentIds[1]! }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('an API key chooses the kind of its alerts; another MSP cannot change it', async () => {
