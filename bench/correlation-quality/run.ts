@@ -65,7 +65,9 @@ for (const size of sizes) {
       `  ${c.cause.padEnd(28)} ${c.items} / ${base.incidents}${c.items <= base.incidents / 4 ? '' : '  (more than a quarter)'}`,
     );
   }
-  if (def.hubsSkipped.length) console.log(`hubs not used for linking: ${def.hubsSkipped.join(', ')}`);
+  for (const r of results)
+    if (r.hubsSkipped.length)
+      console.log(`hubs not used for linking (${r.name}): ${r.hubsSkipped.join(', ')}`);
 }
 
 const out = path.resolve(import.meta.dirname, '../../.reports/correlation-quality.json');

@@ -1,7 +1,7 @@
 // Issue 16: the incident board folds the incidents of a situation into one row. A sender posts a
 // port scan, a brute force and a web shell from one address; the board shows one situation row,
-// which expands to its incidents; the incident page says why they are linked; "Acknowledge all"
-// acknowledges every one of them, and the board updates.
+// which expands to its incidents, live on an open board (situation events); the incident page says
+// why they are linked; "Acknowledge all" acknowledges every one of them, and the board updates.
 import { expect, type Page, test } from '@playwright/test';
 import { demoLogin, signIn, watchConsole } from './helpers';
 
@@ -29,6 +29,15 @@ test('a situation is one board row: expand, read why, acknowledge all', async ({
   await form.getByRole('button', { name: 'Create API key' }).click();
   const key = await page.getByLabel('API key e2e-ids').inputValue();
   expect(key).toMatch(/^awk_/);
+
+  // The board is open and live before the alerts arrive: the situation row forms without a reload.
+  await page.goto('/dashboard');
+  const board = page.getByRole('table', { name: 'Incidents' });
+  await expect(page.getByText('Live', { exact: true })).toBeVisible();
+  const reloads: string[] = [];
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) reloads.push(f.url());
+  });
 
   const src = { src_ip: '198.51.100.99' };
   const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
@@ -66,11 +75,10 @@ test('a situation is one board row: expand, read why, acknowledge all', async ({
   });
   expect(res.status).toBe(202);
 
-  await page.goto('/dashboard');
-  const board = page.getByRole('table', { name: 'Incidents' });
   const fold = board.locator('tr[data-situation-id]').filter({ hasText: 'e2e_port_scan on e2e-fw-1' });
   await expect(fold).toBeVisible();
   await expect(fold.getByText('3 incidents')).toBeVisible();
+  expect(reloads).toEqual([]); // arrived live, not by navigating
   const situationId = await fold.getAttribute('data-situation-id');
   const members = board.locator(`tr[data-in-situation="${situationId}"]`);
   // Folded: its incidents are not rows of their own.

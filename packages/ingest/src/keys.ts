@@ -159,6 +159,7 @@ export async function rotateApiKey({
         hash: await hashApiKey(key),
         scopes: old.scopes,
         allowUnsigned: old.allowUnsigned,
+        alertKind: old.alertKind,
         routingKeyHash: routingKey ? await sha256Hex(routingKey) : null,
         rotatedFromId: old.id,
         createdById: actorId,
@@ -228,6 +229,8 @@ export interface ApiKeySummary {
   prefix: string;
   scopes: string[];
   allowUnsigned: boolean;
+  /** The kind of this key's alerts when an alert does not say (null: the source default). */
+  alertKind: 'STATEFUL' | 'EVENT' | null;
   pagerDuty: boolean;
   state: ApiKeyState;
   lastUsedAt: Date | null;
@@ -253,6 +256,7 @@ export async function listApiKeys({
     prefix: k.prefix,
     scopes: k.scopes,
     allowUnsigned: k.allowUnsigned,
+    alertKind: k.alertKind,
     pagerDuty: k.routingKeyHash !== null,
     state: k.revokedAt
       ? 'revoked'

@@ -14,6 +14,21 @@ export interface IncidentChange {
   status: IncidentStatus;
   severity: Severity;
   alertCount: number;
+  situationId?: string | null;
+  situationChange?: 'created' | 'joined' | 'updated' | 'closed';
+}
+
+/** The realtime event for what an incident change did to its situation (none when nothing). */
+export function situationChangeEvents(e: IncidentChange): PublishInput[] {
+  if (!e.situationId || !e.situationChange) return [];
+  return [
+    {
+      type: 'situation.changed',
+      mspId: e.mspId,
+      companyId: e.companyId,
+      payload: { situationId: e.situationId, incidentId: e.incidentId, change: e.situationChange },
+    },
+  ];
 }
 
 /** The realtime event for an incident change. */

@@ -34,6 +34,15 @@ export interface RealtimeEventPayloads {
     /** Names of the fields that changed, for clients that refetch selectively. */
     changed?: string[];
   };
+  /**
+   * A situation changed: created with this incident, the incident joined it, one of its incidents
+   * changed (acknowledged, assigned), or it closed. Boards refetch their folds on it.
+   */
+  'situation.changed': {
+    situationId: string;
+    incidentId: string;
+    change: 'created' | 'joined' | 'updated' | 'closed';
+  };
   /** Counts of one ingestion request (or a coalesced batch), not the alerts themselves. */
   'alert.received': {
     received: number;
@@ -71,6 +80,7 @@ export type RealtimeEventType = keyof RealtimeEventPayloads;
 export const REALTIME_EVENT_TYPES: readonly RealtimeEventType[] = [
   'incident.created',
   'incident.updated',
+  'situation.changed',
   'alert.received',
   'runbook.execution.updated',
   'compliance.updated',

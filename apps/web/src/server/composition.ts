@@ -29,6 +29,7 @@ import {
   createIntakeAnnouncer,
   createRealtimeService,
   incidentChangeEvent,
+  situationChangeEvents,
   realtimeSettingsFromEnv,
   type RealtimeService,
 } from '@aw/realtime';
@@ -187,6 +188,7 @@ export function createRoot(o: RootOptions = {}): Root {
   // create executions for correlation's decisions.
   const incidentListeners: IncidentListener[] = [
     (e) => realtime.publish(incidentChangeEvent(e)),
+    (e) => Promise.all(situationChangeEvents(e).map((s) => realtime.publish(s))),
     (e, from) => (from === 'correlation' ? runbooksOnIncidentChanged(runbooks, e) : undefined),
     (e) => notifyOnIncidentChanged(notifications, e),
   ];

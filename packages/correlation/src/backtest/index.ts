@@ -12,6 +12,7 @@ import type { StateChanges } from '../engine/state.ts';
 import type { CorrelationConfig, Decision, IncidentState, Severity } from '../engine/types.ts';
 import { num, type SqlRunner } from '../sql-runner.ts';
 import { ALERT_COLUMNS, loadCompanyConfig, loadRules, toEngineAlert } from '../store/rows.ts';
+import { validateSituationConfig } from '../services/situation-settings.ts';
 
 export interface BacktestGroup {
   key: string;
@@ -23,11 +24,16 @@ export interface BacktestGroup {
 
 export interface BacktestSide {
   config: CorrelationConfig;
+  /** The situation settings this side linked with. */
+  situationConfig: SituationConfig;
   incidents: number;
   decisions: Record<Decision, number>;
   noiseReductionPct: number | null;
   /** Situations plus incidents in no situation (the company's situation settings). */
   situations: number;
+  /** Situations of two or more incidents, and the size of the largest. */
+  linkedSituations: number;
+  largestSituation: number;
   noiseReductionBySituationsPct: number | null;
   largestGroups: BacktestGroup[];
 }
@@ -96,11 +102,11 @@ class Side {
     readonly config: CorrelationConfig,
     rules: Awaited<ReturnType<typeof loadRules>>,
     private readonly topN: number,
-    situations: SituationConfig,
+    readonly situationConfig: SituationConfig,
   ) {
     let n = 0;
     this.engine = new CorrelationEngine({ config, rules, newId: () => `bt-${++n}`, keepArchive: false });
-    this.tracker = new SituationTracker(situations);
+    this.tracker = new SituationTracker(situationConfig);
   }
 
   private finish(inc: IncidentState) {
@@ -150,10 +156,16 @@ class Side {
     const items = this.tracker.groups(this.seen).length;
     return {
       config: this.config,
+      situationConfig: this.situationConfig,
       incidents: this.incidents,
       decisions: this.decisions,
       noiseReductionPct: decided > 0 ? Math.round((1 - this.incidents / decided) * 10_000) / 100 : null,
       situations: items,
+      linkedSituations: this.tracker.situations.size,
+      largestSituation: [...this.tracker.situations.values()].reduce(
+        (m, x) => Math.max(m, x.incidentIds.length),
+        0,
+      ),
       noiseReductionBySituationsPct: decided > 0 ? Math.round((1 - items / decided) * 10_000) / 100 : null,
       largestGroups: this.top,
     };
@@ -166,6 +178,8 @@ export async function backtest(opts: {
   from: Date;
   to: Date;
   candidate: Partial<CorrelationConfig>;
+  /** Candidate situation settings (entities, window, hub share, maximum size and span…). */
+  candidateSituations?: Partial<SituationConfig>;
   batchSize?: number;
   topN?: number;
   onProgress?: (p: BacktestProgress) => void;
@@ -178,6 +192,8 @@ export async function backtest(opts: {
   if (!company) throw new AppError('NOT_FOUND', 'company not found');
   const candidate = { ...company.config, ...opts.candidate };
   validateConfig(candidate);
+  const candidateSituations = { ...company.situations, ...opts.candidateSituations };
+  validateSituationConfig(candidateSituations);
   const rules = await loadRules(sql, companyId, from);
   const [countRow] = await sql(
     `SELECT count(*) AS n FROM "Alert"
@@ -187,7 +203,7 @@ export async function backtest(opts: {
   const total = num(countRow?.n);
   const sides = [
     new Side(company.config, rules, opts.topN ?? 10, company.situations),
-    new Side(candidate, rules, opts.topN ?? 10, company.situations),
+    new Side(candidate, rules, opts.topN ?? 10, candidateSituations),
   ];
   let last = '0';
   let processed = 0;

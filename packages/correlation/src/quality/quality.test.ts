@@ -40,6 +40,21 @@ describe('correlation quality on the small labelled scenario', () => {
     expect(def.noiseReductionSituationsPct).toBeGreaterThanOrEqual(today.noiseReductionIncidentsPct);
   });
 
+  it('the hub guardrail is exercised: a low hub share keeps values out of linking, purity holds', () => {
+    const low = measure(
+      s,
+      runs.find((r) => r.name.startsWith('hub share'))!,
+    );
+    const off = measure(
+      s,
+      runs.find((r) => r.name.startsWith('no hub guardrail'))!,
+    );
+    expect(off.hubsSkipped).toEqual([]);
+    expect(low.hubsSkipped.length).toBeGreaterThan(0);
+    expect(low.items).toBeGreaterThan(off.items); // fewer links: more items
+    expect(low.purityPct).toBeGreaterThanOrEqual(99);
+  });
+
   it('the same scenario gives the same figures (deterministic)', () => {
     const again = measure(
       buildScenario('small'),

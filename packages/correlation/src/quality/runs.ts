@@ -25,5 +25,7 @@ export function qualityRuns(s: Scenario): QualityRun[] {
     { name: 'situations by asset only', config: {}, situations: { ...sit, entities: ['asset'] } },
     { name: 'no topology map', config: {}, situations: { ...sit, topology: {} } },
     { name: 'no hub guardrail', config: {}, situations: { ...sit, hubShare: 1 } },
+    // A low hub share: the chatty hosts' own values (asset, ip, topology) become hubs and stop linking.
+    { name: 'hub share 4 %', config: {}, situations: { ...sit, hubShare: 0.04 } },
   ];
 }

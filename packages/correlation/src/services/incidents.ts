@@ -206,8 +206,10 @@ function changed(inc: {
   firingCount: number;
   flapping: boolean;
   lastSeenAt: Date;
+  situationId: string | null;
 }): IncidentChangedEvent {
   return {
+    ...(inc.situationId ? { situationId: inc.situationId, situationChange: 'updated' as const } : {}),
     type: inc.status === 'RESOLVED' ? 'incident.resolved' : 'incident.updated',
     mspId: inc.mspId,
     companyId: inc.companyId,
@@ -332,16 +334,20 @@ export async function actOnIncidents(
       events.push(changed(res.after));
     }
   }
-  if (act.kind === 'resolve' && updated.length)
+  if (act.kind === 'resolve' && updated.length) {
     // A situation whose incidents are all resolved is resolved too.
-    await a.prisma.$executeRawUnsafe(
+    const closed = await a.prisma.$queryRawUnsafe<{ id: string }[]>(
       `UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
         WHERE s."mspId" = $1::uuid AND s.status <> 'RESOLVED'
           AND s.id IN (SELECT "situationId" FROM "Incident" WHERE id = ANY($2::uuid[]))
-          AND NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."situationId" = s.id AND i.status <> 'RESOLVED')`,
+          AND NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."situationId" = s.id AND i.status <> 'RESOLVED')
+        RETURNING s.id::text AS id`,
       scope.mspId,
       updated,
     );
+    const done = new Set(closed.map((r) => r.id));
+    for (const e of events) if (e.situationId && done.has(e.situationId)) e.situationChange = 'closed';
+  }
   for (const e of events) await Promise.resolve(a.onIncidentChanged?.(e)).catch(() => undefined);
   return { updated, skipped };
 }

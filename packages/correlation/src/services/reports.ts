@@ -1,6 +1,7 @@
 // KPI and backtest entry points with tenancy: a company in scope, or the viewer's whole scope.
 import { AppError } from '@aw/core/errors';
 import { backtest, type BacktestProgress } from '../backtest/index.ts';
+import type { SituationConfig } from '../engine/situations.ts';
 import type { CorrelationConfig } from '../engine/types.ts';
 import { kpiCsv, kpiReport, type KpiCsvKind } from '../kpi/index.ts';
 import { prismaRunner } from '../sql-runner.ts';
@@ -41,6 +42,7 @@ export async function runBacktest(
     from: Date;
     to: Date;
     candidate: Partial<CorrelationConfig>;
+    candidateSituations?: Partial<SituationConfig>;
     onProgress?: (p: BacktestProgress) => void;
     signal?: AbortSignal;
   },

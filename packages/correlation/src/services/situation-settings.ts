@@ -4,7 +4,7 @@ import { AppError } from '@aw/core/errors';
 import { DEFAULT_SITUATION_CONFIG, hubKeys, type SituationConfig } from '../engine/situations.ts';
 import { prismaRunner } from '../sql-runner.ts';
 import { loadCompanyConfig } from '../store/rows.ts';
-import { requireCompany, requirePermission, type Actor } from './access.ts';
+import { companyFilter, requireCompany, requirePermission, type Actor } from './access.ts';
 
 const MIN = 60_000;
 
@@ -52,6 +52,31 @@ export async function currentHubs(a: Actor, companyId: string, c: SituationConfi
       incidents: counts.get(key)!,
       sharePct: Math.round((counts.get(key)! / total) * 1000) / 10,
     })),
+  };
+}
+
+/**
+ * The values of one incident the hub guardrail keeps out of linking right now (for the incident
+ * page: "not linked by src_ip=10.0.0.5, a hub"). Scoped like the incident itself.
+ */
+export async function incidentHubValues(a: Actor, input: { incidentId: string }) {
+  const scope = await companyFilter(a);
+  const inc = await a.prisma.incident.findFirst({
+    where: {
+      id: input.incidentId,
+      mspId: scope.mspId,
+      ...(scope.companyId ? { companyId: scope.companyId } : {}),
+    },
+    select: { companyId: true, entityKeys: true },
+  });
+  if (!inc) throw new AppError('NOT_FOUND', 'incident not found');
+  const row = await loadCompanyConfig(prismaRunner(a.prisma), inc.companyId);
+  const config = row?.situations ?? DEFAULT_SITUATION_CONFIG;
+  const cur = await currentHubs(a, inc.companyId, config);
+  return {
+    recentIncidents: cur.recentIncidents,
+    hubSharePct: Math.round(config.hubShare * 1000) / 10,
+    hubs: cur.hubs.filter((h) => inc.entityKeys.includes(h.key)),
   };
 }
 

@@ -32,7 +32,12 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
-import { closeFinishedSituations, linkSituations, type SituationChange } from './situations.ts';
+import {
+  closeFinishedSituations,
+  linkSituations,
+  type ClosedSituation,
+  type SituationChange,
+} from './situations.ts';
 import { inTransaction, isoOrNull, lockCompany, q, type Queryable } from './sql.ts';
 
 const runner =
@@ -55,7 +60,12 @@ export interface IncidentChangedEvent {
   lastSeenAt: string;
   /** Set when the change put the incident into a situation or closed its situation. */
   situationId?: string | null;
+  /** What the change did to that situation (the board folds and unfolds live on it). */
+  situationChange?: SituationChangeKind;
 }
+
+/** A situation was created with this incident, the incident joined one, or its situation closed. */
+export type SituationChangeKind = 'created' | 'joined' | 'updated' | 'closed';
 
 export type OnIncidentChanged = (e: IncidentChangedEvent) => void | Promise<void>;
 
@@ -198,11 +208,11 @@ async function applyBatch(
     decisions,
     newId,
   });
-  await closeFinishedSituations(c, companyId, resolvedOf(changes));
+  const closed = await closeFinishedSituations(c, companyId, resolvedOf(changes));
   return {
     decided: decisions.length,
     decisions,
-    events: withSituations(changeEvents(company.mspId, companyId, changes), sits),
+    events: withSituations(changeEvents(company.mspId, companyId, changes), sits, closed),
     deferred: alerts.length - decisions.length,
     failure: null,
   };
@@ -476,12 +486,23 @@ const resolvedOf = (ch: StateChanges) =>
   [...ch.created, ...ch.updated].filter((i) => i.status === 'RESOLVED');
 
 /** Marks the events of incidents that joined a situation (the board folds them live). */
-function withSituations(events: IncidentChangedEvent[], sits: SituationChange[]): IncidentChangedEvent[] {
-  const of = new Map<string, string>();
-  for (const s of sits) for (const id of s.incidentIds) of.set(id, s.situationId);
-  // The partner incident of a new situation has no event of its own here; the board refetches
-  // on any incident event of the company, so the fold shows both.
-  return events.map((e) => (of.has(e.incidentId) ? { ...e, situationId: of.get(e.incidentId)! } : e));
+export function withSituations(
+  events: IncidentChangedEvent[],
+  sits: SituationChange[],
+  closed: ClosedSituation[] = [],
+): IncidentChangedEvent[] {
+  const of = new Map<string, { situationId: string; situationChange: SituationChangeKind }>();
+  for (const s of sits)
+    for (const id of s.incidentIds)
+      of.set(id, { situationId: s.situationId, situationChange: s.created ? 'created' : 'joined' });
+  for (const s of closed)
+    for (const id of s.incidentIds) of.set(id, { situationId: s.situationId, situationChange: 'closed' });
+  // The partner incident of a new situation has no event of its own here; the situation event
+  // (realtime `situation.changed`) makes the board refetch, so the fold shows both.
+  return events.map((e) => {
+    const s = of.get(e.incidentId);
+    return s ? { ...e, ...s } : e;
+  });
 }
 
 function changeEvents(mspId: string, companyId: string, ch: StateChanges): IncidentChangedEvent[] {
@@ -530,7 +551,7 @@ export async function tickCompany(
     for (const inc of state.incidents.values()) advanceIncident(state, inc, now, config);
     const ch = state.drain();
     await writeChanges(c, company.mspId, companyId, ch);
-    await closeFinishedSituations(c, companyId, resolvedOf(ch));
-    return changeEvents(company.mspId, companyId, ch);
+    const closed = await closeFinishedSituations(c, companyId, resolvedOf(ch));
+    return withSituations(changeEvents(company.mspId, companyId, ch), [], closed);
   });
 }

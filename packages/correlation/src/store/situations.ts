@@ -35,23 +35,31 @@ function toSitIncident(r: Record<string, unknown>): SituationIncident {
   };
 }
 
+/** A situation closed because its last open incidents (`incidentIds`, of the batch) resolved. */
+export interface ClosedSituation {
+  situationId: string;
+  incidentIds: string[];
+}
+
 /** Closes the open situations among `ids` whose incidents are all resolved. */
 export async function closeFinishedSituations(
   c: Queryable,
   companyId: string,
   resolved: IncidentState[],
-): Promise<string[]> {
+): Promise<ClosedSituation[]> {
   if (!resolved.length) return [];
-  const r = await q<{ id: string }>(
+  const ids = resolved.map((i) => i.id);
+  const r = await q<{ id: string; incidentIds: string[] }>(
     c,
     `UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
       WHERE s."companyId" = $1 AND s.status <> 'RESOLVED'
         AND s.id IN (SELECT "situationId" FROM "Incident" WHERE "companyId" = $1 AND id = ANY($2::uuid[]))
         AND NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."situationId" = s.id AND i.status <> 'RESOLVED')
-      RETURNING s.id`,
-    [companyId, resolved.map((i) => i.id)],
+      RETURNING s.id,
+        ARRAY(SELECT i.id::text FROM "Incident" i WHERE i."situationId" = s.id AND i.id = ANY($2::uuid[])) AS "incidentIds"`,
+    [companyId, ids],
   );
-  return r.rows.map((x) => x.id);
+  return r.rows.map((x) => ({ situationId: x.id, incidentIds: x.incidentIds }));
 }
 
 /** Adds the decided alerts' entity keys to their incidents and links those that gained keys. */

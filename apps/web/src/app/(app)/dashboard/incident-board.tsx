@@ -80,8 +80,9 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
     }, 250);
   }, [qc, trpc]);
   const live = useRealtime((m) => {
-    if (m.type === 'incident.created') {
-      const id = m.payload.incidentId;
+    if (m.type === 'incident.created' || (m.type === 'situation.changed' && m.payload.change !== 'updated')) {
+      // A new incident, or a situation that formed, grew or closed: highlighted for a moment.
+      const id = m.type === 'incident.created' ? m.payload.incidentId : m.payload.situationId;
       setFresh((s) => new Set(s).add(id));
       setTimeout(
         () =>
@@ -93,7 +94,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
         4000,
       );
       invalidate();
-    } else if (m.type === 'incident.updated' || m.type === 'reset') {
+    } else if (m.type === 'incident.updated' || m.type === 'situation.changed' || m.type === 'reset') {
       invalidate();
     }
   });
@@ -456,6 +457,7 @@ export function IncidentBoard({ isStaff, canAct }: { isStaff: boolean; canAct: b
                   <SituationFold
                     key={g.situation.id}
                     situation={g.situation}
+                    fresh={fresh.has(g.situation.id)}
                     members={g.members}
                     colSpan={4 + (canAct ? 1 : 0) + (isStaff ? 1 : 0) + 2}
                     canAct={canAct}

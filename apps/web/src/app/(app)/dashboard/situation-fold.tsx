@@ -41,6 +41,7 @@ export function foldRows<R extends FoldableRow>(rows: R[]): FoldItem<R>[] {
 
 export function SituationFold<R extends FoldableRow>({
   situation,
+  fresh = false,
   members,
   colSpan,
   canAct,
@@ -48,6 +49,8 @@ export function SituationFold<R extends FoldableRow>({
   onDone,
 }: {
   situation: NonNullable<R['situation']>;
+  /** Just formed, grew or closed (a live event): highlighted for a moment. */
+  fresh?: boolean;
   members: { row: R; index: number }[];
   colSpan: number;
   canAct: boolean;
@@ -65,7 +68,11 @@ export function SituationFold<R extends FoldableRow>({
     <>
       <tr
         data-situation-id={situation.id}
-        className="border-t border-indigo-200 bg-indigo-50/60 dark:border-indigo-900 dark:bg-indigo-950/40"
+        data-fresh={fresh || undefined}
+        className={cx(
+          'border-t border-indigo-200 dark:border-indigo-900',
+          fresh ? 'bg-indigo-100 dark:bg-indigo-900/60' : 'bg-indigo-50/60 dark:bg-indigo-950/40',
+        )}
       >
         <td colSpan={colSpan} className="px-3 py-2">
           <div className="flex flex-wrap items-center gap-2">

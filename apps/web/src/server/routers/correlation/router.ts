@@ -21,6 +21,7 @@ import { saveMaintenanceWindowProcedure } from './save-maintenance-window';
 import { silencesProcedure } from './silences';
 import { updateConfigProcedure } from './update-config';
 import { situationProcedure } from './situation';
+import { incidentHubsProcedure } from './incident-hubs';
 import { actOnSituationProcedure } from './act-on-situation';
 import { situationSettingsProcedure } from './situation-settings';
 import { updateSituationSettingsProcedure } from './update-situation-settings';
@@ -50,6 +51,7 @@ export const correlationRouter = router({
   saveInhibitionRule: saveInhibitionRuleProcedure,
   deleteInhibitionRule: deleteInhibitionRuleProcedure,
   situation: situationProcedure,
+  incidentHubs: incidentHubsProcedure,
   actOnSituation: actOnSituationProcedure,
   situationSettings: situationSettingsProcedure,
   updateSituationSettings: updateSituationSettingsProcedure,

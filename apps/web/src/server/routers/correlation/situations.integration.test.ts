@@ -129,6 +129,12 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     const ack = await t.correlation.actOnSituation({ situationId, action: { kind: 'acknowledge' } });
     expect(ack.updated.sort()).toEqual([...incidentIds].sort());
     expect(await prisma.incident.count({ where: { situationId, status: 'ACKNOWLEDGED' } })).toBe(3);
+    const assigned = await t.correlation.actOnSituation({
+      situationId,
+      action: { kind: 'assign', assigneeId: ids.techa! },
+    });
+    expect(assigned.updated).toHaveLength(3);
+    expect(await prisma.incident.count({ where: { situationId, assigneeId: ids.techa! } })).toBe(3);
     const res = await t.correlation.actOnSituation({
       situationId,
       action: { kind: 'resolve', note: 'one attack' },
@@ -137,6 +143,24 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect((await prisma.situation.findUniqueOrThrow({ where: { id: situationId } })).status).toBe(
       'RESOLVED',
     );
+    // Live: each change went out as a situation event for the board (to this MSP and company).
+    const live = await pool.query<{ mspId: string; companyId: string; payload: { change: string } }>(
+      `SELECT "mspId", "companyId", payload FROM "RealtimeEvent"
+        WHERE type = 'situation.changed' AND payload->>'situationId' = $1 ORDER BY id`,
+      [situationId],
+    );
+    expect(live.rows.map((r) => r.payload.change)).toEqual([
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'updated',
+      'closed',
+      'closed',
+      'closed',
+    ]);
+    expect(live.rows.every((r) => r.mspId === ids.mspa && r.companyId === ids.a1)).toBe(true);
   });
 
   it('situation settings: read by anyone in scope, changed only with correlation.configure, validated', async () => {
@@ -164,6 +188,15 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
     expect(after.config).toMatchObject({ windowMinutes: 10, topology: { 'web-1': ['sw-1'] } });
     // src_ip is on all three recent incidents: now a hub, and the page says so.
     expect(after.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
+    // The incident page says which of its values the guardrail keeps out of linking.
+    const mine = await t.correlation.incidentHubs({ incidentId: incidentIds[1]! });
+    expect(mine.hubSharePct).toBe(50);
+    expect(mine.recentIncidents).toBe(3);
+    expect(mine.hubs.map((h) => h.key)).toContain('label:src_ip=203.0.113.7');
+    expect(mine.hubs.every((h) => h.sharePct > 50)).toBe(true);
+    await expect(
+      (await as('techb')).correlation.incidentHubs({ incidentId: incidentIds[1]! }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('an API key chooses the kind of its alerts; another MSP cannot change it', async () => {
@@ -187,5 +220,14 @@ describe.each(inject('pgTargets'))('situation procedures on $name', (target) => 
       await as('ownera')
     ).correlation.setKeyAlertKind({ companyId: ids.a1!, keyId: key.id, kind: 'EVENT' });
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).alertKind).toBe('EVENT');
+    // The keys page lists it, and rotating the key keeps the kind on the new key.
+    const owner = await as('ownera');
+    const listed = await owner.ingest.keys.list({ companyId: ids.a1! });
+    expect(listed.find((k) => k.id === key.id)!.alertKind).toBe('EVENT');
+    const rotated = await owner.ingest.keys.rotate({ companyId: ids.a1!, id: key.id, overlapMinutes: 0 });
+    expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: rotated.id } })).alertKind).toBe('EVENT');
+    expect(
+      (await owner.ingest.keys.list({ companyId: ids.a1! })).find((k) => k.id === rotated.id)!.alertKind,
+    ).toBe('EVENT');
   });
 });

@@ -46,7 +46,13 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.correlation.incident.queryKey({ id }) });
   useRealtime((m) => {
     if (m.type === 'reset' || (m.type === 'incident.updated' && m.payload.incidentId === id)) void refresh();
+    if (m.type === 'reset' || (m.type === 'situation.changed' && situationConcerns(m.payload)))
+      void qc.invalidateQueries({ queryKey: trpc.correlation.situation.queryKey({ incidentId: id }) });
   });
+  // A situation event concerns this page when it names this incident or the situation shown.
+  const situationConcerns = (p: { incidentId: string; situationId: string }) =>
+    p.incidentId === id ||
+    qc.getQueryData(trpc.correlation.situation.queryKey({ incidentId: id }))?.situation.id === p.situationId;
   const ack = useMutation(trpc.correlation.acknowledge.mutationOptions({ onSuccess: refresh }));
   const resolve = useMutation(trpc.correlation.resolve.mutationOptions({ onSuccess: refresh }));
   const assign = useMutation(trpc.correlation.assign.mutationOptions({ onSuccess: refresh }));

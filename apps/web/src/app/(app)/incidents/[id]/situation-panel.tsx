@@ -1,6 +1,7 @@
 'use client';
 
-// The incident page's situation: the related incidents and why each one is linked.
+// The incident page's situation: the related incidents and why each one is linked (every edge's
+// sentence), and the values of this incident the hub guardrail keeps out of linking.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Badge, Card } from '~/components/ui';
@@ -11,10 +12,24 @@ import { useTRPC } from '~/trpc/react';
 export function SituationPanel({ incidentId }: { incidentId: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.correlation.situation.queryOptions({ incidentId }));
-  if (!q.data) return null;
+  const hubs = useQuery(trpc.correlation.incidentHubs.queryOptions({ incidentId }));
+  const hubNote = hubs.data?.hubs.length ? (
+    <p className="mt-3 text-xs text-zinc-600 dark:text-zinc-400" data-testid="situation-hubs">
+      Not used to link this incident (hubs, on more than {hubs.data.hubSharePct}% of the{' '}
+      {hubs.data.recentIncidents} recent incidents):{' '}
+      {hubs.data.hubs.map((h, i) => (
+        <span key={h.key}>
+          {i ? ', ' : ''}
+          <code>{h.key}</code> ({h.sharePct}%)
+        </span>
+      ))}
+      .
+    </p>
+  ) : null;
+  if (!q.data) return hubNote ? <Card>{hubNote}</Card> : null;
   const { situation, incidents, links } = q.data;
-  const why = new Map<string, string>();
-  for (const l of links) if (!why.has(l.incidentId)) why.set(l.incidentId, l.explanation);
+  const why = new Map<string, string[]>();
+  for (const l of links) why.set(l.incidentId, [...(why.get(l.incidentId) ?? []), l.explanation]);
   return (
     <Card>
       <h2 className="text-base font-semibold" data-testid="situation-title">
@@ -37,10 +52,15 @@ export function SituationPanel({ incidentId }: { incidentId: string }) {
               </Link>
             )}
             {i.stale ? <Badge tone="zinc">stale</Badge> : null}
-            <span className="text-xs text-zinc-500 dark:text-zinc-400">{why.get(i.id) ?? ''}</span>
+            {(why.get(i.id) ?? []).map((w, n) => (
+              <span key={n} className="basis-full pl-2 text-xs text-zinc-500 dark:text-zinc-400">
+                {w}
+              </span>
+            ))}
           </li>
         ))}
       </ul>
+      {hubNote}
     </Card>
   );
 }

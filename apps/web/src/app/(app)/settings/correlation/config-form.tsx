@@ -114,7 +114,7 @@ export function ConfigForm({
             {num(
               'maxSpanMinutes',
               'Maximum span (minutes)',
-              'A rolling window never grows past this (default 1440 = 24 h).',
+              'An incident held open only by events closes this long after its first alert, and a rolling window never grows past it (default 1440 = 24 h).',
               { min: 1, max: 10_080 },
             )}
             {num(

@@ -53,7 +53,7 @@ function CompanyCorrelation({ company, role, now }: { company: ScopedCompany; ro
   return (
     <div className="space-y-6">
       <ConfigForm company={company} current={config.data} role={role} now={now} />
-      <SituationForm companyId={company.id} role={role} />
+      <SituationForm companyId={company.id} role={role} now={now} />
     </div>
   );
 }

@@ -12,8 +12,9 @@ import { errorText } from '~/lib/error-text';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '~/server/root';
 import { useTRPC } from '~/trpc/react';
+import { SituationPreview, type SituationPatch } from './situation-preview';
 
-export function SituationForm({ companyId, role }: { companyId: string; role: Role }) {
+export function SituationForm({ companyId, role, now }: { companyId: string; role: Role; now: number }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const q = useQuery(trpc.correlation.situationSettings.queryOptions({ companyId }));
@@ -28,7 +29,26 @@ export function SituationForm({ companyId, role }: { companyId: string; role: Ro
         qc.invalidateQueries({ queryKey: trpc.correlation.situationSettings.queryKey({ companyId }) })
       }
       companyId={companyId}
+      canPreview={can(role, 'backtest.run')}
+      now={now}
     />
+  );
+}
+
+/** `web-1: switch-3, pdu-2` per line → { "web-1": ["switch-3", "pdu-2"] }. */
+function parseTopology(text: string): Record<string, string[]> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((p) => p.length === 2 && p[0]!.trim())
+      .map(([a, deps]) => [
+        a!.trim(),
+        deps!
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean),
+      ]),
   );
 }
 
@@ -39,11 +59,15 @@ function Editor({
   canEdit,
   onSave,
   companyId,
+  canPreview,
+  now,
 }: {
   data: Data;
   canEdit: boolean;
   onSave: () => void;
   companyId: string;
+  canPreview: boolean;
+  now: number;
 }) {
   const trpc = useTRPC();
   const c = data.config;
@@ -59,34 +83,22 @@ function Editor({
       .join('\n'),
   );
   const save = useMutation(trpc.correlation.updateSituationSettings.mutationOptions({ onSuccess: onSave }));
-  const submit = () =>
-    save.mutate({
-      companyId,
-      patch: {
-        enabled,
-        windowMinutes: Number(windowMinutes),
-        entities: entities
-          .split(',')
-          .map((e) => e.trim())
-          .filter(Boolean),
-        hubShare: Number(hubShare) / 100,
-        maxIncidents: Number(maxIncidents),
-        maxSpanMinutes: Number(maxSpan),
-        topology: Object.fromEntries(
-          topology
-            .split('\n')
-            .map((l) => l.split(':'))
-            .filter((p) => p.length === 2 && p[0]!.trim())
-            .map(([a, deps]) => [
-              a!.trim(),
-              deps!
-                .split(',')
-                .map((d) => d.trim())
-                .filter(Boolean),
-            ]),
-        ),
-      },
-    });
+  const patch: SituationPatch = {
+    enabled,
+    windowMinutes: Number(windowMinutes),
+    entities: entities
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+    hubShare: Number(hubShare) / 100,
+    maxIncidents: Number(maxIncidents),
+    maxSpanMinutes: Number(maxSpan),
+    topology: parseTopology(topology),
+  };
+  const invalid = [windowMinutes, hubShare, maxIncidents, maxSpan].some(
+    (v) => !v.trim() || !Number.isFinite(Number(v)),
+  );
+  const submit = () => save.mutate({ companyId, patch });
   return (
     <Card>
       <SectionTitle id="situations-title">Situations</SectionTitle>
@@ -167,6 +179,9 @@ function Editor({
         </fieldset>
       </form>
       {save.isError ? <ErrorNote>Not saved: {errorText(save.error)}</ErrorNote> : null}
+      {canPreview ? (
+        <SituationPreview companyId={companyId} candidate={patch} invalid={invalid} now={now} />
+      ) : null}
       <div className="mt-4 text-sm" aria-label="Hub values">
         <p className="font-medium">Not used for linking right now (hubs)</p>
         {data.hubs.length ? (

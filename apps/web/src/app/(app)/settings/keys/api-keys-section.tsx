@@ -8,6 +8,7 @@ import { CodeBlock, LiveNote, OneTimeSecret, SectionTitle, Switch } from '~/comp
 import { errorText } from '~/lib/error-text';
 import { formatDateTime } from '~/lib/format';
 import type { TApiKeyScope } from '@aw/ingest/scopes';
+import { KeyKindSelect, KindBadge } from './key-kind';
 import { ScopeBadges, ScopePicker } from './key-scopes';
 import { useTRPC } from '~/trpc/react';
 import { type Created, type KeyRow, OVERLAPS } from './shared';
@@ -204,7 +205,8 @@ export function ApiKeys({
                     <p className="font-medium">
                       <span>{k.name}</span> {stateBadge(k)} <ScopeBadges scopes={k.scopes} />{' '}
                       {k.pagerDuty ? <Badge tone="indigo">PagerDuty</Badge> : null}{' '}
-                      {k.allowUnsigned ? <Badge tone="orange">Unsigned sender</Badge> : null}
+                      {k.allowUnsigned ? <Badge tone="orange">Unsigned sender</Badge> : null}{' '}
+                      <KindBadge kind={k.alertKind} />
                     </p>
                     <p className="font-mono text-xs text-zinc-500 dark:text-zinc-400">awk_{k.prefix}_…</p>
                     <p className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -248,6 +250,16 @@ export function ApiKeys({
                     description={
                       k.allowUnsigned ? UNSIGNED_EXPLAINED : 'Off: requests must carry our HMAC signature.'
                     }
+                  />
+                ) : null}
+                {canManage && usable ? (
+                  <KeyKindSelect
+                    companyId={company.id}
+                    k={k}
+                    onChanged={async (n) => {
+                      setNote(n);
+                      await refresh();
+                    }}
                   />
                 ) : null}
                 {rotating === k.id ? (

@@ -10,6 +10,12 @@ export const PATH_FIELDS = [
   { key: 'service', label: 'Service path', placeholder: 'service' },
   { key: 'labels', label: 'Labels path', placeholder: 'tags' },
   { key: 'items', label: 'Items path (batches)', placeholder: 'events' },
+  {
+    key: 'kind',
+    label: 'Alert kind',
+    placeholder: '=event, =stateful or a path',
+    hint: 'Event: no end will ever come (IDS, syslog). Empty: stateful with a status path, else the key or source default.',
+  },
 ] as const;
 
 export type PathKey = (typeof PATH_FIELDS)[number]['key'];
@@ -37,6 +43,7 @@ export const START_PATHS: Record<PathKey, string> = {
   service: '',
   labels: '',
   items: '',
+  kind: '',
 };
 
 export const START_MAPS = JSON.stringify(

@@ -154,6 +154,7 @@ export function Mappings({ company, canManage }: { company: ScopedCompany; canMa
                   id={`mapping-${f.key}`}
                   label={f.label}
                   placeholder={f.placeholder}
+                  hint={'hint' in f ? f.hint : undefined}
                   required={'required' in f}
                   value={paths[f.key]}
                   onChange={(e) => setPaths({ ...paths, [f.key]: e.target.value })}
@@ -217,6 +218,9 @@ export function Mappings({ company, canManage }: { company: ScopedCompany; canMa
                         Status
                       </th>
                       <th scope="col" className="py-1 pr-2 font-normal">
+                        Kind
+                      </th>
+                      <th scope="col" className="py-1 pr-2 font-normal">
                         Occurred
                       </th>
                       <th scope="col" className="py-1 pr-2 font-normal">
@@ -231,6 +235,7 @@ export function Mappings({ company, canManage }: { company: ScopedCompany; canMa
                         <td className="py-1 pr-2 font-mono">{a.signature}</td>
                         <td className="py-1 pr-2">{a.severity}</td>
                         <td className="py-1 pr-2">{a.status}</td>
+                        <td className="py-1 pr-2">{a.kind ? a.kind.toLowerCase() : 'default'}</td>
                         <td className="py-1 pr-2">{formatDateTime(a.occurredAt)}</td>
                         <td className="py-1 pr-2">{a.summary}</td>
                       </tr>
