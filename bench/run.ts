@@ -33,11 +33,11 @@ const { values: args } = parseArgs({
   },
 });
 const QUICK = args.quick;
-const ROUNDS = Number(args.rounds ?? (QUICK ? 2 : 3));
+const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const CONNECTIONS = Number(args.connections);
-const SINGLE = QUICK ? 4_000 : 20_000; // requests of 1 alert per run
-const BATCHED = QUICK ? 200 : 1_000; // requests of 100 alerts per run
-const PACED_SECONDS = QUICK ? 5 : 10;
+const SINGLE = QUICK ? 3_000 : 20_000; // requests of 1 alert per run
+const BATCHED = QUICK ? 100 : 1_000; // requests of 100 alerts per run
+const PACED_SECONDS = QUICK ? 3 : 10;
 // After each app run every accepted alert must be decided within this bound (a correctness check:
 // a backlog that does not drain is a failure; how fast it drains is reported, never asserted).
 const DRAIN_SECONDS = Number(args['drain-seconds'] ?? 120);

@@ -30,6 +30,8 @@ export interface CorrelationWorkerOptions {
    * next (memory stays bounded when the listeners are slower than the decisions). Default 5,000.
    */
   maxUnpublished?: number;
+  /** Incidents whose events are handed to `onIncidentChanged` at once (one incident's in order). Default 4. */
+  publishConcurrency?: number;
   clock?: () => Date;
   logger?: Pick<Console, 'error' | 'warn'>;
 }
@@ -72,6 +74,7 @@ export class CorrelationWorker implements AlertSink {
       concurrency: 2,
       budget: {},
       maxUnpublished: 5000,
+      publishConcurrency: 4,
       clock: () => new Date(),
       logger: console,
       ...opts,
@@ -239,15 +242,32 @@ export class CorrelationWorker implements AlertSink {
       });
   }
 
+  /**
+   * The events of different incidents go to the listeners `publishConcurrency` at a time (their
+   * writes commit together); the events of one incident stay in order, one after the other.
+   */
   private async publish(events: IncidentChangedEvent[]): Promise<void> {
     const cb = this.opts.onIncidentChanged;
     if (!cb) return;
+    const byIncident = new Map<string, IncidentChangedEvent[]>();
     for (const e of events) {
-      try {
-        await cb(e);
-      } catch (err) {
-        this.opts.logger.warn(`[correlation] onIncidentChanged failed: ${(err as Error).message}`);
-      }
+      const list = byIncident.get(e.incidentId);
+      if (list) list.push(e);
+      else byIncident.set(e.incidentId, [e]);
     }
+    const groups = [...byIncident.values()];
+    let next = 0;
+    const lane = async () => {
+      while (next < groups.length) {
+        for (const e of groups[next++]!) {
+          try {
+            await cb(e);
+          } catch (err) {
+            this.opts.logger.warn(`[correlation] onIncidentChanged failed: ${(err as Error).message}`);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.publishConcurrency, groups.length) }, lane));
   }
 }
