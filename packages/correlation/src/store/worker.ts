@@ -27,7 +27,7 @@ export interface CorrelationWorkerOptions {
   budget?: Partial<DecisionBudget>;
   /**
    * Incident events waiting for `onIncidentChanged` beyond which a turn waits for them before the
-   * next (memory stays bounded when the listeners are slower than the decisions). Default 5,000.
+   * next (memory stays bounded when the listeners are slower than the decisions). Default 50,000
    */
   maxUnpublished?: number;
   /** Incidents whose events are handed to `onIncidentChanged` at once (one incident's in order). Default 4. */
@@ -73,7 +73,7 @@ export class CorrelationWorker implements AlertSink {
       tickIntervalMs: 30_000,
       concurrency: 2,
       budget: {},
-      maxUnpublished: 5000,
+      maxUnpublished: 50_000,
       publishConcurrency: 4,
       clock: () => new Date(),
       logger: console,
