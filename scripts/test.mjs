@@ -1,5 +1,6 @@
 // `npm test`: typecheck, lint, then every package's tests (unit, integration on PostgreSQL 17
-// embedded + PostgreSQL 15 when installed, browser e2e), then one closing summary line.
+// embedded + PostgreSQL 15 when installed, browser e2e), the quick ingest bench (bench/run.ts --quick:
+// fails on a correctness violation, never on a speed figure), then one closing summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ const stages = [
   ['launcher tests', ['vitest', 'run', '--config', 'scripts/vitest.config.ts']],
   ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
   ['browser tests', ['turbo', 'run', 'e2e', '--concurrency=1', '--continue']],
+  ['bench --quick (fails on correctness, never on speed)', ['tsx', 'bench/run.ts', '--quick']],
 ];
 const failedStages = [];
 const t0 = Date.now();

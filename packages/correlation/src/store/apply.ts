@@ -83,6 +83,8 @@ export interface CorrelateOptions extends Partial<DecisionBudget> {
   batchSize?: number;
   newId?: () => string;
   logger?: Pick<Console, 'warn'>;
+  /** The situation linker (a test compares the set-based one with one query per incident). */
+  linkSituations?: typeof linkSituations;
 }
 
 const warned = new Set<string>();
@@ -138,7 +140,7 @@ export async function correlateCompany(
   for (let attempt = 0; ; attempt++) {
     try {
       return await inTransaction(pool, (c) =>
-        applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID, budget, logger),
+        applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID, budget, logger, opts.linkSituations),
       );
     } catch (e) {
       if (e instanceof OpenKeyConflict && attempt < 3) continue;
@@ -167,6 +169,7 @@ async function applyBatch(
   newId: () => string,
   budget: DecisionBudget,
   logger: Pick<Console, 'warn'>,
+  link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
   await lockCompany(c, companyId);
   const company = await loadCompanyConfig(runner(c), companyId);
@@ -200,7 +203,7 @@ async function applyBatch(
   const changes = state.drain();
   await writeChanges(c, company.mspId, companyId, changes);
   await writeDecisions(c, decisions);
-  const sits = await linkSituations(c, {
+  const sits = await link(c, {
     mspId: company.mspId,
     companyId,
     config: company.situations,

@@ -25,6 +25,13 @@ export interface CorrelationWorkerOptions {
   concurrency?: number;
   /** Decision budget per batch and poisoned-alert limit (budget.ts). */
   budget?: Partial<DecisionBudget>;
+  /**
+   * Incident events waiting for `onIncidentChanged` beyond which a turn waits for them before the
+   * next (memory stays bounded when the listeners are slower than the decisions). Default 50,000
+   */
+  maxUnpublished?: number;
+  /** Incidents whose events are handed to `onIncidentChanged` at once (one incident's in order). Default 4. */
+  publishConcurrency?: number;
   clock?: () => Date;
   logger?: Pick<Console, 'error' | 'warn'>;
 }
@@ -50,6 +57,9 @@ export class CorrelationWorker implements AlertSink {
   private readonly inFlight = new Set<string>();
   private readonly again = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
+  /** Events are published in decision order on one chain, beside the turns (not between them). */
+  private publishing: Promise<void> = Promise.resolve();
+  private unpublished = 0;
   private stopped = false;
   /** Alerts decided by this worker since it was created. */
   decided = 0;
@@ -63,6 +73,8 @@ export class CorrelationWorker implements AlertSink {
       tickIntervalMs: 30_000,
       concurrency: 2,
       budget: {},
+      maxUnpublished: 50_000,
+      publishConcurrency: 4,
       clock: () => new Date(),
       logger: console,
       ...opts,
@@ -120,7 +132,9 @@ export class CorrelationWorker implements AlertSink {
       d.total += r.decided;
       this.decided += r.decided;
       if (r.deferred) this.deferredTurns++;
-      await this.publish(r.events);
+      // The decisions are committed: the next turn need not wait for the listeners.
+      this.enqueuePublish(r.events);
+      if (this.unpublished > this.opts.maxUnpublished) await this.publishing;
       more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
     } catch (e) {
       this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
@@ -166,8 +180,9 @@ export class CorrelationWorker implements AlertSink {
       await this.drainCompany(companyId).catch(() => 0);
       const ev = await tickCompany(this.opts.pool, companyId, now);
       n += ev.length;
-      await this.publish(ev);
+      this.enqueuePublish(ev);
     }
+    await this.publishing;
     return n;
   }
 
@@ -205,22 +220,54 @@ export class CorrelationWorker implements AlertSink {
       d?.resolve(d.total);
     }
     await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+    await this.publishing;
   }
 
-  /** Resolves once nothing is running for any company (tests, demo). */
+  /** Resolves once nothing is running for any company and every event is published (tests, demo). */
   async idle(): Promise<void> {
-    while (this.drains.size) await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+    for (;;) {
+      if (this.drains.size) await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+      else if (this.unpublished) await this.publishing;
+      else return;
+    }
   }
 
+  private enqueuePublish(events: IncidentChangedEvent[]): void {
+    if (!events.length || !this.opts.onIncidentChanged) return;
+    this.unpublished += events.length;
+    this.publishing = this.publishing
+      .then(() => this.publish(events))
+      .finally(() => {
+        this.unpublished -= events.length;
+      });
+  }
+
+  /**
+   * The events of different incidents go to the listeners `publishConcurrency` at a time (their
+   * writes commit together); the events of one incident stay in order, one after the other.
+   */
   private async publish(events: IncidentChangedEvent[]): Promise<void> {
     const cb = this.opts.onIncidentChanged;
     if (!cb) return;
+    const byIncident = new Map<string, IncidentChangedEvent[]>();
     for (const e of events) {
-      try {
-        await cb(e);
-      } catch (err) {
-        this.opts.logger.warn(`[correlation] onIncidentChanged failed: ${(err as Error).message}`);
-      }
+      const list = byIncident.get(e.incidentId);
+      if (list) list.push(e);
+      else byIncident.set(e.incidentId, [e]);
     }
+    const groups = [...byIncident.values()];
+    let next = 0;
+    const lane = async () => {
+      while (next < groups.length) {
+        for (const e of groups[next++]!) {
+          try {
+            await cb(e);
+          } catch (err) {
+            this.opts.logger.warn(`[correlation] onIncidentChanged failed: ${(err as Error).message}`);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.publishConcurrency, groups.length) }, lane));
   }
 }

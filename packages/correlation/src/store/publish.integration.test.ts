@@ -1,0 +1,107 @@
+// The worker hands incident events to its listeners beside the decision turns: a listener that is
+// slow (or stuck) does not hold back the decisions, one incident's events still arrive in order,
+// and a turn waits for the listeners once `maxUnpublished` events are queued.
+import { createPool } from '@aw/db';
+import { createTestDatabase } from '@aw/db/testing';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
+import type { IncidentChangedEvent } from './apply.ts';
+import { CorrelationWorker } from './worker.ts';
+
+const T0 = new Date('2026-03-02T10:00:00Z').getTime();
+const at = (min: number) => new Date(T0 + min * 60_000);
+
+/** Three hosts, each firing and resolving: every incident gets a created and a resolved event. */
+const STREAM: StoredAlertInput[] = ['a', 'b', 'c'].flatMap((h, i) => [
+  { asset: `host-${h}`, occurredAt: at(i) },
+  { asset: `host-${h}`, status: 'RESOLVED' as const, occurredAt: at(10 + i) },
+]);
+
+describe.each(inject('pgTargets'))('incident events beside the decisions on $name', (target) => {
+  let db: { url: string; drop(): Promise<void> };
+  let pool: pg.Pool;
+  let tenant: Awaited<ReturnType<typeof createTenant>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    pool = createPool(db.url, { max: 4 });
+    tenant = await createTenant(pool);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  const pending = async (companyId: string) =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING'`,
+          [companyId],
+        )
+      ).rows[0]!.n,
+    );
+
+  it('a stuck listener does not hold back the decisions; each incident gets its events in order', async () => {
+    const c = await tenant.company('Stuck listener');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: IncidentChangedEvent[] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 1,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onIncidentChanged: async (e) => {
+        await gate;
+        seen.push(e);
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    // One alert per turn: every turn after the first has events queued behind the stuck listener.
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    expect(await pending(c)).toBe(0);
+    expect(seen).toEqual([]);
+    release();
+    await worker.idle();
+    await worker.stop();
+    const byIncident = new Map<string, string[]>();
+    for (const e of seen) byIncident.set(e.incidentId, [...(byIncident.get(e.incidentId) ?? []), e.type]);
+    expect([...byIncident.values()]).toEqual([
+      ['incident.created', 'incident.resolved'],
+      ['incident.created', 'incident.resolved'],
+      ['incident.created', 'incident.resolved'],
+    ]);
+  });
+
+  it('past maxUnpublished queued events, the next turn waits for the listeners', async () => {
+    const c = await tenant.company('Back-pressure');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let delivered = 0;
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 1,
+      maxUnpublished: 1,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onIncidentChanged: async () => {
+        await gate;
+        delivered++;
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    const drained = worker.drainCompany(c);
+    // The first two turns queue two events: the second turn then waits, so alerts stay pending.
+    const deadline = Date.now() + 20_000;
+    while ((await pending(c)) > STREAM.length - 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await pending(c)).toBe(STREAM.length - 2);
+    release();
+    expect(await drained).toBe(STREAM.length);
+    await worker.stop();
+    expect(delivered).toBe(6);
+  });
+});

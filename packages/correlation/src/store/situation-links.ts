@@ -1,0 +1,318 @@
+// Situation linking for one correlation batch, inside its transaction (company lock held), with a
+// fixed number of round trips whatever the batch holds: the incidents that gained entity keys, the
+// incidents that can count towards a hub or be a candidate (those sharing a key of the batch), and
+// their situations are read once; the linking decisions (engine/situations.ts) are then taken
+// incident by incident in memory, in the same order and on the same view as one query per incident
+// would give (each incident sees the keys and situations of the incidents linked before it); the
+// results are written back set-based at the end.
+import {
+  entityKeys,
+  hubKeys,
+  linkIncident,
+  type SituationConfig,
+  type SituationEdge,
+  type SituationIncident,
+  type SituationSummary,
+} from '../engine/situations.ts';
+import type { AlertDecisionOut, EngineAlert } from '../engine/types.ts';
+import { q, type Queryable } from './sql.ts';
+
+const MIN = 60_000;
+
+export interface SituationChange {
+  situationId: string;
+  incidentIds: string[];
+  created: boolean;
+}
+
+const SIT_INCIDENT = `id, title, asset, "firstSeenAt", "lastSeenAt", status, "entityKeys", "situationId"`;
+
+function toSitIncident(r: Record<string, unknown>): SituationIncident {
+  return {
+    id: r.id as string,
+    title: r.title as string,
+    asset: r.asset as string,
+    firstSeenAt: r.firstSeenAt as Date,
+    lastSeenAt: r.lastSeenAt as Date,
+    open: r.status !== 'RESOLVED',
+    entityKeys: (r.entityKeys as string[]) ?? [],
+    situationId: (r.situationId as string | null) ?? null,
+  };
+}
+
+/** The entity keys each decided firing alert adds to its incident, and the latest time per incident. */
+function freshKeys(
+  alerts: EngineAlert[],
+  decisions: AlertDecisionOut[],
+  config: SituationConfig,
+): Map<string, { keys: Set<string>; t: Date }> {
+  const byId = new Map(alerts.map((a) => [a.id, a]));
+  const fresh = new Map<string, { keys: Set<string>; t: Date }>();
+  for (const d of decisions) {
+    const a = byId.get(d.alertId);
+    if (!d.incidentId || !a || a.status !== 'FIRING') continue;
+    const cur = fresh.get(d.incidentId) ?? { keys: new Set<string>(), t: a.occurredAt };
+    for (const k of entityKeys(a, config)) cur.keys.add(k);
+    if (a.occurredAt > cur.t) cur.t = a.occurredAt;
+    fresh.set(d.incidentId, cur);
+  }
+  return fresh;
+}
+
+/** Incidents by key, for hub counts and candidates; kept current as incidents gain keys. */
+class KeyIndex {
+  private readonly byKey = new Map<string, Set<SituationIncident>>();
+  add(inc: SituationIncident, keys: string[]) {
+    for (const k of keys) {
+      let s = this.byKey.get(k);
+      if (!s) this.byKey.set(k, (s = new Set()));
+      s.add(inc);
+    }
+  }
+  of(k: string): Iterable<SituationIncident> {
+    return this.byKey.get(k) ?? [];
+  }
+}
+
+/** Adds the decided alerts' entity keys to their incidents and links those that gained keys. */
+export async function linkSituations(
+  c: Queryable,
+  p: {
+    mspId: string;
+    companyId: string;
+    config: SituationConfig;
+    alerts: EngineAlert[];
+    decisions: AlertDecisionOut[];
+    newId: () => string;
+  },
+): Promise<SituationChange[]> {
+  const { companyId, config } = p;
+  if (!config.enabled || !config.entities.length) return [];
+  const fresh = freshKeys(p.alerts, p.decisions, config);
+  if (!fresh.size) return [];
+  const rows = await q<Record<string, unknown>>(
+    c,
+    `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE "companyId" = $1 AND id = ANY($2::uuid[]) ORDER BY "firstSeenAt", id`,
+    [companyId, [...fresh.keys()]],
+  );
+  // The incidents that gain keys, in linking order, and what they gain.
+  const gaining: { inc: SituationIncident; added: string[]; t: Date }[] = [];
+  const allKeys = new Set<string>();
+  for (const row of rows.rows) {
+    const inc = toSitIncident(row);
+    const f = fresh.get(inc.id)!;
+    const added = [...f.keys].filter((k) => !inc.entityKeys.includes(k));
+    if (!added.length) continue;
+    gaining.push({ inc, added, t: f.t });
+    for (const k of [...inc.entityKeys, ...added]) allKeys.add(k);
+  }
+  if (!gaining.length) return [];
+  const open = gaining.filter((g) => g.inc.open);
+  if (!open.length) {
+    // Resolved incidents keep their keys but link to nothing.
+    const w = new Writes();
+    for (const { inc, added } of gaining) w.keys.set(inc.id, [...inc.entityKeys, ...added].sort());
+    await w.flush(c, p.mspId, companyId);
+    return [];
+  }
+  const keys = [...allKeys];
+  const fromOf = (t: Date) => new Date(t.getTime() - config.hubLookbackMinutes * MIN);
+  const froms = open.map((g) => fromOf(g.t).getTime());
+  const minFrom = new Date(Math.min(...froms));
+  const maxFrom = new Date(Math.max(...froms));
+
+  // Every other incident that shares a key of the batch: hub counts (first seen in the lookback)
+  // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
+  const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
+  const others = await q<Record<string, unknown>>(
+    c,
+    `SELECT ${SIT_INCIDENT} FROM "Incident"
+      WHERE "companyId" = $1 AND id <> ALL($2::uuid[]) AND "entityKeys" && $3::text[]
+        AND (status <> 'RESOLVED' OR ("firstSeenAt" >= $4::timestamp AND "lastSeenAt" >= $4::timestamp))`,
+    [companyId, [...byId.keys()], keys, minFrom.toISOString()],
+  );
+  const index = new KeyIndex();
+  for (const r of others.rows) {
+    const inc = toSitIncident(r);
+    byId.set(inc.id, inc);
+    index.add(inc, inc.entityKeys);
+  }
+  for (const g of gaining) index.add(g.inc, g.inc.entityKeys);
+  // Incidents first seen in the lookback: those from the latest lookback start, plus the times of
+  // those between the earliest and the latest start (the batch's span), to count from any start.
+  const totals = await q<{ base: string; early: Date[] | null }>(
+    c,
+    `SELECT count(*) FILTER (WHERE "firstSeenAt" >= $3::timestamp)::text AS base,
+            array_agg("firstSeenAt") FILTER (WHERE "firstSeenAt" < $3::timestamp) AS early
+       FROM "Incident" WHERE "companyId" = $1 AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp`,
+    [companyId, minFrom.toISOString(), maxFrom.toISOString()],
+  );
+  const base = Number(totals.rows[0]?.base ?? 0);
+  const early = totals.rows[0]?.early ?? [];
+  const totalFrom = (from: Date) => base + early.filter((d) => d >= from).length;
+
+  // Situations of every incident that may take part.
+  const sitIds = [...new Set([...byId.values()].map((i) => i.situationId).filter((x): x is string => !!x))];
+  const situations = new Map<string, SituationSummary>();
+  if (sitIds.length) {
+    const s = await q<Record<string, unknown>>(
+      c,
+      `SELECT id, "firstSeenAt", "lastSeenAt", "incidentCount", status FROM "Situation"
+        WHERE "companyId" = $1 AND id = ANY($2::uuid[])`,
+      [companyId, sitIds],
+    );
+    for (const r of s.rows)
+      situations.set(r.id as string, {
+        id: r.id as string,
+        firstSeenAt: r.firstSeenAt as Date,
+        lastSeenAt: r.lastSeenAt as Date,
+        incidentCount: Number(r.incidentCount),
+        open: r.status !== 'RESOLVED',
+      });
+  }
+
+  const w = new Writes();
+  const changes = new Map<string, SituationChange>();
+  for (const { inc, added, t } of gaining) {
+    inc.entityKeys = [...inc.entityKeys, ...added].sort();
+    index.add(inc, added);
+    w.keys.set(inc.id, inc.entityKeys);
+    if (!inc.open) continue;
+    const from = fromOf(t);
+    const counts = new Map<string, number>();
+    for (const k of inc.entityKeys) {
+      let n = 0;
+      for (const j of index.of(k)) if (j.firstSeenAt >= from) n++;
+      if (n) counts.set(k, n);
+    }
+    const hubs = hubKeys(counts, totalFrom(from), config);
+    const usable = inc.entityKeys.filter((k) => !hubs.has(k));
+    if (!usable.length) continue;
+    const cand = new Set<SituationIncident>();
+    for (const k of usable) for (const j of index.of(k)) if (j.open && j.id !== inc.id) cand.add(j);
+    const candidates = [...cand]
+      .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))
+      .slice(0, 500);
+    const res = linkIncident({ incident: inc, candidates, situations, hubs, config, t, newId: p.newId });
+    if (res.created) {
+      // Titled after its earliest incident.
+      const first = [inc, ...candidates]
+        .filter((x) => res.assigned.some((a) => a.incidentId === x.id))
+        .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))[0]!;
+      situations.set(res.created.id, { ...res.created, lastSeenAt: t, incidentCount: 0 });
+      w.created.push({
+        id: res.created.id,
+        title: first.title.slice(0, 500),
+        first: res.created.firstSeenAt,
+        t,
+        from: first.id,
+      });
+    }
+    for (const a of res.assigned) {
+      const j = byId.get(a.incidentId)!;
+      j.situationId = a.situationId;
+      w.assigned.set(a.incidentId, a.situationId);
+      const s = situations.get(a.situationId)!;
+      s.incidentCount += 1;
+      if (j.firstSeenAt < s.firstSeenAt) s.firstSeenAt = j.firstSeenAt;
+      if (t > s.lastSeenAt) s.lastSeenAt = t;
+      const prev = w.touched.get(a.situationId);
+      if (!prev || t > prev) w.touched.set(a.situationId, t);
+      const ch = changes.get(a.situationId) ?? {
+        situationId: a.situationId,
+        incidentIds: [],
+        created: false,
+      };
+      ch.incidentIds.push(a.incidentId);
+      if (res.created?.id === a.situationId) ch.created = true;
+      changes.set(a.situationId, ch);
+    }
+    for (const e of res.edges) w.edges.push({ e, t });
+  }
+  await w.flush(c, p.mspId, companyId);
+  return [...changes.values()];
+}
+
+/** What the batch's linking changed, written set-based in foreign-key order. */
+class Writes {
+  keys = new Map<string, string[]>();
+  created: { id: string; title: string; first: Date; t: Date; from: string }[] = [];
+  assigned = new Map<string, string>();
+  edges: { e: SituationEdge; t: Date }[] = [];
+  /** Situations that gained incidents, with the latest link time. */
+  touched = new Map<string, Date>();
+
+  async flush(c: Queryable, mspId: string, companyId: string): Promise<void> {
+    if (this.keys.size)
+      await q(
+        c,
+        `UPDATE "Incident" i SET "entityKeys" = ARRAY(SELECT jsonb_array_elements_text(v.k::jsonb))
+           FROM unnest($1::uuid[], $2::text[]) AS v(id, k) WHERE i.id = v.id`,
+        [[...this.keys.keys()], [...this.keys.values()].map((k) => JSON.stringify(k))],
+      );
+    if (this.created.length) {
+      const n = this.created;
+      await q(
+        c,
+        `INSERT INTO "Situation" (id, "mspId", "companyId", status, title, severity, "incidentCount", "firstSeenAt",
+                "lastSeenAt", "createdAt", "updatedAt")
+         SELECT v.id, $1::uuid, $2::uuid, 'OPEN', v.title, i.severity, 0, v.fs::timestamp, v.ls::timestamp, now(), now()
+           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[]) WITH ORDINALITY
+                AS v(id, title, fs, ls, inc, ord)
+           JOIN "Incident" i ON i.id = v.inc
+          ORDER BY v.ord`,
+        [
+          mspId,
+          companyId,
+          n.map((x) => x.id),
+          n.map((x) => x.title),
+          n.map((x) => x.first.toISOString()),
+          n.map((x) => x.t.toISOString()),
+          n.map((x) => x.from),
+        ],
+      );
+    }
+    if (this.assigned.size)
+      await q(
+        c,
+        `UPDATE "Incident" i SET "situationId" = v.s, "updatedAt" = now()
+           FROM unnest($1::uuid[], $2::uuid[]) AS v(id, s) WHERE i.id = v.id`,
+        [[...this.assigned.keys()], [...this.assigned.values()]],
+      );
+    if (this.edges.length) {
+      const e = this.edges;
+      await q(
+        c,
+        `INSERT INTO "SituationLink" ("companyId", "situationId", "incidentId", "linkedIncidentId", entity, value,
+                explanation, "createdAt")
+         SELECT $1::uuid, v.s, v.inc, v.linked, v.entity, v.value, v.explanation, v.t::timestamp
+           FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])
+                WITH ORDINALITY AS v(s, inc, linked, entity, value, explanation, t, ord)
+          ORDER BY v.ord`,
+        [
+          companyId,
+          e.map((x) => x.e.situationId),
+          e.map((x) => x.e.incidentId),
+          e.map((x) => x.e.linkedIncidentId),
+          e.map((x) => x.e.entity),
+          e.map((x) => x.e.value),
+          e.map((x) => x.e.explanation),
+          e.map((x) => x.t.toISOString()),
+        ],
+      );
+    }
+    if (this.touched.size)
+      await q(
+        c,
+        `WITH agg AS (
+           SELECT i."situationId" AS id, count(*)::int AS n, min(i."firstSeenAt") AS fs,
+                  (array_agg(i.severity ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW','INFO'], i.severity::text)))[1] AS sev
+             FROM "Incident" i WHERE i."companyId" = $1 AND i."situationId" = ANY($2::uuid[]) GROUP BY 1)
+         UPDATE "Situation" s SET "incidentCount" = agg.n, "firstSeenAt" = LEAST(s."firstSeenAt", agg.fs),
+                "lastSeenAt" = GREATEST(s."lastSeenAt", v.t::timestamp), severity = agg.sev, "updatedAt" = now()
+           FROM unnest($2::uuid[], $3::text[]) AS v(id, t) JOIN agg ON agg.id = v.id
+          WHERE s.id = v.id`,
+        [companyId, [...this.touched.keys()], [...this.touched.values()].map((t) => t.toISOString())],
+      );
+  }
+}
