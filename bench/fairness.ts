@@ -1,10 +1,11 @@
-// npx tsx bench/fairness.ts [--seconds 15] [--rate 20] [--budget <alerts per minute per company>]
+// npx tsx bench/fairness.ts [--seconds 15] [--rate 20] [--budget <alerts/min per company>] [--burst <alerts>]
 // Per-tenant fairness, measured (issue 17): company B sends `rate` alerts/s; first alone (the
 // reference), then while company A storms at 10× that rate. Both go to one app process (the real
 // ingestion handler with a CorrelationWorker, packages/correlation/src/testing/intake-process.ts)
 // on an embedded PostgreSQL 17. Run twice in the same run: without a per-company alert budget, then
 // with INGEST_COMPANY_ALERTS_PER_MINUTE = `budget` (default: 2× B's rate, so B is never limited
-// and A's excess is refused with 429). Prints B's decided-lag (decidedAt − receivedAt) p50/p99 in
+// and A's excess is refused with 429) and INGEST_COMPANY_ALERTS_BURST = `burst` (default: 2 s of
+// the budget, so the budget shows within a short run). Prints B's decided-lag (decidedAt − receivedAt) p50/p99 in
 // each phase, its ratio to B alone, and how many of A's alerts were accepted and refused. A
 // measurement, not a pass/fail test.
 import { spawn } from 'node:child_process';
@@ -20,11 +21,13 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     rate: { type: 'string', default: '20' },
     budget: { type: 'string' },
+    burst: { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
 const RATE = Number(args.rate);
 const BUDGET = Number(args.budget ?? RATE * 2 * 60);
+const BURST = Number(args.burst ?? Math.max(1, Math.round(BUDGET / 30)));
 const root = path.resolve(import.meta.dirname, '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +55,11 @@ function startApp(budget: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/testing/intake-process.ts', db.url], {
     cwd: pkg,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, INGEST_COMPANY_ALERTS_PER_MINUTE: String(budget) },
+    env: {
+      ...process.env,
+      INGEST_COMPANY_ALERTS_PER_MINUTE: String(budget),
+      INGEST_COMPANY_ALERTS_BURST: String(BURST),
+    },
   });
   return new Promise<{ child: typeof child; url: string }>((resolve) => {
     let out = '';
@@ -137,7 +144,7 @@ async function run(label: string, budget: number) {
 }
 
 await run('no budget', 0);
-await run(`budget ${BUDGET}/min per company`, BUDGET);
+await run(`budget ${BUDGET}/min per company, burst ${BURST}`, BUDGET);
 await prisma.$disconnect();
 await db.drop();
 await pg.stop();

@@ -22,5 +22,6 @@ export function ingestRuntimeFromEnv(
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,
     companyAlertsPerMinute: env.INGEST_COMPANY_ALERTS_PER_MINUTE,
+    companyAlertsBurst: env.INGEST_COMPANY_ALERTS_BURST,
   });
 }

@@ -52,6 +52,8 @@ export interface IngestOptions {
   rateLimitPerMinute?: number;
   /** Alerts accepted per minute per company (burst: a minute's worth); 0 or absent: no budget. */
   companyAlertsPerMinute?: number;
+  /** The budget's burst (default: a minute's worth). */
+  companyAlertsBurst?: number;
   sns?: SnsDeps;
   /** Milliseconds since the epoch (tests move the clock). */
   now?: () => number;
@@ -86,7 +88,9 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
     writer,
     credentials: new CredentialStore(o.pool, o.encryptionKey, o.credentialCacheMs ?? 5000, now),
     limiter: new RateLimiter(o.rateLimitPerMinute ?? 6000, now),
-    companyBudget: o.companyAlertsPerMinute ? new RateLimiter(o.companyAlertsPerMinute, now) : null,
+    companyBudget: o.companyAlertsPerMinute
+      ? new RateLimiter(o.companyAlertsPerMinute, now, o.companyAlertsBurst)
+      : null,
     sns: new SnsVerifier(snsDeps, now),
     snsDeps,
     logger,

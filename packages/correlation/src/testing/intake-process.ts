@@ -15,6 +15,7 @@ const rt = createIngestRuntime({
   logger: silentLogger,
   // bench/fairness.ts measures with and without the per-company alert budget.
   companyAlertsPerMinute: Number(process.env.INGEST_COMPANY_ALERTS_PER_MINUTE ?? 0),
+  companyAlertsBurst: Number(process.env.INGEST_COMPANY_ALERTS_BURST ?? 0) || undefined,
 });
 const served = await serveIngest(rt);
 console.log(`READY ${served.url}`);
