@@ -83,6 +83,7 @@ async function main() {
         INGEST_WORKERS: String(Math.min(Number(args.workers), 8)),
         HOST: '127.0.0.1',
         INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
+        INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
         NODE_ENV: 'production',
         AUTH_SECRET: 'x'.repeat(40),
         AUTH_URL: 'http://127.0.0.1',

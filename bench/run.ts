@@ -229,6 +229,7 @@ async function main() {
         APP_ENCRYPTION_KEY: encryptionKey,
         // The per-key limit protects tenants from each other; the bench is one key by design.
         INGEST_RATE_LIMIT_PER_MINUTE: '1000000000',
+        INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
         LOG_LEVEL: 'warn',
       },
     });

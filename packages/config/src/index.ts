@@ -101,6 +101,13 @@ export const ZEnv = z.object({
   /** Slow-sender limits of the web app's HTTP server (apps/web/http-server.mjs): headers, whole request. */
   AW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   AW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  /**
+   * Per-company alert budget of the intake (security: one company's storm cannot starve another):
+   * alerts accepted per minute per company, in bursts up to INGEST_COMPANY_ALERTS_BURST (default a
+   * minute's worth); past it, 429 with Retry-After and nothing stored. 0 turns it off.
+   */
+  INGEST_COMPANY_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).default(30_000),
+  INGEST_COMPANY_ALERTS_BURST: z.coerce.number().int().min(1).optional(),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */

@@ -1,8 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { tenantWalled } from './tenant-wall.ts';
 
 export * from './generated/prisma/client.ts';
+export { withTenant, withoutTenant, currentTenant } from './tenant-wall.ts';
 export { ensureDatabase, joinLocalDatabase, type DatabaseHandle } from './launcher.ts';
 
 export type Db = PrismaClient;
@@ -10,9 +12,13 @@ export type Db = PrismaClient;
 /** Where raw SQL runs: a pg Pool, Client or PoolClient (pass a transaction's client to run inside it). */
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
-/** A Prisma client over @prisma/adapter-pg: the one data layer for embedded, test and production. */
+/**
+ * A Prisma client over @prisma/adapter-pg: the one data layer for embedded, test and production.
+ * Inside `withTenant(scope, fn)` its queries run walled in by row-level security (tenant-wall.ts).
+ */
 export function createPrismaClient(url: string, opts: { max?: number } = {}): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.max ?? 10 }) });
+  const adapter = tenantWalled(new PrismaPg({ connectionString: url, max: opts.max ?? 10 }));
+  return new PrismaClient({ adapter });
 }
 
 /** A plain pg pool for the few set-based hot paths (ingestion, correlation) Prisma cannot express. */
@@ -21,5 +27,12 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
   // An idle client the server disconnects (restart, shutdown, failover) emits 'error' on the pool;
   // without a listener that would crash the process. The pool replaces the client on next use.
   pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));
+  // A connection checked out of the pool (a transaction between two statements) whose server goes
+  // away (PostgreSQL killed or restarted) emits 'error' on the client itself, where the pool's idle
+  // listener is not attached: without this listener the process would crash. The statement in
+  // flight fails on its own, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => console.error(`[db] connection lost: ${err.message}`)),
+  );
   return pool;
 }

@@ -21,5 +21,7 @@ export function ingestRuntimeFromEnv(
     sink: o.sink,
     bodyLimitBytes: env.WEBHOOK_BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,
+    companyAlertsPerMinute: env.INGEST_COMPANY_ALERTS_PER_MINUTE,
+    companyAlertsBurst: env.INGEST_COMPANY_ALERTS_BURST,
   });
 }

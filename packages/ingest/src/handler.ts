@@ -50,6 +50,10 @@ export interface IngestOptions {
   logger?: Logger;
   bodyLimitBytes?: number;
   rateLimitPerMinute?: number;
+  /** Alerts accepted per minute per company (burst: a minute's worth); 0 or absent: no budget. */
+  companyAlertsPerMinute?: number;
+  /** The budget's burst (default: a minute's worth). */
+  companyAlertsBurst?: number;
   sns?: SnsDeps;
   /** Milliseconds since the epoch (tests move the clock). */
   now?: () => number;
@@ -62,6 +66,8 @@ export interface IngestRuntime {
   writer: GroupCommitWriter;
   credentials: CredentialStore;
   limiter: RateLimiter;
+  /** The per-company alert budget (null: none). */
+  companyBudget: RateLimiter | null;
   sns: SnsVerifier;
   snsDeps: SnsDeps;
   logger: Logger;
@@ -82,6 +88,9 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
     writer,
     credentials: new CredentialStore(o.pool, o.encryptionKey, o.credentialCacheMs ?? 5000, now),
     limiter: new RateLimiter(o.rateLimitPerMinute ?? 6000, now),
+    companyBudget: o.companyAlertsPerMinute
+      ? new RateLimiter(o.companyAlertsPerMinute, now, o.companyAlertsBurst)
+      : null,
     sns: new SnsVerifier(snsDeps, now),
     snsDeps,
     logger,
@@ -382,6 +391,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
   }
 
   const alerts = await finalizeAlerts(out.alerts);
+  budget(rt, key, alerts.length);
   const outcome = await rt.writer.submit({
     companyId: key.companyId,
     mspId: key.mspId,
@@ -403,6 +413,12 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
 function limit(rt: IngestRuntime, key: KeyInfo) {
   const wait = rt.limiter.take(key.id);
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'rate limit exceeded for this API key', [], wait);
+}
+
+/** The company's alert budget, whatever key sends: a storm from one company leaves the others room. */
+function budget(rt: IngestRuntime, key: KeyInfo, alerts: number) {
+  const wait = alerts > 0 ? (rt.companyBudget?.take(key.companyId, alerts) ?? 0) : 0;
+  if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'alert budget exceeded for this company', [], wait);
 }
 
 /**

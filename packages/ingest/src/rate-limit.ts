@@ -11,8 +11,11 @@ export class RateLimiter {
     this.burst = burst ?? perMinute;
   }
 
-  /** 0 when allowed, else the seconds to wait before the next request would be (Retry-After). */
-  take(key: string): number {
+  /**
+   * 0 when allowed, else the seconds to wait before the next request would be (Retry-After).
+   * `cost` tokens are taken at once (capped at the burst, so a request is never refused forever).
+   */
+  take(key: string, cost = 1): number {
     const now = this.now();
     const rate = this.perMinute / 60_000; // tokens per ms
     let b = this.buckets.get(key);
@@ -23,10 +26,11 @@ export class RateLimiter {
     }
     b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * rate);
     b.at = now;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    const need = Math.min(cost, this.burst);
+    if (b.tokens >= need) {
+      b.tokens -= need;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000));
+    return Math.max(1, Math.ceil((need - b.tokens) / rate / 1000));
   }
 }

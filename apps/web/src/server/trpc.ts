@@ -3,7 +3,7 @@ import { isMspStaff, loadViewer, tenantScope, type Viewer } from '@aw/accounts';
 import { HTTP_STATUS, isAppError } from '@aw/core/errors';
 import type { IncidentChangedEvent } from '@aw/correlation';
 import { can, type Permission } from '@aw/core/permissions';
-import type { PrismaClient } from '@aw/db';
+import { withTenant, type PrismaClient } from '@aw/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -77,12 +77,21 @@ export const createCallerFactory = t.createCallerFactory;
 /** Tier 1: anyone. */
 export const publicProcedure = t.procedure.use(appErrors);
 
-/** Tier 2: signed in, with a live membership (re-read from the database on every call). */
+/**
+ * Tier 2: signed in, with a live membership (re-read from the database on every call). The rest of
+ * the call runs walled in to the viewer's MSP by row-level security (`withTenant`, @aw/db): every
+ * Prisma query of the procedure sees and writes only that MSP's rows, even one whose own tenant
+ * filter is missing. MSP-level, also for client users: their calls legitimately read and write the
+ * MSP's shared rows (the runbook catalog, MSP-wide notification policies, which have no company);
+ * a client user's company is enforced by the services' filters (docs/SECURITY.md).
+ */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
-  const viewer = await loadViewer(ctx.prisma, ctx.userId);
+  const userId = ctx.userId;
+  if (!userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' });
+  const viewer = await loadViewer(ctx.prisma, userId);
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'your access was removed' });
-  return next({ ctx: { ...ctx, userId: ctx.userId, viewer, scope: tenantScope(viewer) } });
+  const scope = tenantScope(viewer);
+  return withTenant({ mspId: scope.mspId }, () => next({ ctx: { ...ctx, userId, viewer, scope } }));
 });
 
 /** Tier 3: MSP staff, optionally holding `permission` in the matrix (`@aw/core/permissions`). */

@@ -38,7 +38,7 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { inTransaction, isoOrNull, lockCompany, q, type Queryable } from './sql.ts';
+import { inTransaction, isoOrNull, lockCompany, q, wallCompany, type Queryable } from './sql.ts';
 
 const runner =
   (c: Queryable): SqlRunner =>
@@ -174,6 +174,7 @@ async function applyBatch(
   await lockCompany(c, companyId);
   const company = await loadCompanyConfig(runner(c), companyId);
   if (!company) return NOTHING;
+  await wallCompany(c, company.mspId, companyId);
   const rows = await q<Record<string, unknown>>(
     c,
     `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,
@@ -540,6 +541,7 @@ export async function tickCompany(
     await lockCompany(c, companyId);
     const company = await loadCompanyConfig(runner(c), companyId);
     if (!company) return [];
+    await wallCompany(c, company.mspId, companyId);
     const { config } = company;
     const r = await q<Record<string, unknown>>(
       c,

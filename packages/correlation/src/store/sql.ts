@@ -55,6 +55,19 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
   }
 }
 
+/**
+ * Walls the rest of the transaction in to one company by row-level security (issue 17): the role
+ * `aw_tenant` and the tenant setting, both transaction-local (see packages/db/src/tenant-wall.ts).
+ * A decision for one company then cannot read or write another's rows, whatever a query forgot.
+ */
+export async function wallCompany(c: Queryable, mspId: string, companyId: string): Promise<void> {
+  await q(
+    c,
+    `SELECT set_config('role', 'aw_tenant', true), set_config('aw.msp_id', $1, true), set_config('aw.company_id', $2, true)`,
+    [mspId, companyId],
+  );
+}
+
 /** Serialises correlation of one company across every process (released at commit). */
 export async function lockCompany(c: Queryable, companyId: string): Promise<void> {
   await q(c, `SELECT pg_advisory_xact_lock(hashtextextended('aw-correlation:' || $1, 0))`, [companyId]);

@@ -9,7 +9,14 @@ import { CorrelationWorker } from '../store/worker.ts';
 const [url] = process.argv.slice(2);
 const pool = createPool(url!, { max: 4 });
 const worker = new CorrelationWorker({ pool, sweepIntervalMs: 500, tickIntervalMs: 0 }).start();
-const rt = createIngestRuntime({ pool, sink: worker, logger: silentLogger });
+const rt = createIngestRuntime({
+  pool,
+  sink: worker,
+  logger: silentLogger,
+  // bench/fairness.ts measures with and without the per-company alert budget.
+  companyAlertsPerMinute: Number(process.env.INGEST_COMPANY_ALERTS_PER_MINUTE ?? 0),
+  companyAlertsBurst: Number(process.env.INGEST_COMPANY_ALERTS_BURST ?? 0) || undefined,
+});
 const served = await serveIngest(rt);
 console.log(`READY ${served.url}`);
 process.on('SIGTERM', () => {

@@ -1,1 +1,2 @@
 export { createTestDatabase, freePort, startTargets, type PgTarget } from './postgres.ts';
+export { startCrashablePostgres, type CrashablePostgres } from './crashable-postgres.ts';

@@ -44,7 +44,7 @@ export async function freePort(): Promise<number> {
 
 const TEMPLATE_DB = 'aw_template';
 
-async function prepareTemplate(adminUrl: string): Promise<string> {
+export async function prepareTemplate(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -86,14 +86,14 @@ export function findPostgres15Bin(): string | null {
   );
 }
 
-function postgresUserIds(): { uid: number; gid: number } | undefined {
+export function postgresUserIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   return { uid, gid };
 }
 
-function run(bin: string, args: string[], ids?: { uid: number; gid: number }): Promise<string> {
+export function run(bin: string, args: string[], ids?: { uid: number; gid: number }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, {
       ...ids,

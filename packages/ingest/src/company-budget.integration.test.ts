@@ -1,0 +1,73 @@
+// The per-company alert budget (issue 17): a company that sends more alerts than its budget, from
+// any number of keys, gets 429 with Retry-After and nothing of the refused request is stored, while
+// another company (same MSP or another) is still accepted. The budget refills with time.
+import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
+import { createTestDatabase } from '@aw/db/testing';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createIngestRuntime, handleIngest, type IngestRuntime } from './handler.ts';
+import { createApiKey } from './keys.ts';
+import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from './testing/tenants.ts';
+import { silentLogger } from './types.ts';
+
+const ALERTS = 'http://127.0.0.1/api/v1/alerts';
+const [target] = inject('pgTargets');
+
+describe('per-company alert budget', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let prisma: PrismaClient;
+  let pool: pg.Pool;
+  let rt: IngestRuntime;
+  let t: Awaited<ReturnType<typeof createTenants>>;
+  let clock = Date.now();
+  const batch = (tag: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ asset: `${tag}-${i}`, signature: 'disk_full', severity: 'high' }));
+  const post = async (key: string, secret: string, body: unknown) =>
+    handleIngest(await signedRequest(ALERTS, body, { key, secret, now: Math.floor(clock / 1000) }), rt);
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target!);
+    prisma = createPrismaClient(db.url, { max: 2 });
+    pool = createPool(db.url, { max: 4 });
+    t = await createTenants(prisma);
+    // 60 alerts a minute per company (a burst of 60), per-key limit far above it.
+    rt = createIngestRuntime({
+      pool,
+      encryptionKey: TEST_ENCRYPTION_KEY,
+      logger: silentLogger,
+      rateLimitPerMinute: 10_000,
+      companyAlertsPerMinute: 60,
+      now: () => clock,
+    });
+  });
+  afterAll(async () => {
+    await rt?.close();
+    await pool?.end();
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+
+  it("refuses a storming company's excess with 429, from any of its keys, and accepts the others", async () => {
+    const second = await createApiKey({
+      prisma,
+      companyId: t.a.id,
+      actorId: null,
+      input: { name: 'second sender' },
+    });
+    expect((await post(t.a.key, t.a.secret, batch('a1', 50))).status).toBe(202);
+    // 10 left: a request of 20 from the company's other key is refused whole.
+    const refused = await post(second.key, t.a.secret, batch('a2', 20));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/company/);
+    expect(await prisma.alert.count({ where: { companyId: t.a.id } })).toBe(50);
+    // Other companies are untouched by A's storm: same MSP and another MSP.
+    expect((await post(t.a2.key, t.a2.secret, batch('g', 60))).status).toBe(202);
+    expect((await post(t.b.key, t.b.secret, batch('i', 60))).status).toBe(202);
+    expect(await prisma.alert.count({ where: { companyId: t.a2.id } })).toBe(60);
+    // After 20 s, 20 more alerts fit again.
+    clock += 20_000;
+    expect((await post(second.key, t.a.secret, batch('a3', 20))).status).toBe(202);
+    expect(await prisma.alert.count({ where: { companyId: t.a.id } })).toBe(70);
+  });
+});
