@@ -101,6 +101,10 @@ export const ZEnv = z.object({
   /** Slow-sender limits of the web app's HTTP server (apps/web/http-server.mjs): headers, whole request. */
   AW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   AW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  /** The worker process's own HTTP port: /metrics, /api/health, /api/ready (apps/web/worker.ts). */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** When set, /metrics (web and worker) answers only `Authorization: Bearer <token>`; others get 401. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */
