@@ -3,8 +3,8 @@
 //   1. raw payloads ("Alert".raw) of alerts received before now − rawPayloadDays are emptied;
 //   2. decided alerts (decision ≠ PENDING) received before the start of the UTC day
 //      now − decidedAlertDays are deleted, and the same statement adds their count per day,
-//      company, asset, signature, decision and incident to "AlertDailyRollup"; so the view
-//      "AlertKpiFact" that the KPI queries read counts them as before.
+//      company, asset, signature, decision and incident to "AlertDailyRollup", which
+//      the KPI queries read too (packages/correlation/src/kpi, ALERT_FACTS): they count as before.
 // Whole days only: a rolled-up alert is dated at the start of its day, so KPIs over periods that
 // start and end on UTC day boundaries are exact after the drop. Incidents, runbook executions and
 // audit logs are kept (MTTR and self-healed figures read them).

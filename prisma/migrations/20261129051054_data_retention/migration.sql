@@ -39,17 +39,6 @@ ALTER TABLE "AlertDailyRollup" ADD CONSTRAINT "AlertDailyRollup_mspId_fkey" FORE
 -- AddForeignKey
 ALTER TABLE "AlertDailyRollup" ADD CONSTRAINT "AlertDailyRollup_companyId_fkey" FOREIGN KEY ("companyId") REFERENCES "Company"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- What the KPI queries count (packages/correlation/src/kpi): every live alert once, and each rolled-up
--- group with its count, dated at the start of its day. security_invoker: the caller's row-level
--- security applies through the view.
-CREATE VIEW "AlertKpiFact" WITH (security_invoker = true) AS
-  SELECT "mspId", "companyId", "receivedAt", decision, asset, signature, "incidentId", 1 AS n FROM "Alert"
-  UNION ALL
-  SELECT "mspId", "companyId", "day"::timestamp AS "receivedAt", decision, asset, signature, "incidentId", alerts AS n
-    FROM "AlertDailyRollup";
-
-GRANT SELECT ON "AlertKpiFact" TO aw_tenant;
-
 SELECT aw_enable_tenant_rls('RetentionPolicy');
 
 SELECT aw_enable_tenant_rls('AlertDailyRollup');

@@ -1,5 +1,5 @@
 // KPIs computed in the database for one company or the whole MSP over [from, to). Alert counts
-// read the view "AlertKpiFact" (live alerts, plus the daily rollup of alerts that retention deleted:
+// read ALERT_FACTS (live alerts, plus the daily rollup of the alerts that retention deleted:
 // packages/retention), so a period older than the retention keeps its figures.
 // Definitions and a worked example: docs/KPI_TRACKING.md.
 import { num, numOrNull, type SqlRunner } from '../sql-runner.ts';
@@ -25,6 +25,16 @@ const scopeArgs = (s: KpiScope, p: Period) => [
   p.to.toISOString(),
 ];
 const SCOPE = `"mspId" = $1::uuid AND ($2::uuid IS NULL OR "companyId" = $2::uuid)`;
+
+/**
+ * Every alert once (n = 1), and each "AlertDailyRollup" row with its count, dated at the start of
+ * its day: counts are sum(n). PostgreSQL pushes the scope and period filters into both branches.
+ */
+const ALERT_FACTS = `(SELECT "mspId", "companyId", "receivedAt", decision, asset, signature, "incidentId", 1 AS n
+    FROM "Alert"
+  UNION ALL
+  SELECT "mspId", "companyId", day::timestamp AS "receivedAt", decision, asset, signature, "incidentId", alerts AS n
+    FROM "AlertDailyRollup") AS facts`;
 
 export interface NoiseReduction {
   /** Every alert received in the period (the BigPanda "events"), decided or not. */
@@ -71,7 +81,7 @@ export async function noiseReduction(
               COALESCE(sum(n) FILTER (WHERE decision = 'SUPPRESSED'), 0) AS suppressed,
               COALESCE(sum(n) FILTER (WHERE decision = 'INHIBITED'), 0) AS inhibited,
               COALESCE(sum(n) FILTER (WHERE decision = 'RESOLVED_SIGNAL'), 0) AS resolved
-         FROM "AlertKpiFact" WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp),
+         FROM ${ALERT_FACTS} WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp),
      i AS (SELECT count(*) AS incidents,
                   count(*) FILTER (WHERE "situationId" IS NULL) + count(DISTINCT "situationId") AS items
              FROM "Incident"
@@ -222,7 +232,7 @@ export async function topNoisy(
             COALESCE(sum(n) FILTER (WHERE decision = 'DEDUPLICATED'), 0) AS deduplicated,
             COALESCE(sum(n) FILTER (WHERE decision = 'SUPPRESSED'), 0) AS suppressed,
             COALESCE(sum(n) FILTER (WHERE decision = 'INHIBITED'), 0) AS inhibited
-       FROM "AlertKpiFact" WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp
+       FROM ${ALERT_FACTS} WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp
       GROUP BY ${col} ORDER BY sum(n) DESC, ${col} LIMIT $5`,
     [...scopeArgs(scope, period), limit],
   );
