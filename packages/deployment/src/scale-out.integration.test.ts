@@ -217,7 +217,7 @@ describe(`scale-out: 2 web + 2 workers on one ${target.name}`, () => {
     );
 
     // The load: KEYS keys in one company (each its own asset and signature) plus a disk_full on
-    // each of the healed company's three nodes; PER_KEY alerts per key, interleaved, alternately
+    // two of the healed company's nodes; PER_KEY alerts per key, interleaved, alternately
     // to each web instance. A request that fails on the network (the killed instance) is sent to
     // the other one, as a load balancer retries; only a 202 counts as acked.
     const todo: Sent[] = [];
