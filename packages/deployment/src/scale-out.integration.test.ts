@@ -449,6 +449,16 @@ describe(`scale-out: 2 web + 2 workers on one ${target.name}`, () => {
     expect(w.samples.get('aw_database_up')).toBe(1);
     const executions = [...w.samples].filter(([k]) => k.startsWith('aw_runbook_executions{'));
     expect(executions.reduce((n, [, v]) => n + v, 0)).toBe(heal.nodes.length);
+    // The workers scheduled the retention sweep (packages/retention), ran it (once per hour slot:
+    // two if the start straddled an hour) and queued the next; none failed.
+    const sweeps = await pool.query<{ state: string; n: number }>(
+      `SELECT state::text, count(*)::int AS n FROM "Job" WHERE name = 'retention.sweep' GROUP BY 1`,
+    );
+    const sweepCount = Object.fromEntries(sweeps.rows.map((r) => [r.state, r.n]));
+    expect(sweepCount.COMPLETED).toBeGreaterThanOrEqual(1);
+    expect(sweepCount.COMPLETED).toBeLessThanOrEqual(2);
+    expect(sweepCount.QUEUED).toBeGreaterThanOrEqual(1);
+    expect(sweepCount.FAILED).toBeUndefined();
     const webSamples = await scrape(web.port, METRICS_TOKEN);
     expect(webSamples.status).toBe(200);
     const acked = [...webSamples.samples]
