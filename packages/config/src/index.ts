@@ -108,6 +108,10 @@ export const ZEnv = z.object({
    */
   INGEST_COMPANY_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).default(30_000),
   INGEST_COMPANY_ALERTS_BURST: z.coerce.number().int().min(1).optional(),
+  /** The worker process's own HTTP port: /metrics, /api/health, /api/ready (apps/web/worker.ts). */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** When set, /metrics (web and worker) answers only `Authorization: Bearer <token>`; others get 401. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */

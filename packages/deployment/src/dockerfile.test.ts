@@ -38,14 +38,23 @@ describe('the images against the package scripts', () => {
     expect(cmd.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
   });
 
-  it('the web and worker images run server.mjs, the file `npm start` launches, in production mode', () => {
-    for (const image of ['web', 'worker']) {
-      const { cmd } = finalCommand(read(`deploy/docker/${image}.Dockerfile`));
-      expect(cmd).toEqual(['node', 'apps/web/server.mjs', 'start']);
-    }
+  it('the web image runs server.mjs, the file `npm start` launches, in production mode', () => {
+    const { cmd } = finalCommand(read('deploy/docker/web.Dockerfile'));
+    expect(cmd).toEqual(['node', 'apps/web/server.mjs', 'start']);
     expect(read('scripts/launcher/main.ts')).toContain('server.mjs');
     // The standalone build the web image copies is switched on.
     expect(read('apps/web/next.config.ts')).toMatch(/output: 'standalone'/);
+  });
+
+  it('the worker image runs what `npm run worker` runs, health on its metrics port', () => {
+    const worker = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.worker;
+    const text = read('deploy/docker/worker.Dockerfile');
+    const { cmd, workdir } = finalCommand(text);
+    expect(workdir).toBe('/app');
+    expect(cmd.slice(0, 4)).toEqual(['node', '--conditions=react-server', '--import', 'tsx']);
+    expect(worker).toBe(`tsx ${cmd.slice(1, 2).join(' ')} ${cmd.at(-1)}`);
+    expect(text).toMatch(/WORKER_METRICS_PORT=3000\b/);
+    expect(text).toMatch(/process\.env\.WORKER_METRICS_PORT/);
   });
 
   it('the images set their process role', () => {

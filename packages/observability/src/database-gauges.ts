@@ -13,6 +13,7 @@ export type Snapshot =
       oldestPendingSeconds: number;
       jobs: { name: string; state: string; count: number }[];
       runbooks: { status: string; count: number }[];
+      syncs: { status: string; count: number }[];
     }
   | { ok: false; error: string };
 
@@ -26,6 +27,7 @@ const PENDING_SQL = `SELECT count(*)::int AS n,
 const JOBS_SQL = `SELECT name, state::text AS state, count(*)::int AS n FROM "Job"
   WHERE state IN ('QUEUED', 'ACTIVE', 'FAILED') GROUP BY name, state`;
 const RUNBOOKS_SQL = `SELECT status::text AS status, count(*)::int AS n FROM "RunbookExecution" GROUP BY status`;
+const SYNCS_SQL = `SELECT status, count(*)::int AS n FROM "PatchComplianceSync" GROUP BY status`;
 
 export function createDatabaseSnapshot(
   db: Queryable,
@@ -44,11 +46,12 @@ export function createDatabaseSnapshot(
       );
     });
     try {
-      const [p, j, r] = await Promise.race([
+      const [p, j, r, c] = await Promise.race([
         Promise.all([
           db.query<{ n: number; oldest: number }>(PENDING_SQL),
           db.query<{ name: string; state: string; n: number }>(JOBS_SQL),
           db.query<{ status: string; n: number }>(RUNBOOKS_SQL),
+          db.query<{ status: string; n: number }>(SYNCS_SQL),
         ]),
         timeout,
       ]);
@@ -58,6 +61,7 @@ export function createDatabaseSnapshot(
         oldestPendingSeconds: Number(p.rows[0]?.oldest ?? 0),
         jobs: j.rows.map((x) => ({ name: x.name, state: x.state, count: x.n })),
         runbooks: r.rows.map((x) => ({ status: x.status, count: x.n })),
+        syncs: c.rows.map((x) => ({ status: x.status, count: x.n })),
       };
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e) };

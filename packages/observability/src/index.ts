@@ -8,4 +8,4 @@ export {
 export { createDatabaseSnapshot, type Queryable, type Snapshot } from './database-gauges.ts';
 export { checkReadiness, findMigrationsDir, shippedMigrations, type Readiness } from './readiness.ts';
 export { createJsonLogger, requestIdFrom, type Logger } from './logger.ts';
-export { metricsResponse, serveMetrics } from './http.ts';
+export { metricsAuthorized, metricsResponse, serveMetrics, type MetricsServerOptions } from './http.ts';

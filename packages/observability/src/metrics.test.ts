@@ -1,7 +1,7 @@
 // The metrics over HTTP, as Prometheus scrapes them: the text format parsed back, figures checked.
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveMetrics } from './http.ts';
+import { metricsAuthorized, metricsResponse, serveMetrics } from './http.ts';
 import { createAppMetrics, type AppMetrics } from './metrics.ts';
 import type { Queryable } from './database-gauges.ts';
 
@@ -80,6 +80,11 @@ describe('app metrics (Prometheus text over HTTP)', () => {
           { name: 'runbook.execute', state: 'QUEUED', n: 3 },
           { name: 'runbook.execute', state: 'ACTIVE', n: 1 },
         ];
+      if (sql.includes('"PatchComplianceSync"'))
+        return [
+          { status: 'SUCCEEDED', n: 4 },
+          { status: 'FAILED', n: 2 },
+        ];
       return [{ status: 'SUCCESS', n: 5 }];
     });
     m.attachDatabase(db);
@@ -90,7 +95,9 @@ describe('app metrics (Prometheus text over HTTP)', () => {
     expect(samples.get('aw_jobs{name="runbook.execute",state="QUEUED"}')).toBe(3);
     expect(samples.get('aw_jobs{name="runbook.execute",state="ACTIVE"}')).toBe(1);
     expect(samples.get('aw_runbook_executions{status="SUCCESS"}')).toBe(5);
-    expect(db.calls).toBe(3);
+    expect(samples.get('aw_compliance_syncs{status="SUCCEEDED"}')).toBe(4);
+    expect(samples.get('aw_compliance_syncs{status="FAILED"}')).toBe(2);
+    expect(db.calls).toBe(4);
   });
 
   it('answers within the timeout with aw_database_up 0 when the database hangs', async () => {
@@ -109,11 +116,71 @@ describe('app metrics (Prometheus text over HTTP)', () => {
     expect(samples.get('aw_alerts_decided_lag_seconds')).toBeNaN();
   });
 
-  it('serves only /metrics and /healthz', async () => {
+  it('serves only /metrics, liveness and (when given a check) readiness', async () => {
     const server = await serveMetrics(createAppMetrics(), { port: 0, host: '127.0.0.1' });
     closers.push(server.close);
     expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/ready`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
+    let ready = false;
+    const checked = await serveMetrics(createAppMetrics(), {
+      port: 0,
+      host: '127.0.0.1',
+      ready: async () => ({
+        ready,
+        checks: {
+          database: { ok: ready },
+          migrations: { ok: ready, expected: 1, applied: ready ? 1 : 0, missing: ready ? [] : ['m1'] },
+        },
+      }),
+    });
+    closers.push(checked.close);
+    const notReady = await fetch(`http://127.0.0.1:${checked.port}/api/ready`);
+    expect(notReady.status).toBe(503);
+    expect(
+      ((await notReady.json()) as { checks: { migrations: { missing: string[] } } }).checks.migrations
+        .missing,
+    ).toEqual(['m1']);
+    ready = true;
+    expect((await fetch(`http://127.0.0.1:${checked.port}/api/ready`)).status).toBe(200);
+  });
+
+  it('with a token, /metrics answers 401 without it or with a wrong one, and the figures with it', async () => {
+    const m = createAppMetrics();
+    m.ingest('native', 202);
+    const token = 'scrape-token-0123456789abcdef';
+    const server = await serveMetrics(m, { port: 0, host: '127.0.0.1', token });
+    closers.push(server.close);
+    const url = `http://127.0.0.1:${server.port}/metrics`;
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      `Basic ${token}`,
+      `Bearer ${token}x`,
+      'Bearer ',
+    ]) {
+      const r = await fetch(url, { headers: authorization ? { authorization } : {} });
+      expect([authorization, r.status]).toEqual([authorization, 401]);
+      expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await r.text()).not.toContain('aw_ingest');
+    }
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('aw_ingest_requests_total{source="native",status="202"} 1');
+    // Probes carry no token: health stays open.
+    expect((await fetch(`http://127.0.0.1:${server.port}/api/health`)).status).toBe(200);
+  });
+
+  it('metricsResponse (the web route) applies the same token rule', async () => {
+    const m = createAppMetrics();
+    expect((await metricsResponse(m, { authorization: null, token: 't'.repeat(20) })).status).toBe(401);
+    expect(
+      (await metricsResponse(m, { authorization: `Bearer ${'t'.repeat(20)}`, token: 't'.repeat(20) })).status,
+    ).toBe(200);
+    expect((await metricsResponse(m, {})).status).toBe(200);
+    expect(metricsAuthorized('bearer abc', 'abc')).toBe(true);
+    expect(metricsAuthorized('Bearer abd', 'abc')).toBe(false);
   });
 
   it('is valid Prometheus text format for promtool, with the database down too', async () => {

@@ -119,7 +119,19 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
       for (const r of s.runbooks) this.set({ status: r.status }, r.count);
     },
   });
-  void [dbUp, pending, lag, jobs, runbooks];
+  const syncs = new Gauge({
+    name: 'aw_compliance_syncs',
+    help: 'Patch compliance syncs by status: RUNNING, SUCCEEDED, FAILED (cluster-wide, as stored)',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const s = await snapshot?.read();
+      if (!s?.ok) return;
+      this.reset();
+      for (const r of s.syncs) this.set({ status: r.status }, r.count);
+    },
+  });
+  void [dbUp, pending, lag, jobs, runbooks, syncs];
 
   return {
     registry,

@@ -45,6 +45,7 @@ import {
   registerNotificationWorker,
   type NotificationDeps,
 } from '@aw/notifications';
+import { registerRetentionWorker, scheduleRetention, type RetentionWorkerDeps } from '@aw/retention';
 import type pg from 'pg';
 import { appBaseUrl, mailer } from './mail';
 import { encryptionKey } from './routers/ingest/access';
@@ -184,6 +185,8 @@ export function createRoot(o: RootOptions = {}): Root {
     logger: console,
   };
 
+  const retention: RetentionWorkerDeps = { pool, queue, logger: console };
+
   // Incident changes: published live from anywhere; matching runbook policies (AUTO or APPROVAL)
   // create executions for correlation's decisions.
   const incidentListeners: IncidentListener[] = [
@@ -214,6 +217,12 @@ export function createRoot(o: RootOptions = {}): Root {
       name: 'compliance',
       register: () => registerComplianceWorker(compliance),
       recover: () => startSchedule(compliance),
+    },
+    // Data retention (packages/retention): every MSP's policy, hourly.
+    {
+      name: 'retention',
+      register: () => registerRetentionWorker(retention),
+      recover: () => scheduleRetention(retention),
     },
   ];
 

@@ -1,4 +1,6 @@
-// KPIs computed in the database for one company or the whole MSP over [from, to).
+// KPIs computed in the database for one company or the whole MSP over [from, to). Alert counts
+// read ALERT_FACTS (live alerts, plus the daily rollup of the alerts that retention deleted:
+// packages/retention), so a period older than the retention keeps its figures.
 // Definitions and a worked example: docs/KPI_TRACKING.md.
 import { num, numOrNull, type SqlRunner } from '../sql-runner.ts';
 import { runbookTable, type RunbookRow } from './runbooks.ts';
@@ -23,6 +25,16 @@ const scopeArgs = (s: KpiScope, p: Period) => [
   p.to.toISOString(),
 ];
 const SCOPE = `"mspId" = $1::uuid AND ($2::uuid IS NULL OR "companyId" = $2::uuid)`;
+
+/**
+ * Every alert once (n = 1), and each "AlertDailyRollup" row with its count, dated at the start of
+ * its day: counts are sum(n). PostgreSQL pushes the scope and period filters into both branches.
+ */
+const ALERT_FACTS = `(SELECT "mspId", "companyId", "receivedAt", decision, asset, signature, "incidentId", 1 AS n
+    FROM "Alert"
+  UNION ALL
+  SELECT "mspId", "companyId", day::timestamp AS "receivedAt", decision, asset, signature, "incidentId", alerts AS n
+    FROM "AlertDailyRollup") AS facts`;
 
 export interface NoiseReduction {
   /** Every alert received in the period (the BigPanda "events"), decided or not. */
@@ -61,15 +73,15 @@ export async function noiseReduction(
 ): Promise<NoiseReduction> {
   const [r] = await sql(
     `WITH a AS (
-       SELECT count(*) AS alerts,
-              count(*) FILTER (WHERE decision = 'PENDING') AS pending,
-              count(*) FILTER (WHERE decision = 'FAILED') AS failed,
-              count(*) FILTER (WHERE decision = 'CORRELATED') AS correlated,
-              count(*) FILTER (WHERE decision = 'DEDUPLICATED') AS deduplicated,
-              count(*) FILTER (WHERE decision = 'SUPPRESSED') AS suppressed,
-              count(*) FILTER (WHERE decision = 'INHIBITED') AS inhibited,
-              count(*) FILTER (WHERE decision = 'RESOLVED_SIGNAL') AS resolved
-         FROM "Alert" WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp),
+       SELECT COALESCE(sum(n), 0) AS alerts,
+              COALESCE(sum(n) FILTER (WHERE decision = 'PENDING'), 0) AS pending,
+              COALESCE(sum(n) FILTER (WHERE decision = 'FAILED'), 0) AS failed,
+              COALESCE(sum(n) FILTER (WHERE decision = 'CORRELATED'), 0) AS correlated,
+              COALESCE(sum(n) FILTER (WHERE decision = 'DEDUPLICATED'), 0) AS deduplicated,
+              COALESCE(sum(n) FILTER (WHERE decision = 'SUPPRESSED'), 0) AS suppressed,
+              COALESCE(sum(n) FILTER (WHERE decision = 'INHIBITED'), 0) AS inhibited,
+              COALESCE(sum(n) FILTER (WHERE decision = 'RESOLVED_SIGNAL'), 0) AS resolved
+         FROM ${ALERT_FACTS} WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp),
      i AS (SELECT count(*) AS incidents,
                   count(*) FILTER (WHERE "situationId" IS NULL) + count(DISTINCT "situationId") AS items
              FROM "Incident"
@@ -216,12 +228,12 @@ export async function topNoisy(
 ): Promise<NoisyRow[]> {
   const col = by === 'asset' ? 'asset' : 'signature';
   const rows = await sql(
-    `SELECT ${col} AS value, count(*) AS alerts, count(DISTINCT "incidentId") AS incidents,
-            count(*) FILTER (WHERE decision = 'DEDUPLICATED') AS deduplicated,
-            count(*) FILTER (WHERE decision = 'SUPPRESSED') AS suppressed,
-            count(*) FILTER (WHERE decision = 'INHIBITED') AS inhibited
-       FROM "Alert" WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp
-      GROUP BY ${col} ORDER BY count(*) DESC, ${col} LIMIT $5`,
+    `SELECT ${col} AS value, sum(n) AS alerts, count(DISTINCT "incidentId") AS incidents,
+            COALESCE(sum(n) FILTER (WHERE decision = 'DEDUPLICATED'), 0) AS deduplicated,
+            COALESCE(sum(n) FILTER (WHERE decision = 'SUPPRESSED'), 0) AS suppressed,
+            COALESCE(sum(n) FILTER (WHERE decision = 'INHIBITED'), 0) AS inhibited
+       FROM ${ALERT_FACTS} WHERE ${SCOPE} AND "receivedAt" >= $3::timestamp AND "receivedAt" < $4::timestamp
+      GROUP BY ${col} ORDER BY sum(n) DESC, ${col} LIMIT $5`,
     [...scopeArgs(scope, period), limit],
   );
   return rows.map((r) => ({
