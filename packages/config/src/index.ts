@@ -101,6 +101,11 @@ export const ZEnv = z.object({
   /** Slow-sender limits of the web app's HTTP server (apps/web/http-server.mjs): headers, whole request. */
   AW_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   AW_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  /**
+   * Notification and PSA destinations on private, loopback or link-local addresses (on-prem
+   * receivers, loopback test receivers). Off by default: such URLs are refused (SSRF guard).
+   */
+  NOTIFY_ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */

@@ -10,6 +10,7 @@ import { policyCovers, policySchedule } from './policies.ts';
 import { nextDeliveryTime } from './schedule.ts';
 import type { TMessage, TSeverity, TTrigger } from './types.ts';
 import { firstStepDelayMs } from './escalation.ts';
+import { queuePsaActions } from './psa/lifecycle.ts';
 
 export interface TriggerEvent {
   trigger: TTrigger;
@@ -78,6 +79,7 @@ interface NewDelivery {
   incidentId: string | null;
   policyId: string | null;
   channelId: string | null;
+  psaConnectionId?: string | null;
   recipient?: string | null;
   trigger: string;
   key: string;
@@ -106,8 +108,8 @@ export async function queueDelivery(
     const r = await q<{ id: string }>(
       client,
       `INSERT INTO "NotificationDelivery" ("mspId", "companyId", "incidentId", "policyId", "channelId", recipient,
-              trigger, key, message, "notBefore", grouped, "createdAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+              trigger, key, message, "notBefore", grouped, "createdAt", "psaConnectionId")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13)
        ON CONFLICT (key) DO NOTHING RETURNING id`,
       [
         d.mspId,
@@ -122,6 +124,7 @@ export async function queueDelivery(
         ts(d.notBefore),
         d.grouped,
         ts(now(deps)),
+        d.psaConnectionId ?? null,
       ],
     );
     const id = r.rows[0]?.id ?? null;
@@ -167,6 +170,7 @@ async function loadIncident(deps: NotificationDeps, mspId: string, incidentId: s
 export async function dispatchTrigger(deps: NotificationDeps, t: TriggerEvent): Promise<string[]> {
   const inc = await loadIncident(deps, t.mspId, t.incidentId);
   if (!inc) return [];
+  const created = await queuePsaActions(deps, inc, t);
   const policies = (
     await deps.prisma.notificationPolicy.findMany({
       where: {
@@ -177,13 +181,12 @@ export async function dispatchTrigger(deps: NotificationDeps, t: TriggerEvent): 
       orderBy: { id: 'asc' },
     })
   ).filter((p) => policyCovers(p, inc));
-  if (!policies.length) return [];
+  if (!policies.length) return created;
   const channelIds = [...new Set(policies.flatMap((p) => p.channelIds))];
   const channels = await deps.prisma.notificationChannel.findMany({
     where: { id: { in: channelIds }, mspId: inc.mspId, enabled: true },
   });
   const at = now(deps);
-  const created: string[] = [];
   for (const p of policies) {
     for (const ch of channels.filter((c) => p.channelIds.includes(c.id))) {
       if (ch.companyId && ch.companyId !== inc.companyId) continue;

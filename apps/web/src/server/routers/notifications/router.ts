@@ -6,8 +6,9 @@ import { inboxProcedure } from './inbox';
 import { kpisProcedure } from './kpis';
 import { oncallRouter } from './oncall/router';
 import { policiesRouter } from './policies/router';
+import { psaRouter } from './psa/router';
 
-/** Notifications (`notifications.*`): channels, policies, escalation, on-call, dead letters, demo inbox, KPIs. */
+/** Notifications (`notifications.*`): channels, policies, escalation, on-call, dead letters, demo inbox, KPIs, PSA. */
 export const notificationsRouter = router({
   channels: channelsRouter,
   policies: policiesRouter,
@@ -16,4 +17,5 @@ export const notificationsRouter = router({
   deadLetters: deadLettersRouter,
   inbox: inboxProcedure,
   kpis: kpisProcedure,
+  psa: psaRouter,
 });
