@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHarness, type Harness } from '../test/harness.ts';
-import { listDeadLetters, notificationKpis, onIncidentChanged, retryDeadLetter } from './index.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  listDeadLetters,
+  notificationKpiCsv,
+  notificationKpiRows,
+  notificationKpis,
+  onIncidentChanged,
+  retryDeadLetter,
+} from './index.ts';
 
 const target = inject('pgTargets')[0]!;
 
@@ -288,5 +296,25 @@ describe(`policies and delivery on ${target.name}`, () => {
       medianSecondsToFirstNotification: 90,
       medianSecondsToAcknowledge: 300,
     });
+    // The CSV behind the KPI card: one row per incident, newest first, the same figures.
+    const rows = await notificationKpiRows(h.prisma, {
+      mspId: h.msp.id,
+      companyId: c.id,
+      since: new Date(since.getTime() - 600_000),
+    });
+    expect(
+      rows.map((r) => [r.incident_id, r.seconds_to_first_notification, r.seconds_to_acknowledge]),
+    ).toEqual([
+      [incs[0]!.id, 60, null],
+      [incs[1]!.id, 120, 300],
+    ]);
+    const csv = notificationKpiCsv(rows).split('\r\n');
+    expect(csv[0]).toBe(
+      'incident_id,company,title,severity,opened_at,first_notified_at,seconds_to_first_notification,acknowledged_at,seconds_to_acknowledge',
+    );
+    expect(csv[2]).toContain(`${incs[1]!.id},Kpi,disk_full on k2,HIGH,`);
+    expect(csv[2]!.endsWith(`,120,${new Date(h.clock().getTime() + 180_000).toISOString()},300`)).toBe(true);
+    // Another MSP's view of the same period holds none of these incidents.
+    expect(await notificationKpiRows(h.prisma, { mspId: randomUUID(), since: new Date(0) })).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ export { onRunbookPublished, runbookTrigger } from './runbook-events.ts';
 export { mayDeliverAt, nextDeliveryTime, ZBusinessHours, ZQuietHours } from './schedule.ts';
 export { CHANNEL_KINDS, SEVERITIES, TRIGGERS, ZTrigger, type TMessage, type TTrigger } from './types.ts';
 export { deliver, flushGroup, registerNotificationWorker } from './worker.ts';
-export { listInbox, notificationKpis, type NotificationKpis } from './inbox.ts';
+export { incidentNotifications, listInbox, notificationKpis, type NotificationKpis } from './inbox.ts';
 export { listEscalationPolicies } from './escalation.ts';
 export { ConnectWiseConnector, ZConnectWiseConfig, type TConnectWiseConfig } from './psa/connectwise.ts';
 export { PsaError, type PsaConnector, type PsaTicket, type PsaTicketInput } from './psa/types.ts';
@@ -74,3 +74,4 @@ export {
   type Resolver,
 } from './net/request.ts';
 export { checkDestination } from './channels/http.ts';
+export { notificationKpiCsv, notificationKpiRows, type NotificationKpiRow } from './kpis.ts';

@@ -2,8 +2,9 @@ import { router } from '../../trpc';
 import { channelsRouter } from './channels/router';
 import { deadLettersRouter } from './dead-letters/router';
 import { escalationRouter } from './escalation/router';
+import { forIncidentProcedure } from './for-incident';
 import { inboxProcedure } from './inbox';
-import { kpisProcedure } from './kpis';
+import { kpisCsvProcedure, kpisProcedure } from './kpis';
 import { oncallRouter } from './oncall/router';
 import { policiesRouter } from './policies/router';
 import { psaRouter } from './psa/router';
@@ -16,6 +17,8 @@ export const notificationsRouter = router({
   oncall: oncallRouter,
   deadLetters: deadLettersRouter,
   inbox: inboxProcedure,
+  forIncident: forIncidentProcedure,
   kpis: kpisProcedure,
+  kpisCsv: kpisCsvProcedure,
   psa: psaRouter,
 });
