@@ -6,10 +6,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CwState, startConnectWise } from '../test/connectwise-server.ts';
 import { createHarness, type Harness } from '../test/harness.ts';
 import {
+  deleteChannel,
+  deletePolicy,
   dispatchTrigger,
   listPsaConnections,
   mapPsaCompany,
   pollPsaTickets,
+  PSA_POLL_JOB,
+  startPsaPoller,
+  saveChannel,
   savePolicy,
   savePsaConnection,
   testPsaConnection,
@@ -154,6 +159,15 @@ describe(`PSA tickets in the incident lifecycle on ${target.name}`, () => {
     await h.drain();
     const link = (await ticketOf(inc.id))!;
     expect(cw.tickets.get(Number(link.ticketId))!.priority).toBeUndefined(); // MEDIUM: not mapped
+    // The poll runs as one singleton job on the queue, every psaPollMs (default 60 s).
+    await startPsaPoller(h.deps);
+    await startPsaPoller(h.deps);
+    expect(await h.prisma.job.count({ where: { name: PSA_POLL_JOB } })).toBe(1);
+    await h.drain();
+    const polled = await h.prisma.psaConnection.findUniqueOrThrow({ where: { id: connectionId } });
+    expect(polled.lastPolledAt?.getTime()).toBe(h.clock().getTime());
+    const job = await h.prisma.job.findFirstOrThrow({ where: { name: PSA_POLL_JOB } });
+    expect([job.state, job.runAt.getTime()]).toEqual(['QUEUED', h.clock().getTime() + 60_000]);
     expect((await pollPsaTickets(deps)).resolved).toEqual([]);
     // A technician closes the ticket in ConnectWise.
     Object.assign(cw.tickets.get(Number(link.ticketId))!, { status: 'Closed (resolved)', closedFlag: true });
@@ -252,6 +266,53 @@ describe(`PSA tickets in the incident lifecycle on ${target.name}`, () => {
         psaCompany: 'F',
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('policy and channel changes are in the audit log with the actor, never a secret', async () => {
+    const url = 'http://127.0.0.1:9/hook-with-secret-path-XYZ';
+    const { id: ch } = await saveChannel(h.deps, {
+      mspId: h.msp.id,
+      actorId: h.user.id,
+      input: { kind: 'SLACK', name: 'audited', url },
+    });
+    await saveChannel(h.deps, {
+      mspId: h.msp.id,
+      actorId: h.user.id,
+      id: ch,
+      input: { kind: 'SLACK', name: 'audited 2', url },
+    });
+    const { id: p } = await savePolicy(h.prisma, {
+      mspId: h.msp.id,
+      actorId: h.user.id,
+      input: { name: 'audited', triggers: ['incident.opened'], channelIds: [ch] },
+    });
+    await savePolicy(h.prisma, {
+      mspId: h.msp.id,
+      actorId: h.user.id,
+      id: p,
+      input: {
+        name: 'audited',
+        triggers: ['incident.resolved'],
+        channelIds: [ch],
+        psaConnectionId: connectionId,
+      },
+    });
+    await deletePolicy(h.prisma, { mspId: h.msp.id, actorId: h.user.id, id: p });
+    await deleteChannel(h.prisma, { mspId: h.msp.id, actorId: h.user.id, id: ch });
+    const rows = await h.prisma.auditLog.findMany({
+      where: { targetId: { in: [ch, p] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(rows.map((r) => [r.action, r.actorId])).toEqual([
+      ['notification.channel.created', h.user.id],
+      ['notification.channel.updated', h.user.id],
+      ['notification.policy.created', h.user.id],
+      ['notification.policy.updated', h.user.id],
+      ['notification.policy.deleted', h.user.id],
+      ['notification.channel.deleted', h.user.id],
+    ]);
+    expect(rows[3]!.data).toMatchObject({ triggers: ['incident.resolved'], psaConnectionId: connectionId });
+    expect(JSON.stringify(rows.map((r) => r.data))).not.toContain('secret-path-XYZ');
   });
 
   it('a policy needs a channel or a PSA connection; bad connection input names the field', async () => {
