@@ -89,7 +89,7 @@ describe(`two worker processes and a kill -9 on ${target.name}`, () => {
       children.set(id, child);
     }
     // The first request is held open; find who sent it from the job's lease, and kill it.
-    const first = await until(async () => held);
+    const first = await until(async () => held ?? undefined);
     const delivery = await h.prisma.notificationDelivery.findUniqueOrThrow({ where: { key: first.key } });
     const job = await h.prisma.job.findFirstOrThrow({ where: { singletonKey: delivery.id } });
     const victim = children.get(job.lockedBy!)!;
