@@ -1,7 +1,7 @@
 import { router } from '../../../trpc';
 import { deleteProcedure } from './delete';
 import { listProcedure } from './list';
-import { mapProcedure } from './map';
+import { mapCompanyProcedure } from './map-company';
 import { saveProcedure } from './save';
 import { testProcedure } from './test';
 
@@ -11,5 +11,5 @@ export const psaRouter = router({
   save: saveProcedure,
   delete: deleteProcedure,
   test: testProcedure,
-  mapCompany: mapProcedure,
+  mapCompany: mapCompanyProcedure,
 });

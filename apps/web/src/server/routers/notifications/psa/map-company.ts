@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { mspProcedure } from '../../../trpc';
 
 /** Our company → the PSA's company identifier (empty: remove the mapping). */
-export const mapProcedure = mspProcedure('notification.channel.manage')
+export const mapCompanyProcedure = mspProcedure('notification.channel.manage')
   .input(
     z.object({
       connectionId: z.string().uuid(),
