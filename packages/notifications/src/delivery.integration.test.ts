@@ -143,6 +143,22 @@ describe(`policies and delivery on ${target.name}`, () => {
     expect(at('quiet')).toHaveLength(2);
   });
 
+  it('two policies on one channel: one message, as early as either allows', async () => {
+    const c = await h.company('Overlap', 'Asia/Singapore'); // ~23:07 there: quiet for one policy
+    const ch = await webhook('overlap');
+    await h.policy({
+      companyId: c.id,
+      channelIds: [ch],
+      quietHours: { start: '22:00', end: '07:00', allow: [] },
+    });
+    await h.policy({ companyId: c.id, channelIds: [ch] });
+    const inc = await h.incident(c.id, { severity: 'HIGH' });
+    await h.notify(h.event(inc, 'incident.created'));
+    await h.drain();
+    expect(at('overlap')).toHaveLength(1);
+    expect(await h.prisma.notificationDelivery.count({ where: { incidentId: inc.id } })).toBe(1);
+  });
+
   it('a per-channel rate limit defers, never drops', async () => {
     const c = await h.company();
     const ch = await h.channel({

@@ -187,51 +187,58 @@ export async function dispatchTrigger(deps: NotificationDeps, t: TriggerEvent): 
     where: { id: { in: channelIds }, mspId: inc.mspId, enabled: true },
   });
   const at = now(deps);
-  for (const p of policies) {
+  // One delivery per channel: when several policies name it, the one that lets it go earliest
+  // (quiet hours, business hours) decides when and how it is grouped.
+  const pick = new Map<string, { p: NotificationPolicy; ch: (typeof channels)[number]; notBefore: Date }>();
+  for (const p of policies)
     for (const ch of channels.filter((c) => p.channelIds.includes(c.id))) {
       if (ch.companyId && ch.companyId !== inc.companyId) continue;
-      const key = deliveryKey(inc.id, t.trigger, ch.id, t.suffix);
-      const message = incidentMessage({
-        baseUrl: deps.baseUrl,
-        trigger: t.trigger,
-        incident: inc,
-        companyName: inc.company.name,
-        key,
-        at,
-        detail: t.detail,
-      });
       const notBefore = nextDeliveryTime(
         at,
         policySchedule(p, inc.company.timezone),
         inc.severity as TSeverity,
       );
-      const grouped = t.trigger === 'incident.opened' && ch.kind !== 'PAGERDUTY';
-      const id = await queueDelivery(
-        deps,
-        {
-          mspId: inc.mspId,
-          companyId: inc.companyId,
-          incidentId: inc.id,
-          policyId: p.id,
-          channelId: ch.id,
-          trigger: t.trigger,
-          key,
-          message,
-          notBefore,
-          grouped,
-        },
-        grouped
-          ? {
-              key: groupKey(p.id, inc.companyId, ch.id),
-              waitMs: p.groupWaitSeconds * 1000,
-              intervalMs: p.groupIntervalSeconds * 1000,
-            }
-          : undefined,
-      );
-      if (id) created.push(id);
+      const seen = pick.get(ch.id);
+      if (!seen || notBefore < seen.notBefore) pick.set(ch.id, { p, ch, notBefore });
     }
-    if (t.trigger === 'incident.opened' && p.escalationPolicyId) await startEscalation(deps, inc, p);
+  for (const { p, ch, notBefore } of pick.values()) {
+    const key = deliveryKey(inc.id, t.trigger, ch.id, t.suffix);
+    const message = incidentMessage({
+      baseUrl: deps.baseUrl,
+      trigger: t.trigger,
+      incident: inc,
+      companyName: inc.company.name,
+      key,
+      at,
+      detail: t.detail,
+    });
+    const grouped = t.trigger === 'incident.opened' && ch.kind !== 'PAGERDUTY';
+    const id = await queueDelivery(
+      deps,
+      {
+        mspId: inc.mspId,
+        companyId: inc.companyId,
+        incidentId: inc.id,
+        policyId: p.id,
+        channelId: ch.id,
+        trigger: t.trigger,
+        key,
+        message,
+        notBefore,
+        grouped,
+      },
+      grouped
+        ? {
+            key: groupKey(p.id, inc.companyId, ch.id),
+            waitMs: p.groupWaitSeconds * 1000,
+            intervalMs: p.groupIntervalSeconds * 1000,
+          }
+        : undefined,
+    );
+    if (id) created.push(id);
   }
+  if (t.trigger === 'incident.opened')
+    for (const p of policies) if (p.escalationPolicyId) await startEscalation(deps, inc, p);
   return created;
 }
 
