@@ -112,6 +112,11 @@ export const ZEnv = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   /** When set, /metrics (web and worker) answers only `Authorization: Bearer <token>`; others get 401. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
+  /**
+   * Notification and PSA destinations on private, loopback or link-local addresses (on-prem
+   * receivers, loopback test receivers). Off by default: such URLs are refused (SSRF guard).
+   */
+  NOTIFY_ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
 });
 
 /** Old names that still work for one release, with a warning naming the new one. */

@@ -35,6 +35,13 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     aadColumns: [],
     aad: (r) => `notification-channel:${r.id}`,
   },
+  {
+    // PSA connection API member keys (packages/notifications/src/psa/connections.ts).
+    table: 'PsaConnection',
+    column: 'secretCiphertext',
+    aadColumns: [],
+    aad: (r) => `psa-connection:${r.id}`,
+  },
 ];
 
 export interface SecretCipher {

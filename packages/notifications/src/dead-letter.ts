@@ -13,6 +13,7 @@ export async function listDeadLetters(deps: Pick<NotificationDeps, 'prisma'>, ms
       companyId: true,
       incidentId: true,
       channelId: true,
+      psaConnectionId: true,
       recipient: true,
       trigger: true,
       attempts: true,

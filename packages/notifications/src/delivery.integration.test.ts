@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHarness, type Harness } from '../test/harness.ts';
-import { listDeadLetters, notificationKpis, onIncidentChanged, retryDeadLetter } from './index.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  listDeadLetters,
+  notificationKpiCsv,
+  notificationKpiRows,
+  notificationKpis,
+  onIncidentChanged,
+  retryDeadLetter,
+} from './index.ts';
 
 const target = inject('pgTargets')[0]!;
 
@@ -133,6 +141,22 @@ describe(`policies and delivery on ${target.name}`, () => {
     h.advance(1000);
     await h.drain();
     expect(at('quiet')).toHaveLength(2);
+  });
+
+  it('two policies on one channel: one message, as early as either allows', async () => {
+    const c = await h.company('Overlap', 'Asia/Singapore'); // ~23:07 there: quiet for one policy
+    const ch = await webhook('overlap');
+    await h.policy({
+      companyId: c.id,
+      channelIds: [ch],
+      quietHours: { start: '22:00', end: '07:00', allow: [] },
+    });
+    await h.policy({ companyId: c.id, channelIds: [ch] });
+    const inc = await h.incident(c.id, { severity: 'HIGH' });
+    await h.notify(h.event(inc, 'incident.created'));
+    await h.drain();
+    expect(at('overlap')).toHaveLength(1);
+    expect(await h.prisma.notificationDelivery.count({ where: { incidentId: inc.id } })).toBe(1);
   });
 
   it('a per-channel rate limit defers, never drops', async () => {
@@ -288,5 +312,25 @@ describe(`policies and delivery on ${target.name}`, () => {
       medianSecondsToFirstNotification: 90,
       medianSecondsToAcknowledge: 300,
     });
+    // The CSV behind the KPI card: one row per incident, newest first, the same figures.
+    const rows = await notificationKpiRows(h.prisma, {
+      mspId: h.msp.id,
+      companyId: c.id,
+      since: new Date(since.getTime() - 600_000),
+    });
+    expect(
+      rows.map((r) => [r.incident_id, r.seconds_to_first_notification, r.seconds_to_acknowledge]),
+    ).toEqual([
+      [incs[0]!.id, 60, null],
+      [incs[1]!.id, 120, 300],
+    ]);
+    const csv = notificationKpiCsv(rows).split('\r\n');
+    expect(csv[0]).toBe(
+      'incident_id,company,title,severity,opened_at,first_notified_at,seconds_to_first_notification,acknowledged_at,seconds_to_acknowledge',
+    );
+    expect(csv[2]).toContain(`${incs[1]!.id},Kpi,disk_full on k2,HIGH,`);
+    expect(csv[2]!.endsWith(`,120,${new Date(h.clock().getTime() + 180_000).toISOString()},300`)).toBe(true);
+    // Another MSP's view of the same period holds none of these incidents.
+    expect(await notificationKpiRows(h.prisma, { mspId: randomUUID(), since: new Date(0) })).toEqual([]);
   });
 });

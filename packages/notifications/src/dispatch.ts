@@ -10,6 +10,7 @@ import { policyCovers, policySchedule } from './policies.ts';
 import { nextDeliveryTime } from './schedule.ts';
 import type { TMessage, TSeverity, TTrigger } from './types.ts';
 import { firstStepDelayMs } from './escalation.ts';
+import { queuePsaActions } from './psa/lifecycle.ts';
 
 export interface TriggerEvent {
   trigger: TTrigger;
@@ -78,6 +79,7 @@ interface NewDelivery {
   incidentId: string | null;
   policyId: string | null;
   channelId: string | null;
+  psaConnectionId?: string | null;
   recipient?: string | null;
   trigger: string;
   key: string;
@@ -106,8 +108,8 @@ export async function queueDelivery(
     const r = await q<{ id: string }>(
       client,
       `INSERT INTO "NotificationDelivery" ("mspId", "companyId", "incidentId", "policyId", "channelId", recipient,
-              trigger, key, message, "notBefore", grouped, "createdAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
+              trigger, key, message, "notBefore", grouped, "createdAt", "psaConnectionId")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13)
        ON CONFLICT (key) DO NOTHING RETURNING id`,
       [
         d.mspId,
@@ -122,6 +124,7 @@ export async function queueDelivery(
         ts(d.notBefore),
         d.grouped,
         ts(now(deps)),
+        d.psaConnectionId ?? null,
       ],
     );
     const id = r.rows[0]?.id ?? null;
@@ -167,6 +170,7 @@ async function loadIncident(deps: NotificationDeps, mspId: string, incidentId: s
 export async function dispatchTrigger(deps: NotificationDeps, t: TriggerEvent): Promise<string[]> {
   const inc = await loadIncident(deps, t.mspId, t.incidentId);
   if (!inc) return [];
+  const created = await queuePsaActions(deps, inc, t);
   const policies = (
     await deps.prisma.notificationPolicy.findMany({
       where: {
@@ -177,58 +181,64 @@ export async function dispatchTrigger(deps: NotificationDeps, t: TriggerEvent): 
       orderBy: { id: 'asc' },
     })
   ).filter((p) => policyCovers(p, inc));
-  if (!policies.length) return [];
+  if (!policies.length) return created;
   const channelIds = [...new Set(policies.flatMap((p) => p.channelIds))];
   const channels = await deps.prisma.notificationChannel.findMany({
     where: { id: { in: channelIds }, mspId: inc.mspId, enabled: true },
   });
   const at = now(deps);
-  const created: string[] = [];
-  for (const p of policies) {
+  // One delivery per channel: when several policies name it, the one that lets it go earliest
+  // (quiet hours, business hours) decides when and how it is grouped.
+  const pick = new Map<string, { p: NotificationPolicy; ch: (typeof channels)[number]; notBefore: Date }>();
+  for (const p of policies)
     for (const ch of channels.filter((c) => p.channelIds.includes(c.id))) {
       if (ch.companyId && ch.companyId !== inc.companyId) continue;
-      const key = deliveryKey(inc.id, t.trigger, ch.id, t.suffix);
-      const message = incidentMessage({
-        baseUrl: deps.baseUrl,
-        trigger: t.trigger,
-        incident: inc,
-        companyName: inc.company.name,
-        key,
-        at,
-        detail: t.detail,
-      });
       const notBefore = nextDeliveryTime(
         at,
         policySchedule(p, inc.company.timezone),
         inc.severity as TSeverity,
       );
-      const grouped = t.trigger === 'incident.opened' && ch.kind !== 'PAGERDUTY';
-      const id = await queueDelivery(
-        deps,
-        {
-          mspId: inc.mspId,
-          companyId: inc.companyId,
-          incidentId: inc.id,
-          policyId: p.id,
-          channelId: ch.id,
-          trigger: t.trigger,
-          key,
-          message,
-          notBefore,
-          grouped,
-        },
-        grouped
-          ? {
-              key: groupKey(p.id, inc.companyId, ch.id),
-              waitMs: p.groupWaitSeconds * 1000,
-              intervalMs: p.groupIntervalSeconds * 1000,
-            }
-          : undefined,
-      );
-      if (id) created.push(id);
+      const seen = pick.get(ch.id);
+      if (!seen || notBefore < seen.notBefore) pick.set(ch.id, { p, ch, notBefore });
     }
-    if (t.trigger === 'incident.opened' && p.escalationPolicyId) await startEscalation(deps, inc, p);
+  for (const { p, ch, notBefore } of pick.values()) {
+    const key = deliveryKey(inc.id, t.trigger, ch.id, t.suffix);
+    const message = incidentMessage({
+      baseUrl: deps.baseUrl,
+      trigger: t.trigger,
+      incident: inc,
+      companyName: inc.company.name,
+      key,
+      at,
+      detail: t.detail,
+    });
+    const grouped = t.trigger === 'incident.opened' && ch.kind !== 'PAGERDUTY';
+    const id = await queueDelivery(
+      deps,
+      {
+        mspId: inc.mspId,
+        companyId: inc.companyId,
+        incidentId: inc.id,
+        policyId: p.id,
+        channelId: ch.id,
+        trigger: t.trigger,
+        key,
+        message,
+        notBefore,
+        grouped,
+      },
+      grouped
+        ? {
+            key: groupKey(p.id, inc.companyId, ch.id),
+            waitMs: p.groupWaitSeconds * 1000,
+            intervalMs: p.groupIntervalSeconds * 1000,
+          }
+        : undefined,
+    );
+    if (id) created.push(id);
   }
+  if (t.trigger === 'incident.opened')
+    for (const p of policies) if (p.escalationPolicyId) await startEscalation(deps, inc, p);
   return created;
 }
 

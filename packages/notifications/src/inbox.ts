@@ -23,7 +23,7 @@ export interface NotificationKpis {
 
 export async function notificationKpis(
   prisma: PrismaClient,
-  a: { mspId: string; companyId?: string | null; since: Date },
+  a: { mspId: string; companyId?: string | null; since: Date; until?: Date },
 ): Promise<NotificationKpis> {
   const rows = await prisma.$queryRawUnsafe<
     { incidents: bigint; notified: bigint; acknowledged: bigint; ttfn: number | null; tta: number | null }[]
@@ -36,7 +36,8 @@ export async function notificationKpis(
                 JOIN "NotificationDelivery" m ON m."digestId" = d.id
                 WHERE m."incidentId" = i.id AND d."sentAt" IS NOT NULL) AS digest_sent
          FROM "Incident" i
-        WHERE i."mspId" = $1::uuid AND ($2::uuid IS NULL OR i."companyId" = $2::uuid) AND i."createdAt" >= $3::timestamp)
+        WHERE i."mspId" = $1::uuid AND ($2::uuid IS NULL OR i."companyId" = $2::uuid) AND i."createdAt" >= $3::timestamp
+          AND ($4::timestamp IS NULL OR i."createdAt" < $4::timestamp))
      SELECT count(*) AS incidents,
             count(COALESCE(first_sent, digest_sent)) AS notified,
             count("acknowledgedAt") AS acknowledged,
@@ -48,6 +49,7 @@ export async function notificationKpis(
     a.mspId,
     a.companyId ?? null,
     a.since.toISOString().replace('Z', ''),
+    a.until ? a.until.toISOString().replace('Z', '') : null,
   );
   const r = rows[0]!;
   return {
@@ -56,5 +58,73 @@ export async function notificationKpis(
     acknowledged: Number(r.acknowledged),
     medianSecondsToFirstNotification: r.ttfn === null ? null : Math.round(Number(r.ttfn)),
     medianSecondsToAcknowledge: r.tta === null ? null : Math.round(Number(r.tta)),
+  };
+}
+
+/** Every notification and ticket action of one incident (the incident page's panel). */
+export async function incidentNotifications(prisma: PrismaClient, a: { mspId: string; incidentId: string }) {
+  const [deliveries, tickets] = await Promise.all([
+    prisma.notificationDelivery.findMany({
+      where: { mspId: a.mspId, incidentId: a.incidentId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: 500,
+      select: {
+        id: true,
+        trigger: true,
+        status: true,
+        channelId: true,
+        psaConnectionId: true,
+        recipient: true,
+        digestId: true,
+        attempts: true,
+        lastError: true,
+        notBefore: true,
+        sentAt: true,
+        createdAt: true,
+      },
+    }),
+    prisma.psaTicketLink.findMany({
+      where: { mspId: a.mspId, incidentId: a.incidentId },
+      select: {
+        connectionId: true,
+        ticketId: true,
+        status: true,
+        closedBy: true,
+        createdAt: true,
+        closedAt: true,
+      },
+    }),
+  ]);
+  const channelIds = [...new Set(deliveries.flatMap((d) => (d.channelId ? [d.channelId] : [])))];
+  const psaIds = [
+    ...new Set([
+      ...deliveries.flatMap((d) => (d.psaConnectionId ? [d.psaConnectionId] : [])),
+      ...tickets.map((t) => t.connectionId),
+    ]),
+  ];
+  const [channels, conns] = await Promise.all([
+    prisma.notificationChannel.findMany({
+      where: { id: { in: channelIds }, mspId: a.mspId },
+      select: { id: true, name: true, kind: true },
+    }),
+    prisma.psaConnection.findMany({
+      where: { id: { in: psaIds }, mspId: a.mspId },
+      select: { id: true, name: true },
+    }),
+  ]);
+  const target = (d: (typeof deliveries)[number]) => {
+    if (d.psaConnectionId) return `PSA ${conns.find((c) => c.id === d.psaConnectionId)?.name ?? '(deleted)'}`;
+    if (d.channelId) {
+      const c = channels.find((x) => x.id === d.channelId);
+      return c ? `${c.kind.toLowerCase()} ${c.name}` : '(deleted channel)';
+    }
+    return d.recipient ?? '';
+  };
+  return {
+    deliveries: deliveries.map((d) => ({ ...d, target: target(d) })),
+    tickets: tickets.map((t) => ({
+      ...t,
+      connection: conns.find((c) => c.id === t.connectionId)?.name ?? '(deleted)',
+    })),
   };
 }

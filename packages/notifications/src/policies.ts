@@ -21,13 +21,15 @@ export const ZPolicyInput = z.object({
   severities: z.array(z.enum(SEVERITIES)).default([]),
   matchers: z.array(ZMatcher).max(20).default([]),
   triggers: z.array(ZTrigger).min(1),
-  channelIds: z.array(z.string().uuid()).min(1).max(20),
+  channelIds: z.array(z.string().uuid()).max(20).default([]),
   quietHours: ZQuietHours.nullable().default(null),
   businessHours: ZBusinessHours.nullable().default(null),
   groupWaitSeconds: z.number().int().min(0).max(3600).default(30),
   groupIntervalSeconds: z.number().int().min(0).max(86_400).default(300),
   digestThreshold: z.number().int().min(2).max(1000).default(3),
   escalationPolicyId: z.string().uuid().nullable().default(null),
+  /** Open a ticket in this PSA connection when a covered incident opens. */
+  psaConnectionId: z.string().uuid().nullable().default(null),
 });
 export type TPolicyInput = z.input<typeof ZPolicyInput>;
 
@@ -44,6 +46,10 @@ function parseInput(input: unknown) {
     return reason ? [{ field: `matchers.${i}.value`, reason }] : [];
   });
   if (problems.length) throw new AppError('BAD_REQUEST', 'invalid matcher', problems);
+  if (!parsed.data.channelIds.length && !parsed.data.psaConnectionId)
+    throw new AppError('BAD_REQUEST', 'invalid notification policy', [
+      { field: 'channelIds', reason: 'pick at least one channel or a PSA connection' },
+    ]);
   return parsed.data;
 }
 
@@ -77,6 +83,13 @@ export async function savePolicy(
       where: { id: input.escalationPolicyId, mspId: a.mspId },
     });
     if (!e) throw new AppError('NOT_FOUND', 'escalation policy not found');
+  }
+  if (input.psaConnectionId) {
+    const c = await prisma.psaConnection.findFirst({ where: { id: input.psaConnectionId, mspId: a.mspId } });
+    if (!c)
+      throw new AppError('NOT_FOUND', 'PSA connection not found', [
+        { field: 'psaConnectionId', reason: 'not a PSA connection of this MSP' },
+      ]);
   }
   const data = {
     ...input,

@@ -6,10 +6,12 @@ import { createAckLink } from './ack.ts';
 import { emailFor } from './channels/email.ts';
 import { DeliveryError } from './channels/http.ts';
 import { sendToChannel } from './channels/send.ts';
-import { DELIVER_JOB, ESCALATE_JOB, GROUP_JOB, type NotificationDeps, now } from './deps.ts';
+import { DELIVER_JOB, ESCALATE_JOB, GROUP_JOB, type NotificationDeps, now, PSA_POLL_JOB } from './deps.ts';
 import { enqueueDelivery, groupKey } from './dispatch.ts';
 import { type EscalatePayload, runEscalationStep } from './escalation.ts';
 import { digestMessage } from './message.ts';
+import { deliverPsa } from './psa/lifecycle.ts';
+import { pollPsaTickets } from './psa/poller.ts';
 import type { TMessage } from './types.ts';
 
 /** Triggers whose message carries an acknowledge link (while the incident is open). */
@@ -44,6 +46,7 @@ async function timeline(
 export async function deliver(deps: NotificationDeps, job: Job<{ deliveryId: string }>) {
   const d = await deps.prisma.notificationDelivery.findUnique({ where: { id: job.payload.deliveryId } });
   if (!d || d.status !== 'PENDING') return;
+  if (d.psaConnectionId) return deliverPsa(deps, d, job);
   const at = now(deps);
   const channel = d.channelId
     ? await deps.prisma.notificationChannel.findFirst({ where: { id: d.channelId, mspId: d.mspId } })
@@ -225,9 +228,18 @@ export async function flushGroup(deps: NotificationDeps, job: Job<{ deliveryId: 
   }
 }
 
-/** Registers the three notification job handlers on the deps' queue (the caller starts it). */
+/** Registers the notification job handlers (deliver, group, escalate, PSA poll) on the deps' queue (the caller starts it). */
 export function registerNotificationWorker(deps: NotificationDeps): void {
   deps.queue.work<{ deliveryId: string }>(DELIVER_JOB, (job) => deliver(deps, job), { concurrency: 4 });
   deps.queue.work<{ deliveryId: string; groupKey: string }>(GROUP_JOB, (job) => flushGroup(deps, job));
   deps.queue.work<EscalatePayload>(ESCALATE_JOB, (job) => runEscalationStep(deps, job));
+  deps.queue.work(PSA_POLL_JOB, async () => {
+    await pollPsaTickets(deps);
+    return { retryAt: new Date(now(deps).getTime() + (deps.psaPollMs ?? 60_000)) };
+  });
+}
+
+/** Queues the PSA poller (one job for all processes: its singleton key). */
+export async function startPsaPoller(deps: NotificationDeps): Promise<void> {
+  await deps.queue.enqueue(PSA_POLL_JOB, {}, { singletonKey: 'poll', maxAttempts: 1_000_000 });
 }

@@ -41,6 +41,7 @@ export async function createHarness(target: PgTarget, opts: { start?: Date } = {
       baseUrl: 'http://portal.test',
       clock,
       allowHttp: true,
+      allowPrivateNetworks: true,
       timeoutMs: 2000,
       maxAttempts: 3,
       backoffMs: 1000,

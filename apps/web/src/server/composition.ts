@@ -43,6 +43,7 @@ import {
   onIncidentChanged as notifyOnIncidentChanged,
   onRunbookPublished,
   registerNotificationWorker,
+  startPsaPoller,
   type NotificationDeps,
 } from '@aw/notifications';
 import { registerRetentionWorker, scheduleRetention, type RetentionWorkerDeps } from '@aw/retention';
@@ -156,6 +157,9 @@ export function createRoot(o: RootOptions = {}): Root {
     baseUrl: appBaseUrl(),
     // Plain-http destinations only off production (loopback receivers while developing).
     allowHttp: env.NODE_ENV !== 'production',
+    allowPrivateNetworks: env.NOTIFY_ALLOW_PRIVATE_DESTINATIONS,
+    // An incident resolved from a PSA ticket reaches every listener, like a portal action.
+    onIncidentChanged: (e) => incidentChanged(e, 'portal'),
   };
   const runbooks: RunbookDeps = {
     prisma,
@@ -212,7 +216,11 @@ export function createRoot(o: RootOptions = {}): Root {
       register: () => registerRunbookWorker(runbooks),
       recover: () => recoverExecutions(runbooks),
     },
-    { name: 'notifications', register: () => registerNotificationWorker(notifications) },
+    {
+      name: 'notifications',
+      register: () => registerNotificationWorker(notifications),
+      recover: () => startPsaPoller(notifications),
+    },
     {
       name: 'compliance',
       register: () => registerComplianceWorker(compliance),

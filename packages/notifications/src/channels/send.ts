@@ -1,6 +1,6 @@
 // Renders a message for one channel and sends it. Returns what happened, for the timeline.
 import type { NotificationChannel } from '@aw/db';
-import { type NotificationDeps, now } from '../deps.ts';
+import { netOptions, type NotificationDeps, now } from '../deps.ts';
 import type { TMessage } from '../types.ts';
 import { emailFor } from './email.ts';
 import { DeliveryError, postJson } from './http.ts';
@@ -31,7 +31,7 @@ export async function sendToChannel(
   m: TMessage,
   extra: { deliveryId?: string } = {},
 ): Promise<SendResult> {
-  const http = { timeoutMs: deps.timeoutMs, allowHttp: deps.allowHttp };
+  const http = netOptions(deps);
   const secret = await openChannelSecret(channel.secretCiphertext, channel.id, deps.encryptionKey);
   const need = (v: string | undefined, what: string) => {
     if (!v) throw new DeliveryError(`channel "${channel.name}" has no ${what}`, true);

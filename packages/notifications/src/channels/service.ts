@@ -5,9 +5,9 @@ import { audit } from '@aw/accounts';
 import { AppError } from '@aw/core/errors';
 import type { PrismaClient } from '@aw/db';
 import { z } from 'zod';
-import { type NotificationDeps, now } from '../deps.ts';
+import { netOptions, type NotificationDeps, now } from '../deps.ts';
 import type { TMessage } from '../types.ts';
-import { checkUrl, DeliveryError } from './http.ts';
+import { checkDestination, DeliveryError } from './http.ts';
 import { sealChannelSecret, type TChannelSecret } from './secrets.ts';
 import { sendToChannel } from './send.ts';
 
@@ -37,7 +37,10 @@ export const ZChannelInput = z.discriminatedUnion('kind', [
 ]);
 export type TChannelInput = z.input<typeof ZChannelInput>;
 
-type Deps = Pick<NotificationDeps, 'prisma' | 'encryptionKey' | 'allowHttp'>;
+type Deps = Pick<
+  NotificationDeps,
+  'prisma' | 'encryptionKey' | 'allowHttp' | 'allowPrivateNetworks' | 'resolveHost'
+>;
 
 function split(input: z.output<typeof ZChannelInput>): { config: object; secret: TChannelSecret | null } {
   switch (input.kind) {
@@ -58,13 +61,13 @@ function split(input: z.output<typeof ZChannelInput>): { config: object; secret:
   }
 }
 
-function validateUrls(d: Deps, input: z.output<typeof ZChannelInput>) {
+async function validateUrls(d: Deps, input: z.output<typeof ZChannelInput>) {
   const urls: [string, string][] = [];
   if ('url' in input) urls.push(['url', input.url]);
   if (input.kind === 'PAGERDUTY' && input.eventsUrl) urls.push(['eventsUrl', input.eventsUrl]);
   for (const [field, u] of urls)
     try {
-      checkUrl(u, d.allowHttp);
+      await checkDestination(u, netOptions(d));
     } catch (e) {
       if (!(e instanceof DeliveryError)) throw e;
       throw new AppError('BAD_REQUEST', e.message, [{ field, reason: e.message }]);
@@ -90,7 +93,7 @@ export async function saveChannel(
       parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })),
     );
   const input = parsed.data;
-  validateUrls(d, input);
+  await validateUrls(d, input);
   await checkCompany(d.prisma, a.mspId, input.companyId);
   const { config, secret } = split(input);
   const id = a.id ?? randomUUID();

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CwState, startConnectWise } from '../../test/connectwise-server.ts';
 import { ConnectWiseConnector, ZConnectWiseConfig } from './connectwise.ts';
 
+// The loopback ConnectWise is a private address: allowed explicitly, as on-prem installs do.
+const net = { allowHttp: true, allowPrivate: true };
 const creds = {
   companyId: 'acmemsp',
   publicKey: 'pubKEY123',
@@ -21,6 +23,7 @@ describe('ConnectWise Manage connector against a loopback ConnectWise', () => {
         board: 'Help Desk',
         priorities: { CRITICAL: 1, HIGH: 2 },
       }),
+      net,
     );
   });
   afterAll(async () => {
@@ -71,6 +74,7 @@ describe('ConnectWise Manage connector against a loopback ConnectWise', () => {
   it('the server refuses wrong keys, an unknown clientId and malformed tickets; errors say so', async () => {
     const wrong = new ConnectWiseConnector(
       ZConnectWiseConfig.parse({ ...creds, privateKey: 'nope', baseUrl: cw.url, board: 'Help Desk' }),
+      net,
     );
     await expect(wrong.getTicket('1000')).rejects.toMatchObject({ status: 401, retryable: false });
     const otherClient = new ConnectWiseConnector(
@@ -80,15 +84,19 @@ describe('ConnectWise Manage connector against a loopback ConnectWise', () => {
         baseUrl: cw.url,
         board: 'b',
       }),
+      net,
     );
     await expect(otherClient.getTicket('1000')).rejects.toMatchObject({
       status: 401,
       message: expect.stringContaining('clientId'),
     });
-    const noBoard = new ConnectWiseConnector({
-      ...ZConnectWiseConfig.parse({ ...creds, baseUrl: cw.url, board: 'x' }),
-      board: '',
-    });
+    const noBoard = new ConnectWiseConnector(
+      {
+        ...ZConnectWiseConfig.parse({ ...creds, baseUrl: cw.url, board: 'x' }),
+        board: '',
+      },
+      net,
+    );
     await expect(
       noBoard.createTicket({
         incidentId: 'x',

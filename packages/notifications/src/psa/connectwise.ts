@@ -4,6 +4,7 @@
 // Tickets: POST /service/tickets, POST /service/tickets/{id}/notes, PATCH /service/tickets/{id}
 // (JSON Patch), GET /service/tickets/{id}, GET /service/tickets?conditions=…
 import { z } from 'zod';
+import { DestinationRefused, guardedRequest, type NetOptions } from '../net/request.ts';
 import type { TSeverity } from '../types.ts';
 import { PsaError, type PsaConnector, type PsaTicket, type PsaTicketInput } from './types.ts';
 
@@ -36,32 +37,38 @@ export class ConnectWiseConnector implements PsaConnector {
 
   constructor(
     private readonly cfg: TConnectWiseConfig,
-    private readonly opts: { timeoutMs?: number } = {},
+    private readonly opts: { timeoutMs?: number; allowHttp?: boolean } & NetOptions = {},
   ) {
     this.base = cfg.baseUrl.replace(/\/+$/, '');
     this.auth = `Basic ${Buffer.from(`${cfg.companyId}+${cfg.publicKey}:${cfg.privateKey}`).toString('base64')}`;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
+    const url = new URL(`${this.base}${path}`);
+    if (url.protocol !== 'https:' && !(this.opts.allowHttp && url.protocol === 'http:'))
+      throw new PsaError(`ConnectWise URL must use https (got ${url.protocol})`, 0, false);
+    let res: { status: number; body: string };
     try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          Authorization: this.auth,
-          clientId: this.cfg.clientId,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      res = await guardedRequest(
+        url,
+        {
+          method,
+          headers: {
+            Authorization: this.auth,
+            clientId: this.cfg.clientId,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          timeoutMs: this.opts.timeoutMs ?? 15_000,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
-      });
+        this.opts,
+      );
     } catch (e) {
-      throw new PsaError(`ConnectWise: ${(e as Error).message}`, 0, true);
+      throw new PsaError(`ConnectWise: ${(e as Error).message}`, 0, !(e instanceof DestinationRefused));
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const text = res.body;
+    if (res.status < 200 || res.status >= 300) {
       const retryable = res.status === 429 || res.status >= 500;
       throw new PsaError(
         `ConnectWise ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`,

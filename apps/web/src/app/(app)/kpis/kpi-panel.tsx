@@ -14,6 +14,7 @@ import { type DateRange, formatDateTime, presetRange } from '~/lib/format';
 import { useTRPC } from '~/trpc/react';
 import { KpiBody } from './kpi-body';
 import { CSV_LABELS, type CsvKind } from './kpi-format';
+import { NotificationKpiCard } from './notification-kpi-card';
 
 export function KpiPanel({
   role,
@@ -140,6 +141,7 @@ export function KpiPanel({
           <KpiBody data={kpis.data} csvButton={csvButton} isClient={isClient} />
         </div>
       )}
+      {isClient ? null : <NotificationKpiCard input={input} />}
     </div>
   );
 }

@@ -1,17 +1,21 @@
 import type { PrismaClient } from '@aw/db';
 import type { NotificationDeps } from '@aw/notifications';
-import { encryptionKey } from '../ingest/access';
 
-/** Settings changes need only the database and the key; sending needs the whole set. */
-export const settingsDeps = (prisma: PrismaClient) => ({
-  prisma,
-  encryptionKey: encryptionKey(),
-  allowHttp: process.env.NODE_ENV !== 'production',
-});
-export const sendingDeps = (
-  services: { notifications: NotificationDeps },
-  prisma: PrismaClient,
-): NotificationDeps => ({
+type Services = { notifications: NotificationDeps };
+
+/** Settings changes need the database, the key and the destination rules (https, SSRF guard). */
+export const settingsDeps = (services: Services, prisma: PrismaClient) => {
+  const n = services.notifications;
+  return {
+    prisma,
+    encryptionKey: n.encryptionKey,
+    allowHttp: n.allowHttp,
+    allowPrivateNetworks: n.allowPrivateNetworks,
+    resolveHost: n.resolveHost,
+  };
+};
+/** Sending needs the whole set. */
+export const sendingDeps = (services: Services, prisma: PrismaClient): NotificationDeps => ({
   ...services.notifications,
   prisma,
 });

@@ -10,6 +10,7 @@ import { useRealtime } from '~/lib/realtime/use-realtime';
 import { useTRPC } from '~/trpc/react';
 import { SituationPanel } from './situation-panel';
 import { RunbookActions } from './runbook-actions';
+import { NotificationsPanel } from './notifications-panel';
 
 const decisionTone = {
   CORRELATED: 'indigo',
@@ -216,6 +217,7 @@ export function IncidentDetail({ id, canAct, isStaff }: { id: string; canAct: bo
           ) : null}
 
           <RunbookActions incidentId={id} canRun={isStaff} />
+          {isStaff ? <NotificationsPanel incidentId={id} /> : null}
 
           <Card>
             <h2 className="mb-3 font-medium">Timeline</h2>

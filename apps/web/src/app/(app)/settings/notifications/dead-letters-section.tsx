@@ -25,7 +25,10 @@ export function DeadLettersSection() {
           {(dead.data ?? []).map((d) => (
             <tr key={d.id} className="border-t border-zinc-100 dark:border-zinc-800">
               <td className="py-1.5 pr-2">{formatDateTime(d.createdAt)}</td>
-              <td className="py-1.5 pr-2">{d.trigger}</td>
+              <td className="py-1.5 pr-2">
+                {d.trigger}
+                {d.psaConnectionId ? ' (PSA ticket)' : ''}
+              </td>
               <td className="py-1.5 pr-2 text-red-700 dark:text-red-400">
                 {d.lastError} ({d.attempts} attempts)
               </td>

@@ -8,6 +8,7 @@ import { ChannelsSection } from './channels-section';
 import { DeadLettersSection } from './dead-letters-section';
 import { EscalationSection } from './escalation-section';
 import { PoliciesSection } from './policies-section';
+import { PsaSection } from './psa-section';
 
 export const metadata: Metadata = { title: 'Notifications' };
 
@@ -18,7 +19,7 @@ export default async function NotificationsPage() {
     <>
       <PageHeader
         title="Notifications"
-        description="Where incidents are announced (Teams, Slack, email, a signed webhook, PagerDuty), which incidents and when, and who is paged when nobody acknowledges."
+        description="Where incidents are announced (Teams, Slack, email, a signed webhook, PagerDuty), which incidents and when, who is paged when nobody acknowledges, and which PSA gets a ticket."
       />
       {!isStaffRole(me.role) ? (
         <ReadOnlyNote>Notifications are set up by your MSP.</ReadOnlyNote>
@@ -33,6 +34,7 @@ export default async function NotificationsPage() {
           <ChannelsSection admin={admin} />
           <PoliciesSection admin={admin} />
           <EscalationSection admin={admin} />
+          <PsaSection admin={admin} />
           <DeadLettersSection />
         </div>
       )}
