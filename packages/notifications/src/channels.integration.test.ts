@@ -1,6 +1,6 @@
 import { verifySignature } from '@aw/ingest/hmac';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness, ROUTING_KEY } from '../test/harness.ts';
+import { createHarness, type Harness, ROUTING_KEY } from './testing/harness.ts';
 import { openChannelSecret, saveChannel, testChannel } from './index.ts';
 
 const target = inject('pgTargets')[0]!;

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness, KEY } from '../test/harness.ts';
+import { createHarness, type Harness, KEY } from './testing/harness.ts';
 import { dispatchTrigger } from './index.ts';
 
 const target = inject('pgTargets')[0]!;
@@ -77,7 +77,7 @@ describe(`two worker processes and a kill -9 on ${target.name}`, () => {
       );
     }
     expect(ids).toHaveLength(N);
-    const worker = path.resolve(import.meta.dirname, '../test/crash-worker.ts');
+    const worker = path.resolve(import.meta.dirname, './testing/crash-worker.ts');
     for (const id of ['w1', 'w2']) {
       const child = spawn(
         process.execPath,

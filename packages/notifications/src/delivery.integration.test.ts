@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness } from '../test/harness.ts';
+import { createHarness, type Harness } from './testing/harness.ts';
 import { randomUUID } from 'node:crypto';
 import {
   listDeadLetters,

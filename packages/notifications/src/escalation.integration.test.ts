@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness } from '../test/harness.ts';
+import { createHarness, type Harness } from './testing/harness.ts';
 import { addOverride, handleAckRequest, onCallAt, saveEscalationPolicy, saveRotation } from './index.ts';
 
 const target = inject('pgTargets')[0]!;

@@ -3,8 +3,8 @@
 // (API member keys + clientId checked) → ticket links, timeline and audit; the poller resolving
 // an incident whose ticket was closed in the PSA.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CwState, startConnectWise } from '../test/connectwise-server.ts';
-import { createHarness, type Harness } from '../test/harness.ts';
+import { type CwState, startConnectWise } from './testing/connectwise-server.ts';
+import { createHarness, type Harness } from './testing/harness.ts';
 import {
   deleteChannel,
   deletePolicy,

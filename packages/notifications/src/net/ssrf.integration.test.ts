@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createHarness, type Harness, KEY } from '../../test/harness.ts';
+import { createHarness, type Harness, KEY } from '../testing/harness.ts';
 import { sealChannelSecret } from '../channels/secrets.ts';
 import { sendToChannel } from '../channels/send.ts';
 import { saveChannel, testChannel } from '../channels/service.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CwState, startConnectWise } from '../../test/connectwise-server.ts';
+import { type CwState, startConnectWise } from '../testing/connectwise-server.ts';
 import { ConnectWiseConnector, ZConnectWiseConfig } from './connectwise.ts';
 
 // The loopback ConnectWise is a private address: allowed explicitly, as on-prem installs do.

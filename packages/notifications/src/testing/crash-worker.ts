@@ -4,7 +4,7 @@
 import { MemoryMailer } from '@aw/accounts';
 import { createPool, createPrismaClient } from '@aw/db';
 import { JobQueue } from '@aw/jobs';
-import { registerNotificationWorker } from '../src/index.ts';
+import { registerNotificationWorker } from '../index.ts';
 
 const [url, workerId, key, leaseMs] = process.argv.slice(2);
 const pool = createPool(url!, { max: 6 });

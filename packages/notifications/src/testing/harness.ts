@@ -13,8 +13,8 @@ import {
   registerNotificationWorker,
   saveChannel,
   savePolicy,
-} from '../src/index.ts';
-import type { TChannelInput, TPolicyInput } from '../src/index.ts';
+} from '../index.ts';
+import type { TChannelInput, TPolicyInput } from '../index.ts';
 import { pagerDutyCheck, type Receiver, slackCheck, startReceiver, teamsCheck } from './receivers.ts';
 
 const quiet = { error() {}, warn() {} };
