@@ -1,5 +1,6 @@
 // Row-level security enforced on the app's own queries (issue 17): a signed-in person's tRPC call
-// runs walled in to their MSP (`protectedProcedure` → `withTenant`, @aw/db), so a service whose
+// runs walled in to their MSP, a client user's to their company (`protectedProcedure` →
+// `withTenant`, @aw/db), so a service whose
 // query forgets the tenant filter still sees and changes none of another MSP's rows. The procedures
 // below are deliberately unscoped queries mounted on the real `protectedProcedure` and called through
 // the real context (session user, composition root, the app's Prisma client); each is also run
@@ -25,6 +26,9 @@ const leaky = router({
   ),
   alertsWithCompany: protectedProcedure.query(({ ctx }) =>
     ctx.services.prisma.alert.findMany({ select: { companyId: true, company: { select: { mspId: true } } } }),
+  ),
+  memberships: protectedProcedure.query(({ ctx }) =>
+    ctx.prisma.membership.findMany({ select: { mspId: true, companyId: true } }),
   ),
   raw: protectedProcedure.query(
     ({ ctx }) => ctx.prisma.$queryRaw<{ mspId: string }[]>`SELECT "mspId"::text AS "mspId" FROM "ApiKey"`,
@@ -104,13 +108,41 @@ describe('row-level security on the tRPC request path', () => {
     expect(batch.runbooks.every((r) => r.mspId === a.mspId)).toBe(true);
   });
 
-  it("walls a client user in to their MSP too (their company is the services' filter's job)", async () => {
-    const api = await leakyAs(a.users.clientViewer);
-    const incidents = await api.incidents();
-    expect(incidents.length).toBeGreaterThan(0);
-    expect(new Set(incidents.map((i) => i.mspId))).toEqual(new Set([a.mspId]));
-    const tx = await api.interactive();
-    expect(tx.companies.map((c) => c.id).sort()).toEqual([...a.companies].sort());
+  it('walls a client user in to their company and the MSP shared rows, where MSP staff see every company', async () => {
+    const [first, second] = a.companies as [string, string];
+    // The fixture's rows are all in the first company; the sibling users belong to the second.
+    const staff = await (await leakyAs(a.users.tech)).incidents();
+    expect(new Set(staff.map((i) => i.companyId))).toEqual(new Set([first]));
+    const sibling = await leakyAs(a.users.siblingViewer);
+    expect(await sibling.incidents()).toEqual([]);
+    expect(await sibling.alertsWithCompany()).toEqual([]);
+    expect((await sibling.interactive()).companies.map((c) => c.id)).toEqual([second]);
+    // Rows with no company are the MSP's shared rows: staff memberships and the runbook catalog stay
+    // visible; the first company's client memberships do not.
+    const memberships = await sibling.memberships();
+    expect(new Set(memberships.map((m) => m.companyId))).toEqual(new Set([null, second]));
+    expect(memberships.every((m) => m.mspId === a.mspId)).toBe(true);
+    const catalog = await prisma.runbook.count({ where: { mspId: a.mspId } });
+    expect(catalog).toBeGreaterThan(0);
+    expect((await sibling.batch()).runbooks).toHaveLength(catalog);
+    // The first company's own client user sees its rows.
+    const own = await (await leakyAs(a.users.clientViewer)).incidents();
+    expect(own.length).toBe(staff.length);
+  });
+
+  it("refuses a client user's write into a sibling company and changes none of its rows", async () => {
+    const first = a.companies[0]!;
+    const api = await leakyAs(a.users.siblingAdmin);
+    const silences = await prisma.silence.count({ where: { companyId: first } });
+    await expect(api.plantSilence({ mspId: a.mspId, companyId: first })).rejects.toThrow(
+      /row-level security|violates/,
+    );
+    expect(await prisma.silence.count({ where: { companyId: first } })).toBe(silences);
+    const titles = await prisma.incident.findMany({ where: { companyId: first }, select: { title: true } });
+    expect((await api.retitleAll()).count).toBe(0);
+    expect(await prisma.incident.findMany({ where: { companyId: first }, select: { title: true } })).toEqual(
+      titles,
+    );
   });
 
   it("an unscoped write changes only the caller's rows, and a write into another tenant is refused", async () => {

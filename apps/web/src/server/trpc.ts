@@ -79,11 +79,10 @@ export const publicProcedure = t.procedure.use(appErrors);
 
 /**
  * Tier 2: signed in, with a live membership (re-read from the database on every call). The rest of
- * the call runs walled in to the viewer's MSP by row-level security (`withTenant`, @aw/db): every
- * Prisma query of the procedure sees and writes only that MSP's rows, even one whose own tenant
- * filter is missing. MSP-level, also for client users: their calls legitimately read and write the
- * MSP's shared rows (the runbook catalog, MSP-wide notification policies, which have no company);
- * a client user's company is enforced by the services' filters (docs/SECURITY.md).
+ * the call runs walled in by row-level security (`withTenant`, @aw/db) to the viewer's scope: MSP
+ * staff to their MSP, a client user to their company (plus the MSP's shared rows, those whose
+ * company is NULL: the runbook catalog, MSP-wide policies). Every Prisma query of the procedure sees
+ * and writes only those rows, even one whose own tenant filter is missing (docs/SECURITY.md).
  */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const userId = ctx.userId;
@@ -91,7 +90,9 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const viewer = await loadViewer(ctx.prisma, userId);
   if (!viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'your access was removed' });
   const scope = tenantScope(viewer);
-  return withTenant({ mspId: scope.mspId }, () => next({ ctx: { ...ctx, userId, viewer, scope } }));
+  return withTenant({ mspId: scope.mspId, companyId: scope.companyId ?? null }, () =>
+    next({ ctx: { ...ctx, userId, viewer, scope } }),
+  );
 });
 
 /** Tier 3: MSP staff, optionally holding `permission` in the matrix (`@aw/core/permissions`). */
