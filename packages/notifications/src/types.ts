@@ -1,4 +1,5 @@
 // The notification vocabulary: triggers, channel kinds and the neutral message every channel renders.
+import { SEVERITIES, type Severity } from '@aw/core/domain';
 import { z } from 'zod';
 
 export const TRIGGERS = [
@@ -17,8 +18,8 @@ export const ZTrigger = z.enum(TRIGGERS);
 export const CHANNEL_KINDS = ['EMAIL', 'TEAMS', 'SLACK', 'WEBHOOK', 'PAGERDUTY', 'DEMO_INBOX'] as const;
 export type TChannelKind = (typeof CHANNEL_KINDS)[number];
 
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
-export type TSeverity = (typeof SEVERITIES)[number];
+export { SEVERITIES };
+export type TSeverity = Severity;
 /** Higher is worse. */
 export const severityRank = (s: string) => SEVERITIES.length - SEVERITIES.indexOf(s as TSeverity);
 

@@ -1,6 +1,5 @@
 // The delivery jobs on @aw/jobs: send one delivery (rate limit, acknowledge link, timeline,
 // dead letter after the last attempt) and flush one group (digest or single messages).
-import type { NotificationDelivery } from '@aw/db';
 import { q, ts, type Job } from '@aw/jobs';
 import { createAckLink } from './ack.ts';
 import { emailFor } from './channels/email.ts';
@@ -12,6 +11,7 @@ import { type EscalatePayload, runEscalationStep } from './escalation.ts';
 import { digestMessage } from './message.ts';
 import { deliverPsa } from './psa/lifecycle.ts';
 import { pollPsaTickets } from './psa/poller.ts';
+import { recordTimeline as timeline } from './timeline.ts';
 import type { TMessage } from './types.ts';
 
 /** Triggers whose message carries an acknowledge link (while the incident is open). */
@@ -22,26 +22,6 @@ const ACKABLE = new Set([
   'escalation',
   'runbook.failed',
 ]);
-
-async function timeline(
-  deps: NotificationDeps,
-  d: NotificationDelivery,
-  type: string,
-  message: string,
-  data: object,
-) {
-  if (!d.incidentId) return;
-  await deps.prisma.incidentEvent.create({
-    data: {
-      mspId: d.mspId,
-      companyId: d.companyId,
-      incidentId: d.incidentId,
-      type,
-      message,
-      data: data as object,
-    },
-  });
-}
 
 export async function deliver(deps: NotificationDeps, job: Job<{ deliveryId: string }>) {
   const d = await deps.prisma.notificationDelivery.findUnique({ where: { id: job.payload.deliveryId } });

@@ -4,12 +4,10 @@
 // kill9() sends SIGKILL to the postmaster and to each of its own child processes (the whole server,
 // as a machine or container crash would), by PID; start() runs it again on the same data directory,
 // so PostgreSQL replays its WAL (crash recovery) before it accepts connections.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { findPostgres15Bin, freePort, postgresUserIds, prepareTemplate, run } from './postgres.ts';
+import { findPostgres15Bin, initCluster, prepareTemplate, run } from './postgres.ts';
 
 export interface CrashablePostgres {
   /** URL of the migrated database. */
@@ -58,23 +56,8 @@ function childrenOf(ppid: number): number[] {
 
 export async function startCrashablePostgres(): Promise<CrashablePostgres> {
   const bin = binDir();
-  const ids = postgresUserIds();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-pgcrash-'));
+  const { ids, dir, dataDir, password, port } = await initCluster(bin, 'aw-pgcrash-');
   chmodSync(dir, 0o755);
-  const dataDir = path.join(dir, 'data');
-  const password = randomBytes(12).toString('hex');
-  const pwfile = path.join(dir, 'pw');
-  writeFileSync(pwfile, `${password}\n`);
-  if (ids) {
-    chownSync(dir, ids.uid, ids.gid);
-    chownSync(pwfile, ids.uid, ids.gid);
-  }
-  const port = await freePort();
-  await run(
-    path.join(bin, 'initdb'),
-    ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8'],
-    ids,
-  );
   const pgCtl = (args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', dataDir, ...args], ids);
   const start = async () => {
     await pgCtl([

@@ -110,10 +110,13 @@ export function run(bin: string, args: string[], ids?: { uid: number; gid: numbe
   });
 }
 
-/** initdb + pg_ctl a throwaway PostgreSQL 15 cluster on a free loopback port. */
-export async function startPostgres15(binDir: string): Promise<StartedTarget> {
+/**
+ * A new cluster in a temporary folder (`prefix`…): initdb with a random password for "postgres",
+ * owned by the postgres user when running as root, and a free loopback port for it. Not started.
+ */
+export async function initCluster(binDir: string, prefix: string) {
   const ids = postgresUserIds();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-pg15-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const dataDir = path.join(dir, 'data');
   const password = randomBytes(12).toString('hex');
   const pwfile = path.join(dir, 'pw');
@@ -128,6 +131,12 @@ export async function startPostgres15(binDir: string): Promise<StartedTarget> {
     ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8'],
     ids,
   );
+  return { ids, dir, dataDir, password, port };
+}
+
+/** initdb + pg_ctl a throwaway PostgreSQL 15 cluster on a free loopback port. */
+export async function startPostgres15(binDir: string): Promise<StartedTarget> {
+  const { ids, dir, dataDir, password, port } = await initCluster(binDir, 'aw-pg15-');
   await run(
     path.join(binDir, 'pg_ctl'),
     [

@@ -11,21 +11,13 @@ import { type NotificationDeps, now } from '../deps.ts';
 import { queueDelivery } from '../dispatch.ts';
 import { incidentMessage } from '../message.ts';
 import { policyCovers } from '../policies.ts';
-import type { TMessage } from '../types.ts';
+import { TRIGGERS, type TMessage } from '../types.ts';
+import { recordTimeline as timeline } from '../timeline.ts';
 import { connectorFor } from './connections.ts';
 import { PsaError } from './types.ts';
 
 /** Triggers a ticket follows (opened creates, resolved closes, the rest are notes). */
-export const PSA_TRIGGERS = new Set([
-  'incident.opened',
-  'incident.severity_raised',
-  'incident.acknowledged',
-  'incident.resolved',
-  'incident.flapping',
-  'runbook.started',
-  'runbook.succeeded',
-  'runbook.failed',
-]);
+export const PSA_TRIGGERS = new Set<string>(TRIGGERS);
 
 const psaSuffix = (connectionId: string, suffix?: string) =>
   suffix ? `${suffix}:psa:${connectionId}` : `psa:${connectionId}`;
@@ -98,19 +90,6 @@ export async function queuePsaActions(
     if (id) out.push(id);
   }
   return out;
-}
-
-async function timeline(
-  deps: NotificationDeps,
-  d: NotificationDelivery,
-  type: string,
-  message: string,
-  data: object,
-) {
-  if (!d.incidentId) return;
-  await deps.prisma.incidentEvent.create({
-    data: { mspId: d.mspId, companyId: d.companyId, incidentId: d.incidentId, type, message, data },
-  });
 }
 
 /** Runs one PSA action (the deliver job's branch for rows with a PSA connection). */

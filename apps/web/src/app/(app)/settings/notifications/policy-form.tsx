@@ -6,18 +6,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button, ErrorNote, Field, Select } from '~/components/ui';
 import { useTRPC } from '~/trpc/react';
+import { SEVERITIES } from '@aw/core/domain';
+import { TRIGGERS } from '@aw/notifications/types';
 
-const TRIGGERS = [
-  'incident.opened',
-  'incident.severity_raised',
-  'incident.acknowledged',
-  'incident.resolved',
-  'incident.flapping',
-  'runbook.started',
-  'runbook.succeeded',
-  'runbook.failed',
-] as const;
-const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 function toggle<T>(list: T[], v: T): T[] {
