@@ -152,7 +152,7 @@ export async function evaluateThresholds(
               severity, status, "occurredAt", "receivedAt", labels, annotations, raw, decision)
        VALUES ($1, $2, 'PATCH_COMPLIANCE', $3, $4, $5, $6, 'patch-compliance', $7, $8::"Severity", $9::"AlertStatus",
               $10::timestamptz AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', $11::jsonb, '{}', $12::jsonb, 'PENDING')
-       ON CONFLICT ("companyId", "dedupKey") DO NOTHING RETURNING id::text AS id`,
+       ON CONFLICT ("companyId", "dedupKey", "occurredAt") DO NOTHING RETURNING id::text AS id`,
       [
         company.mspId,
         companyId,

@@ -81,7 +81,8 @@ describe.each(targets)('schema on $name', (target) => {
         }),
       ),
     );
-    const alert = (companyId: string) => ({
+    const first = new Date();
+    const alert = (companyId: string, occurredAt = first) => ({
       mspId: msp.id,
       companyId,
       source: 'NATIVE' as const,
@@ -91,11 +92,19 @@ describe.each(targets)('schema on $name', (target) => {
       signature: 's',
       severity: 'LOW' as const,
       status: 'FIRING' as const,
-      occurredAt: new Date(),
+      occurredAt,
       raw: {},
     });
     await prisma.alert.create({ data: alert(a!.id) });
     await prisma.alert.create({ data: alert(b!.id) });
+    // Same key and time: the unique index of the partition refuses it.
     await expect(prisma.alert.create({ data: alert(a!.id) })).rejects.toThrow();
+    // Same key, another time (an alert without a sender time is dated on receipt), here in another
+    // monthly partition: the key claimed in AlertDedupKey makes the insert store nothing.
+    await prisma.alert
+      .createMany({ data: [alert(a!.id, new Date(first.getTime() - 40 * 86_400_000))] })
+      .then((r) => expect(r.count).toBe(0));
+    expect(await prisma.alert.count({ where: { companyId: a!.id } })).toBe(1);
+    expect(await prisma.alert.count({ where: { companyId: b!.id } })).toBe(1);
   });
 });

@@ -73,7 +73,7 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { created: number; alerts: { id: string; status: string }[] };
     expect(body.created).toBe(1);
-    const row = await prisma.alert.findUniqueOrThrow({ where: { id: BigInt(body.alerts[0]!.id) } });
+    const row = await prisma.alert.findFirstOrThrow({ where: { id: BigInt(body.alerts[0]!.id) } });
     expect(row).toMatchObject({
       companyId: t.a.id,
       mspId: t.a.mspId,
@@ -338,7 +338,7 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     );
     expect(res.status).toBe(202);
     const { alerts } = (await res.json()) as { alerts: { id: string }[] };
-    expect((await prisma.alert.findUniqueOrThrow({ where: { id: BigInt(alerts[0]!.id) } })).companyId).toBe(
+    expect((await prisma.alert.findFirstOrThrow({ where: { id: BigInt(alerts[0]!.id) } })).companyId).toBe(
       t.a.id,
     );
     expect(await count(t.b.id)).toBe(beforeB);

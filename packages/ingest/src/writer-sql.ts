@@ -29,6 +29,6 @@ export function insertAlertsSql(source: string): string {
          SELECT m, c, s::"AlertSource", f, d, a, sg, sv, sm, sev::"Severity", st::"AlertStatus",
            o::timestamptz AT TIME ZONE 'UTC', ${NOW_UTC}, l, an, r, k, ik, 'PENDING'::"AlertDecision", kd::"AlertKind"
          FROM ${source}
-         ON CONFLICT ("companyId", "dedupKey") DO NOTHING
+         ON CONFLICT ("companyId", "dedupKey", "occurredAt") DO NOTHING
          RETURNING id::text AS id, "companyId", "dedupKey"`;
 }

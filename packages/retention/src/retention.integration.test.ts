@@ -1,16 +1,21 @@
-// A year of synthetic alerts for two MSPs (decided by the real correlation worker), then retention:
-// the alert table keeps only each MSP's window, raw payloads go after their own window, the KPI
-// report for an old period and for the whole year is the same as before the drop, a second run finds
-// nothing to do, and undecided alerts are never dropped.
+// A year of synthetic alerts for two MSPs (decided by the real correlation worker) in monthly
+// partitions created by the worker a year ago, then retention: the months past every MSP's window
+// are dropped whole, the MSP with the shorter window loses the rest by batched deletes, the table
+// keeps only each MSP's window (the longest one up to a month more, until its month drops), the
+// number of partitions stays bounded, raw payloads go after their own window, the KPI report for an
+// old period and for the whole year is the same as before the drops, a second run finds nothing to
+// do, and undecided alerts are never dropped (nor the month that holds one).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CorrelationWorker, kpiReport, poolRunner } from '@aw/correlation';
 import { createTenant } from '@aw/correlation/testing';
 import { createTestDatabase } from '@aw/db/testing';
+import { alertPartitions, ensureAlertPartitions, partitionOf, PARTITIONS_AHEAD } from './partitions.ts';
 import { dayCutoff, runRetention } from './retention.ts';
 
 const target = inject('pgTargets')[0]!;
 const DAYS = 365;
+const UNDECIDED_DAYS = 320;
 const DAY_MS = 86_400_000;
 const NOW = new Date();
 const today = dayCutoff(NOW, 0);
@@ -43,6 +48,10 @@ describe(`retention on ${target.name}`, () => {
   beforeAll(async () => {
     db = await createTestDatabase(target);
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    // The worker has run for a year: a partition per month from a year back to 3 months ahead.
+    const yearAgo = daysAgo(DAYS + 1);
+    const months = (today.getUTCFullYear() - yearAgo.getUTCFullYear()) * 12 + today.getUTCMonth() - yearAgo.getUTCMonth();
+    await ensureAlertPartitions({ pool, clock: () => yearAgo, ahead: months + PARTITIONS_AHEAD });
     for (const slot of ['a', 'b'] as const) {
       const t = await createTenant(pool);
       const companyId = await t.company(`Company ${slot}`);
@@ -66,12 +75,12 @@ describe(`retention on ${target.name}`, () => {
     await w.stop();
     // Decided today, but the history is a year long: each incident dates from its first alert.
     await pool.query(`UPDATE "Incident" SET "createdAt" = "firstSeenAt"`);
-    // An old alert correlation has not decided (yet): retention must keep it.
+    // An old alert correlation has not decided (yet): retention must keep it, and its month.
     await pool.query(
       `INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, severity, status,
               "occurredAt", "receivedAt", raw)
        VALUES ($1, $2, 'NATIVE', 'late/x', 'late-1', 'late', 'x', 'LOW', 'FIRING', $3::timestamp, $3::timestamp, '{"late":true}')`,
-      [a.mspId, a.companyId, daysAgo(200).toISOString()],
+      [a.mspId, a.companyId, daysAgo(UNDECIDED_DAYS).toISOString()],
     );
   }, 600_000);
 
@@ -103,16 +112,21 @@ describe(`retention on ${target.name}`, () => {
     const rowsBefore = await count(`SELECT count(*)::int AS n FROM "Alert"`, []);
     expect(rowsBefore).toBe(2 * DAYS * 8 + 1);
 
+    const partitionsBefore = (await alertPartitions(pool)).length;
     const t0 = Date.now();
-    const outcome = await runRetention({ pool, batchSize: 500 });
+    const run = await runRetention({ pool, batchSize: 500 });
     const seconds = (Date.now() - t0) / 1000;
+    const outcome = run.msps;
     const byMsp = new Map(outcome.map((o) => [o.mspId, o]));
     console.log(
-      `[retention] ${rowsBefore} alerts; rolled up ${outcome.reduce((n, o) => n + o.alertsRolledUp, 0)}, ` +
-        `cleared ${outcome.reduce((n, o) => n + o.payloadsCleared, 0)} payloads in ${seconds.toFixed(1)} s`,
+      `[retention] ${rowsBefore} alerts in ${partitionsBefore} partitions; dropped ${run.partitionsDropped.length} ` +
+        `partitions (${outcome.reduce((n, o) => n + o.alertsDropped, 0)} alerts), batch-deleted ` +
+        `${outcome.reduce((n, o) => n + o.alertsRolledUp, 0)}, cleared ${outcome.reduce((n, o) => n + o.payloadsCleared, 0)} ` +
+        `payloads in ${seconds.toFixed(1)} s`,
     );
 
-    // Decided alerts only inside each MSP's window (A: 90 days, B: the default 180), plus A's undecided one.
+    // Decided alerts only inside each MSP's window (A: 90 days, by batched deletes), B (the default
+    // 180, the longest) from the start of the month of its cutoff: its older months were dropped whole.
     const cutoffA = dayCutoff(NOW, 90);
     const cutoffB = dayCutoff(NOW, 180);
     const left = async (mspId: string) =>
@@ -125,20 +139,34 @@ describe(`retention on ${target.name}`, () => {
         )
       ).rows[0]!.t;
     expect((await oldestDecided(a.mspId)).getTime()).toBeGreaterThanOrEqual(cutoffA.getTime());
-    expect((await oldestDecided(b.mspId)).getTime()).toBeGreaterThanOrEqual(cutoffB.getTime());
+    expect((await oldestDecided(b.mspId)).getTime()).toBeGreaterThanOrEqual(partitionOf(cutoffB).from.getTime());
     const keptA = await left(a.mspId);
     const keptB = await left(b.mspId);
     expect(keptA).toBeLessThanOrEqual(90 * 8 + 1);
-    expect(keptB).toBeLessThanOrEqual(180 * 8);
+    expect(keptB).toBeLessThanOrEqual((180 + 31) * 8);
     expect(keptA).toBeGreaterThan(85 * 8);
-    expect(byMsp.get(a.mspId)!.alertsRolledUp + keptA).toBe(DAYS * 8 + 1);
-    expect(byMsp.get(b.mspId)!.alertsRolledUp + keptB).toBe(DAYS * 8);
+    expect(keptB).toBeGreaterThan(179 * 8);
+    const gone = (mspId: string) => byMsp.get(mspId)!.alertsRolledUp + byMsp.get(mspId)!.alertsDropped;
+    expect(gone(a.mspId) + keptA).toBe(DAYS * 8 + 1);
+    expect(gone(b.mspId) + keptB).toBe(DAYS * 8);
     expect(byMsp.get(a.mspId)!.batches).toBeGreaterThan(5); // bounded statements, not one big one
     expect(
       await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1 AND decision = 'PENDING'`, [
         a.mspId,
       ]),
     ).toBe(1);
+    // Whole months went: every month that ends before B's cutoff, except the one with the undecided
+    // alert, whose other alerts went by batched deletes. Most of B's year left by drops.
+    const blocked = partitionOf(daysAgo(UNDECIDED_DAYS)).name;
+    expect(run.partitionsBlocked).toEqual([blocked]);
+    expect(run.partitionsDropped.length).toBeGreaterThanOrEqual(4);
+    const monthsLeft = await alertPartitions(pool);
+    expect(monthsLeft.filter((m) => m.name !== blocked).every((m) => m.to > cutoffB)).toBe(true);
+    expect(monthsLeft.length).toBeLessThanOrEqual(1 + 7 + 1 + PARTITIONS_AHEAD);
+    expect(byMsp.get(b.mspId)!.alertsDropped).toBeGreaterThan(byMsp.get(b.mspId)!.alertsRolledUp);
+    expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE tableoid = '"Alert_default"'::regclass`, [])).toBe(0);
+    // The dedup claims went with their alerts.
+    expect(await count(`SELECT count(*)::int AS n FROM "AlertDedupKey"`, [])).toBe(keptA + keptB);
 
     // The rollup is bounded by days × groups, not by alerts.
     const rollup = await count(`SELECT count(*)::int AS n FROM "AlertDailyRollup" WHERE "mspId" = $1`, [
@@ -175,21 +203,29 @@ describe(`retention on ${target.name}`, () => {
     // Idempotent: nothing more to do, the rollup unchanged.
     const rollupRows = await count(`SELECT count(*)::int AS n FROM "AlertDailyRollup"`, []);
     const again = await runRetention({ pool, batchSize: 500 });
-    expect(again.map((o) => [o.alertsRolledUp, o.payloadsCleared])).toEqual(again.map(() => [0, 0]));
+    expect(again.msps.map((o) => [o.alertsRolledUp, o.alertsDropped, o.payloadsCleared])).toEqual(
+      again.msps.map(() => [0, 0, 0]),
+    );
+    expect(again.partitionsDropped).toEqual([]);
     expect(await count(`SELECT count(*)::int AS n FROM "AlertDailyRollup"`, [])).toBe(rollupRows);
   });
 
-  it('a year later only the undecided alert is left, and the rollup still counts every alert', async () => {
+  it('a year later only the undecided alert and its month are left, and the rollup still counts every alert', async () => {
     const clock = () => new Date(NOW.getTime() + DAYS * DAY_MS);
     const keptBefore = await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1`, [a.mspId]);
-    await runRetention({ pool, batchSize: 500, clock });
-    // A year later, everything of A's is past its 90-day window except the undecided alert.
+    const run = await runRetention({ pool, batchSize: 500, clock });
+    // A year later, everything is past its window except the undecided alert.
     expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1`, [a.mspId])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1`, [b.mspId])).toBe(0);
     expect(keptBefore).toBeGreaterThan(1);
-    expect(
-      await count(`SELECT COALESCE(sum(alerts), 0)::int AS n FROM "AlertDailyRollup" WHERE "mspId" = $1`, [
-        a.mspId,
-      ]),
-    ).toBe(DAYS * 8);
+    expect((await alertPartitions(pool)).map((m) => m.name)).toEqual([partitionOf(daysAgo(UNDECIDED_DAYS)).name]);
+    expect(run.partitionsDropped.length).toBeGreaterThanOrEqual(7);
+    for (const t of [a, b])
+      expect(
+        await count(`SELECT COALESCE(sum(alerts), 0)::int AS n FROM "AlertDailyRollup" WHERE "mspId" = $1`, [
+          t.mspId,
+        ]),
+      ).toBe(DAYS * 8);
+    expect(await count(`SELECT count(*)::int AS n FROM "AlertDedupKey"`, [])).toBe(1);
   });
 });

@@ -8,7 +8,14 @@
 // Whole days only: a rolled-up alert is dated at the start of its day, so KPIs over periods that
 // start and end on UTC day boundaries are exact after the drop. Incidents, runbook executions and
 // audit logs are kept (MTTR and self-healed figures read them).
+// "Alert" is partitioned by month (partitions.ts): the months that every MSP's window has passed are
+// counted and dropped whole (drop-partitions.ts). The alerts of the MSPs with the longest window wait
+// for that drop (at most one month past their window) instead of being deleted row by row; the
+// batched deletes serve the MSPs with a shorter window, the default partition and a month that an
+// undecided alert keeps from being dropped.
 import type pg from 'pg';
+import { dropExpiredPartitions } from './drop-partitions.ts';
+import { alertPartitions } from './partitions.ts';
 
 export interface TRetentionPolicy {
   mspId: string;
@@ -28,8 +35,24 @@ export interface RetentionDeps {
 export interface RetentionOutcome {
   mspId: string;
   payloadsCleared: number;
+  /** Decided alerts counted into the rollup and deleted by the batched deletes. */
   alertsRolledUp: number;
+  /** Decided alerts counted into the rollup and dropped with their month's partition. */
+  alertsDropped: number;
   batches: number;
+}
+
+export interface RetentionRun {
+  msps: RetentionOutcome[];
+  /** Month partitions dropped, and those past every window that an alert still keeps. */
+  partitionsDropped: string[];
+  partitionsBlocked: string[];
+}
+
+/** Alerts with "occurredAt" in [from, to) that the batched deletes leave to a partition drop. */
+export interface TLeftToDrop {
+  from: Date;
+  to: Date;
 }
 
 const DAY_MS = 86_400_000;
@@ -54,20 +77,26 @@ export async function retentionPolicies(pool: pg.Pool): Promise<TRetentionPolicy
 
 const CLEAR_PAYLOADS = `
   UPDATE "Alert" a SET raw = '{}'::jsonb
-    FROM (SELECT id FROM "Alert"
+    FROM (SELECT id, "occurredAt" FROM "Alert"
            WHERE "mspId" = $1 AND "receivedAt" < $2::timestamp AND raw <> '{}'::jsonb
            LIMIT $3 FOR UPDATE SKIP LOCKED) b
-   WHERE a.id = b.id`;
+   WHERE a.id = b.id AND a."occurredAt" = b."occurredAt"`;
+
+// Alerts outside [$4, $5) ("occurredAt"), the months left to the partition drop (null: none).
+const OUTSIDE_KEPT = `($4::timestamp IS NULL OR "occurredAt" < $4::timestamp OR "occurredAt" >= $5::timestamp)`;
 
 // One statement: the deleted rows and their counts land together or not at all.
 const ROLL_UP = `
   WITH gone AS (
     DELETE FROM "Alert" a
-     USING (SELECT id FROM "Alert"
-             WHERE "mspId" = $1 AND "receivedAt" < $2::timestamp AND decision <> 'PENDING'
+     USING (SELECT id, "occurredAt" FROM "Alert"
+             WHERE "mspId" = $1 AND "receivedAt" < $2::timestamp AND decision <> 'PENDING' AND ${OUTSIDE_KEPT}
              LIMIT $3 FOR UPDATE SKIP LOCKED) b
-     WHERE a.id = b.id
-    RETURNING a."mspId", a."companyId", a."receivedAt", a.asset, a.signature, a.decision, a."incidentId"),
+     WHERE a.id = b.id AND a."occurredAt" = b."occurredAt"
+    RETURNING a."mspId", a."companyId", a."receivedAt", a.asset, a.signature, a.decision, a."incidentId",
+              a."dedupKey"),
+  claims AS (
+    DELETE FROM "AlertDedupKey" k USING gone g WHERE k."companyId" = g."companyId" AND k."dedupKey" = g."dedupKey"),
   added AS (
     INSERT INTO "AlertDailyRollup" ("mspId", "companyId", day, asset, signature, decision, "incidentId", alerts)
     SELECT "mspId", "companyId", "receivedAt"::date, asset, signature, decision, "incidentId", count(*)::int
@@ -84,14 +113,25 @@ const COMPACT = `
   SELECT "mspId", "companyId", day, asset, signature, decision, "incidentId", sum(alerts)::int
     FROM old GROUP BY 1, 2, 3, 4, 5, 6, 7`;
 
-/** Applies one MSP's policy; returns what it did. Idempotent: a second run finds nothing to do. */
+/**
+ * Applies one MSP's policy with batched statements; alerts in `leftToDrop` are left to the partition
+ * drop. Returns what it did. Idempotent: a second run finds nothing to do.
+ */
 export async function applyRetention(
   deps: RetentionDeps,
   policy: TRetentionPolicy,
+  leftToDrop: TLeftToDrop | null = null,
 ): Promise<RetentionOutcome> {
   const now = (deps.clock ?? (() => new Date()))();
   const limit = deps.batchSize ?? 5000;
-  const out: RetentionOutcome = { mspId: policy.mspId, payloadsCleared: 0, alertsRolledUp: 0, batches: 0 };
+  const out: RetentionOutcome = {
+    mspId: policy.mspId,
+    payloadsCleared: 0,
+    alertsRolledUp: 0,
+    alertsDropped: 0,
+    batches: 0,
+  };
+  const kept = [leftToDrop?.from.toISOString() ?? null, leftToDrop?.to.toISOString() ?? null];
 
   const rawCutoff = new Date(now.getTime() - policy.rawPayloadDays * DAY_MS).toISOString();
   for (;;) {
@@ -104,13 +144,14 @@ export async function applyRetention(
   const cutoff = dayCutoff(now, policy.decidedAlertDays).toISOString();
   const span = await deps.pool.query<{ first: string | null; last: string | null }>(
     `SELECT min("receivedAt")::date::text AS first, max("receivedAt")::date::text AS last
-       FROM "Alert" WHERE "mspId" = $1 AND "receivedAt" < $2::timestamp AND decision <> 'PENDING'`,
-    [policy.mspId, cutoff],
+       FROM "Alert" WHERE "mspId" = $1 AND "receivedAt" < $2::timestamp AND decision <> 'PENDING'
+        AND ($3::timestamp IS NULL OR "occurredAt" < $3::timestamp OR "occurredAt" >= $4::timestamp)`,
+    [policy.mspId, cutoff, ...kept],
   );
   const { first, last } = span.rows[0] ?? { first: null, last: null };
   if (!first || !last) return out;
   for (;;) {
-    const r = await deps.pool.query<{ n: number }>(ROLL_UP, [policy.mspId, cutoff, limit]);
+    const r = await deps.pool.query<{ n: number }>(ROLL_UP, [policy.mspId, cutoff, limit, ...kept]);
     out.batches++;
     const n = r.rows[0]?.n ?? 0;
     out.alertsRolledUp += n;
@@ -120,9 +161,33 @@ export async function applyRetention(
   return out;
 }
 
-/** Every MSP's policy, one after the other. */
-export async function runRetention(deps: RetentionDeps): Promise<RetentionOutcome[]> {
-  const out: RetentionOutcome[] = [];
-  for (const p of await retentionPolicies(deps.pool)) out.push(await applyRetention(deps, p));
-  return out;
+/**
+ * Every MSP's policy: the months past every window are counted and dropped whole, then each MSP's
+ * batched statements clear payloads and delete what is left past its own window.
+ */
+export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
+  const now = (deps.clock ?? (() => new Date()))();
+  const policies = await retentionPolicies(deps.pool);
+  const longest = policies.length
+    ? Math.max(...policies.map((p) => p.decidedAlertDays))
+    : DEFAULT_RETENTION.decidedAlertDays;
+  const horizon = dayCutoff(now, longest);
+  const drop = await dropExpiredPartitions(
+    deps.pool,
+    horizon,
+    policies.map((p) => ({ mspId: p.mspId, cutoff: dayCutoff(now, p.decidedAlertDays) })),
+  );
+  // What the next drops will take: the months from the first one that ends after the horizon.
+  const months = await alertPartitions(deps.pool);
+  const waiting = months.filter((m) => m.to.getTime() > horizon.getTime());
+  const leftToDrop = waiting.length ? { from: waiting[0]!.from, to: months.at(-1)!.to } : null;
+  const msps: RetentionOutcome[] = [];
+  for (const p of policies) {
+    const o = await applyRetention(deps, p, p.decidedAlertDays === longest ? leftToDrop : null);
+    o.alertsDropped = drop.alertsByMsp.get(p.mspId) ?? 0;
+    const days = drop.daysByMsp.get(p.mspId);
+    if (days) await deps.pool.query(COMPACT, [p.mspId, days.first, days.last]);
+    msps.push(o);
+  }
+  return { msps, partitionsDropped: drop.dropped, partitionsBlocked: drop.blocked };
 }

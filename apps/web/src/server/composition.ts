@@ -46,7 +46,7 @@ import {
   startPsaPoller,
   type NotificationDeps,
 } from '@aw/notifications';
-import { registerRetentionWorker, scheduleRetention, type RetentionWorkerDeps } from '@aw/retention';
+import { registerRetentionWorker, startRetention, type RetentionWorkerDeps } from '@aw/retention';
 import type pg from 'pg';
 import { appBaseUrl, mailer } from './mail';
 import { encryptionKey } from './routers/ingest/access';
@@ -230,7 +230,7 @@ export function createRoot(o: RootOptions = {}): Root {
     {
       name: 'retention',
       register: () => registerRetentionWorker(retention),
-      recover: () => scheduleRetention(retention),
+      recover: () => startRetention(retention),
     },
   ];
 
