@@ -113,8 +113,7 @@ describe.each(inject('pgTargets'))('alert partitions migration on $name', (targe
     const span =
       (now.getUTCFullYear() - oldest.getUTCFullYear()) * 12 + now.getUTCMonth() - oldest.getUTCMonth();
     expect(months.length).toBe(span + 1 + 3);
-    const month = (d: Date) =>
-      `Alert_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    const month = (d: Date) => `Alert_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     expect(months.map((p) => p.name)).toContain(month(now));
     expect(months.map((p) => p.name)).toContain(month(new Date(now.getTime() - 420 * DAY)));
     expect(parts.find((p) => p.name === 'Alert_default')!.rows).toBe(4); // 5 years back, 2 ahead
@@ -160,7 +159,11 @@ describe.each(inject('pgTargets'))('alert partitions migration on $name', (targe
     const fks = await pool.query<{ conname: string }>(
       `SELECT conname FROM pg_constraint WHERE conrelid = '"Alert"'::regclass AND contype = 'f' ORDER BY 1`,
     );
-    expect(fks.rows.map((r) => r.conname)).toEqual(['Alert_companyId_fkey', 'Alert_incidentId_fkey', 'Alert_mspId_fkey']);
+    expect(fks.rows.map((r) => r.conname)).toEqual([
+      'Alert_companyId_fkey',
+      'Alert_incidentId_fkey',
+      'Alert_mspId_fkey',
+    ]);
     for (const p of [{ name: 'Alert', rls: true, policies: 1 }, ...(await partitions())]) {
       expect(p.rls, p.name).toBe(true);
       expect(p.policies, p.name).toBe(1);

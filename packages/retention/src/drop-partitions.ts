@@ -83,7 +83,9 @@ async function dropOne(
     );
     // Their dedup claims go with them (as with a batched delete): a later redelivery is stored anew.
     await client.query(
-      sql(`DELETE FROM "AlertDedupKey" k USING "%P" a WHERE k."companyId" = a."companyId" AND k."dedupKey" = a."dedupKey"`),
+      sql(
+        `DELETE FROM "AlertDedupKey" k USING "%P" a WHERE k."companyId" = a."companyId" AND k."dedupKey" = a."dedupKey"`,
+      ),
     );
     await client.query(sql(`DROP TABLE "%P"`));
     await client.query('COMMIT');

@@ -41,17 +41,23 @@ describe.each(inject('pgTargets'))('alert partitions on $name', (target) => {
 
   it('two workers at once create each month ahead once, with no gap', async () => {
     const before = await alertPartitions(pools[0]!);
-    expect(before.at(-1)!.name).toBe(partitionName(new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() + 3))));
+    expect(before.at(-1)!.name).toBe(
+      partitionName(new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() + 3))),
+    );
     let count = before.length;
     for (const days of [100, 200, 400]) {
-      const runs = await Promise.all(pools.map((pool) => ensureAlertPartitions({ pool, clock: () => later(days) })));
+      const runs = await Promise.all(
+        pools.map((pool) => ensureAlertPartitions({ pool, clock: () => later(days) })),
+      );
       const created = runs.flatMap((r) => r.created);
       expect(new Set(created).size).toBe(created.length);
       const months = await alertPartitions(pools[0]!);
       // Contiguous months, each once, up to 3 after the clock's month.
       for (let i = 1; i < months.length; i++) expect(months[i]!.from).toEqual(months[i - 1]!.to);
       const end = later(days);
-      expect(months.at(-1)!.name).toBe(partitionName(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 3))));
+      expect(months.at(-1)!.name).toBe(
+        partitionName(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 3))),
+      );
       expect(created.length).toBe(months.length - count);
       expect(created.length).toBeGreaterThan(0);
       count = months.length;
@@ -77,7 +83,9 @@ describe.each(inject('pgTargets'))('alert partitions on $name', (target) => {
     expect(await where()).toEqual([{ rel: `"${partitionName(later(600))}"`, id: stored.rows[0]!.id }]);
     // Still one alert for that key: the redelivery is refused in its new partition.
     expect((await pools[0]!.query(INTAKE, [mine.mspId, mine.companyId, 'far-1', at])).rowCount).toBe(0);
-    expect((await pools[0]!.query(INTAKE, [mine.mspId, mine.companyId, 'far-1', NOW.toISOString()])).rowCount).toBe(0);
+    expect(
+      (await pools[0]!.query(INTAKE, [mine.mspId, mine.companyId, 'far-1', NOW.toISOString()])).rowCount,
+    ).toBe(0);
     expect(await where()).toHaveLength(1);
   });
 

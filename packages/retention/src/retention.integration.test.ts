@@ -50,7 +50,8 @@ describe(`retention on ${target.name}`, () => {
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     // The worker has run for a year: a partition per month from a year back to 3 months ahead.
     const yearAgo = daysAgo(DAYS + 1);
-    const months = (today.getUTCFullYear() - yearAgo.getUTCFullYear()) * 12 + today.getUTCMonth() - yearAgo.getUTCMonth();
+    const months =
+      (today.getUTCFullYear() - yearAgo.getUTCFullYear()) * 12 + today.getUTCMonth() - yearAgo.getUTCMonth();
     await ensureAlertPartitions({ pool, clock: () => yearAgo, ahead: months + PARTITIONS_AHEAD });
     for (const slot of ['a', 'b'] as const) {
       const t = await createTenant(pool);
@@ -139,7 +140,9 @@ describe(`retention on ${target.name}`, () => {
         )
       ).rows[0]!.t;
     expect((await oldestDecided(a.mspId)).getTime()).toBeGreaterThanOrEqual(cutoffA.getTime());
-    expect((await oldestDecided(b.mspId)).getTime()).toBeGreaterThanOrEqual(partitionOf(cutoffB).from.getTime());
+    expect((await oldestDecided(b.mspId)).getTime()).toBeGreaterThanOrEqual(
+      partitionOf(cutoffB).from.getTime(),
+    );
     const keptA = await left(a.mspId);
     const keptB = await left(b.mspId);
     expect(keptA).toBeLessThanOrEqual(90 * 8 + 1);
@@ -164,7 +167,9 @@ describe(`retention on ${target.name}`, () => {
     expect(monthsLeft.filter((m) => m.name !== blocked).every((m) => m.to > cutoffB)).toBe(true);
     expect(monthsLeft.length).toBeLessThanOrEqual(1 + 7 + 1 + PARTITIONS_AHEAD);
     expect(byMsp.get(b.mspId)!.alertsDropped).toBeGreaterThan(byMsp.get(b.mspId)!.alertsRolledUp);
-    expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE tableoid = '"Alert_default"'::regclass`, [])).toBe(0);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM "Alert" WHERE tableoid = '"Alert_default"'::regclass`, []),
+    ).toBe(0);
     // The dedup claims went with their alerts.
     expect(await count(`SELECT count(*)::int AS n FROM "AlertDedupKey"`, [])).toBe(keptA + keptB);
 
@@ -218,7 +223,9 @@ describe(`retention on ${target.name}`, () => {
     expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1`, [a.mspId])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM "Alert" WHERE "mspId" = $1`, [b.mspId])).toBe(0);
     expect(keptBefore).toBeGreaterThan(1);
-    expect((await alertPartitions(pool)).map((m) => m.name)).toEqual([partitionOf(daysAgo(UNDECIDED_DAYS)).name]);
+    expect((await alertPartitions(pool)).map((m) => m.name)).toEqual([
+      partitionOf(daysAgo(UNDECIDED_DAYS)).name,
+    ]);
     expect(run.partitionsDropped.length).toBeGreaterThanOrEqual(7);
     for (const t of [a, b])
       expect(
