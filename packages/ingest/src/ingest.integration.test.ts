@@ -106,6 +106,29 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     expect(await count(t.a.id)).toBe(before);
   });
 
+  it('acknowledges a redelivered alert without a sender time (dated on receipt) without a second row', async () => {
+    // Its occurredAt is the receive time, so the redelivery has the same dedup key and another
+    // occurredAt: only the dedup claim (AlertDedupKey) across the time partitions refuses it.
+    const { occurredAt: _drop, ...timeless } = alert('no-time-01');
+    // A redelivery is signed anew (another timestamp), as a sender's retry is.
+    const sendIt = async (ago: number) =>
+      send(
+        await signedRequest(ALERTS, timeless, {
+          key: t.a.key,
+          secret: t.a.secret,
+          now: Math.floor(Date.now() / 1000) - ago,
+        }),
+      );
+    const first = await sendIt(0);
+    expect(await first.json()).toMatchObject({ created: 1, duplicates: 0 });
+    const before = await count(t.a.id);
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await sendIt(3);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ created: 0, duplicates: 1 });
+    expect(await count(t.a.id)).toBe(before);
+  });
+
   it('replays the stored response for a repeated Idempotency-Key, also under concurrency', async () => {
     const headers = { 'idempotency-key': 'deliv-0001' };
     const first = await send(
