@@ -6,7 +6,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant } from '@aw/correlation/testing';
 import { createTestDatabase } from '@aw/db/testing';
+import { JobQueue } from '@aw/jobs';
 import { alertPartitions, DEFAULT_PARTITION, ensureAlertPartitions, partitionName } from './partitions.ts';
+import { registerRetentionWorker, RETENTION_JOB, startRetention } from './worker.ts';
 
 const DAY = 86_400_000;
 const NOW = new Date();
@@ -114,5 +116,39 @@ describe.each(inject('pgTargets'))('alert partitions on $name', (target) => {
     } finally {
       c.release();
     }
+  });
+
+  it("the worker's start creates the months ahead, and its sweep drops the empty old ones and schedules the next", async () => {
+    const clock = () => later(1200);
+    const pool = pools[1]!;
+    const queue = new JobQueue({ pool, clock, logger: console });
+    const logs: string[] = [];
+    const logger = {
+      log: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+      error: console.error,
+    };
+    const deps = { pool, queue, clock, logger };
+    await startRetention(deps);
+    const end = later(1200);
+    expect((await alertPartitions(pool)).at(-1)!.name).toBe(
+      partitionName(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 3))),
+    );
+    registerRetentionWorker(deps);
+    expect(await queue.drain([RETENTION_JOB])).toBe(1);
+    // Every month that ended 180 days before the clock is gone, but the one holding the two
+    // undecided alerts (far-1, theirs-1), which the sweep reports.
+    const horizon = later(1200 - 180);
+    const held = partitionName(later(600));
+    const left = await alertPartitions(pool);
+    expect(left.filter((m) => m.to <= horizon).map((m) => m.name)).toEqual([held]);
+    expect(logs.some((l) => l.includes('dropped partitions'))).toBe(true);
+    expect(logs.some((l) => l.includes(held))).toBe(true);
+    const next = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Job" WHERE name = $1 AND state = 'QUEUED'`,
+      [RETENTION_JOB],
+    );
+    expect(next.rows[0]!.n).toBe(1);
+    await queue.stop();
   });
 });
