@@ -13,7 +13,6 @@ import { createTestDatabase } from '@aw/db/testing';
 import { alertPartitions, ensureAlertPartitions, partitionOf, PARTITIONS_AHEAD } from './partitions.ts';
 import { dayCutoff, runRetention } from './retention.ts';
 
-const target = inject('pgTargets')[0]!;
 const DAYS = 365;
 const UNDECIDED_DAYS = 320;
 const DAY_MS = 86_400_000;
@@ -39,7 +38,7 @@ async function seedYear(pool: pg.Pool, mspId: string, companyId: string) {
   );
 }
 
-describe(`retention on ${target.name}`, () => {
+describe.each(inject('pgTargets'))('retention on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
   let pool: pg.Pool;
   let a: { mspId: string; companyId: string };
