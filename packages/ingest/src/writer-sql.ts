@@ -32,3 +32,41 @@ export function insertAlertsSql(source: string): string {
          ON CONFLICT ("companyId", "dedupKey") DO NOTHING
          RETURNING id::text AS id, "companyId", "dedupKey"`;
 }
+
+/**
+ * Runs one statement walled in by row-level security, in one round trip: `aw_ingest_walled`
+ * (prisma/migrations/20261129100000_ingest_writer_wall) switches the statement's transaction to the
+ * role `aw_tenant` with `aw.ingest_scope` naming the companies (and MSPs) of `keyIds`, the API keys
+ * that authenticated the requests, then runs `stmt`. `stmt` sees up to six parameters of fixed types
+ * ($1 int[], $2 uuid[], $3 uuid[], $4 text[], $5 text[], $6 jsonb) and returns text columns
+ * `kind, a, c, d`.
+ */
+export function walledQuery(
+  keyIds: string[],
+  stmt: string,
+  p: {
+    p1?: number[];
+    p2?: string[];
+    p3?: string[];
+    p4?: (string | null)[];
+    p5?: (string | null)[];
+    p6?: string;
+  },
+): { text: string; values: unknown[] } {
+  return {
+    text: `SELECT kind, a, c, d FROM aw_ingest_walled($1::uuid[], $2, $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::jsonb)`,
+    values: [
+      [...new Set(keyIds)],
+      stmt,
+      p.p1 ?? null,
+      p.p2 ?? null,
+      p.p3 ?? null,
+      p.p4 ?? null,
+      p.p5 ?? null,
+      p.p6 ?? null,
+    ],
+  };
+}
+
+/** Walls an explicit transaction (right after BEGIN) in to the companies of `keyIds`. */
+export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
