@@ -31,6 +31,7 @@ import {
   type NormalizeOutput,
   type SnsDeps,
 } from './normalizers/index.ts';
+import { type CompanyBudget, PgCompanyBudget } from './company-budget.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { requireScope } from './scopes.ts';
 import type { AlertSink, Logger } from './types.ts';
@@ -66,8 +67,8 @@ export interface IngestRuntime {
   writer: GroupCommitWriter;
   credentials: CredentialStore;
   limiter: RateLimiter;
-  /** The per-company alert budget (null: none). */
-  companyBudget: RateLimiter | null;
+  /** The per-company alert budget, shared by every process on the database (null: none). */
+  companyBudget: CompanyBudget | null;
   sns: SnsVerifier;
   snsDeps: SnsDeps;
   logger: Logger;
@@ -89,7 +90,7 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
     credentials: new CredentialStore(o.pool, o.encryptionKey, o.credentialCacheMs ?? 5000, now),
     limiter: new RateLimiter(o.rateLimitPerMinute ?? 6000, now),
     companyBudget: o.companyAlertsPerMinute
-      ? new RateLimiter(o.companyAlertsPerMinute, now, o.companyAlertsBurst)
+      ? new PgCompanyBudget(o.pool, o.companyAlertsPerMinute, now, o.companyAlertsBurst)
       : null,
     sns: new SnsVerifier(snsDeps, now),
     snsDeps,
@@ -391,7 +392,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
   }
 
   const alerts = await finalizeAlerts(out.alerts);
-  budget(rt, key, alerts.length);
+  await budget(rt, key, alerts.length);
   const outcome = await rt.writer.submit({
     companyId: key.companyId,
     mspId: key.mspId,
@@ -415,9 +416,12 @@ function limit(rt: IngestRuntime, key: KeyInfo) {
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'rate limit exceeded for this API key', [], wait);
 }
 
-/** The company's alert budget, whatever key sends: a storm from one company leaves the others room. */
-function budget(rt: IngestRuntime, key: KeyInfo, alerts: number) {
-  const wait = alerts > 0 ? (rt.companyBudget?.take(key.companyId, alerts) ?? 0) : 0;
+/**
+ * The company's alert budget, whatever key sends and whichever process answers: a storm from one
+ * company leaves the others room. Refused requests store nothing (this runs before the writer).
+ */
+async function budget(rt: IngestRuntime, key: KeyInfo, alerts: number) {
+  const wait = alerts > 0 && rt.companyBudget ? await rt.companyBudget.take(key, alerts) : 0;
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'alert budget exceeded for this company', [], wait);
 }
 

@@ -97,3 +97,16 @@ CREATE POLICY aw_ingest_insert ON "IdempotencyRecord" FOR INSERT TO aw_tenant
 CREATE POLICY aw_ingest_update ON "IdempotencyRecord" FOR UPDATE TO aw_tenant
   USING ((SELECT aw_ingest_scope()) ? "companyId"::text)
   WITH CHECK ((SELECT aw_ingest_scope()) ? "companyId"::text);
+
+-- The shared per-company alert budget (packages/ingest/src/company-budget.ts): taken walled in to the
+-- company of the key that sent the request (INSERT … ON CONFLICT DO UPDATE needs all three).
+DROP POLICY IF EXISTS aw_ingest_read ON "IngestCompanyBudget";
+DROP POLICY IF EXISTS aw_ingest_insert ON "IngestCompanyBudget";
+DROP POLICY IF EXISTS aw_ingest_update ON "IngestCompanyBudget";
+CREATE POLICY aw_ingest_read ON "IngestCompanyBudget" FOR SELECT TO aw_tenant
+  USING ((SELECT aw_ingest_scope()) ? "companyId"::text);
+CREATE POLICY aw_ingest_insert ON "IngestCompanyBudget" FOR INSERT TO aw_tenant
+  WITH CHECK ((SELECT aw_ingest_scope()) ? "companyId"::text);
+CREATE POLICY aw_ingest_update ON "IngestCompanyBudget" FOR UPDATE TO aw_tenant
+  USING ((SELECT aw_ingest_scope()) ? "companyId"::text)
+  WITH CHECK ((SELECT aw_ingest_scope()) ? "companyId"::text);
