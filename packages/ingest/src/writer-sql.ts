@@ -70,3 +70,30 @@ export function walledQuery(
 
 /** Walls an explicit transaction (right after BEGIN) in to the companies of `keyIds`. */
 export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
+
+/**
+ * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement: data-modifying
+ * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
+ * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
+ * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`
+ * per accepted request and `alert, <id>, <companyId>, <dedupKey>` per inserted alert.
+ */
+export const GROUP_COMMIT_SQL = `WITH req AS (
+         SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS r(i, k, c, sig, exp)
+       ), ok_key AS (
+         SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
+         WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
+       ), nonce AS (
+         ${insertReplayNoncesSql('ok_key WHERE sig IS NOT NULL')}
+       ), accepted AS (
+         SELECT o.i FROM ok_key o
+         WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
+       ), ins AS (
+         ${insertAlertsSql(
+           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
+              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
+            WHERE x.ri IN (SELECT i FROM accepted)`,
+         )}
+       )
+       SELECT 'ok' AS kind, i::text AS a, NULL::text AS c, NULL::text AS d FROM accepted
+       UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`;

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
 import {
+  GROUP_COMMIT_SQL,
   insertAlertsSql,
   insertReplayNoncesSql,
   NOW_UTC,
@@ -240,62 +241,40 @@ export class GroupCommitWriter {
     });
     const req = <T>(f: (p: Pending) => T) => open.map(f);
     const wall = open.map((p) => p.req.apiKeyId);
-    const q = walledQuery(
-      wall,
-      `WITH req AS (
-         SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS r(i, k, c, sig, exp)
-       ), ok_key AS (
-         SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
-         WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
-       ), nonce AS (
-         ${insertReplayNoncesSql('ok_key WHERE sig IS NOT NULL')}
-       ), accepted AS (
-         SELECT o.i FROM ok_key o
-         WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
-       ), ins AS (
-         ${insertAlertsSql(
-           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
-              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
-            WHERE x.ri IN (SELECT i FROM accepted)`,
-         )}
-       )
-       SELECT 'ok' AS kind, i::text AS a, NULL::text AS c, NULL::text AS d FROM accepted
-       UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`,
-      {
-        p1: open.map((_, i) => i),
-        p2: req((p) => p.req.apiKeyId),
-        p3: req((p) => p.req.companyId),
-        p4: req((p) => p.req.nonce?.signature ?? null),
-        p5: req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
-        // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
-        // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
-        p6: JSON.stringify(
-          rows.map((r) => {
-            const p = open[r.i]!.req;
-            return {
-              ri: r.i,
-              m: p.mspId,
-              c: p.companyId,
-              s: r.a.source,
-              f: r.a.fingerprint,
-              d: r.a.dedupKey,
-              a: r.a.asset,
-              sg: r.a.signature,
-              sv: r.a.service,
-              sm: r.a.summary,
-              sev: r.a.severity,
-              st: r.a.status,
-              o: r.a.occurredAt.toISOString(),
-              l: r.a.labels,
-              an: r.a.annotations,
-              r: r.a.raw ?? null,
-              k: p.apiKeyId,
-              kd: r.a.kind ?? null,
-            };
-          }),
-        ),
-      },
-    );
+    const q = walledQuery(wall, GROUP_COMMIT_SQL, {
+      p1: open.map((_, i) => i),
+      p2: req((p) => p.req.apiKeyId),
+      p3: req((p) => p.req.companyId),
+      p4: req((p) => p.req.nonce?.signature ?? null),
+      p5: req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
+      // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
+      // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
+      p6: JSON.stringify(
+        rows.map((r) => {
+          const p = open[r.i]!.req;
+          return {
+            ri: r.i,
+            m: p.mspId,
+            c: p.companyId,
+            s: r.a.source,
+            f: r.a.fingerprint,
+            d: r.a.dedupKey,
+            a: r.a.asset,
+            sg: r.a.signature,
+            sv: r.a.service,
+            sm: r.a.summary,
+            sev: r.a.severity,
+            st: r.a.status,
+            o: r.a.occurredAt.toISOString(),
+            l: r.a.labels,
+            an: r.a.annotations,
+            r: r.a.raw ?? null,
+            k: p.apiKeyId,
+            kd: r.a.kind ?? null,
+          };
+        }),
+      ),
+    });
     const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>(
       q.text,
       q.values,
