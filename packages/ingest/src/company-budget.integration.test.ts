@@ -2,7 +2,7 @@
 // any number of keys, gets 429 with Retry-After and nothing of the refused request is stored, while
 // another company (same MSP or another) is still accepted. The budget refills with time. It is shared
 // through PostgreSQL: two intake runtimes (each its own pool, as two web processes) on one database
-// together accept no more than one budget.
+// together accept no more than one budget. Replays of a captured signed request spend none of it.
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
@@ -112,5 +112,23 @@ describe('per-company alert budget', () => {
       for (const r of rts) await r.close();
       for (const p of pools) await p.end();
     }
+  });
+
+  it('does not let replays of a captured signed request spend the budget', async () => {
+    const victim = await createCompany(prisma, t.b.mspId, 'replayed');
+    const captured = batch('captured', 10);
+    const at = Math.floor(clock / 1000);
+    const send = async (body: unknown) =>
+      handleIngest(
+        await signedRequest(ALERTS, body, { key: victim.key, secret: victim.secret, now: at }),
+        rt,
+      );
+    expect((await send(captured)).status).toBe(202);
+    // The attacker replays the same bytes (same timestamp and signature) 10 times: each is refused
+    // as a replay, and none of them takes from the company's budget (10 × 10 alerts would exhaust it).
+    for (let i = 0; i < 10; i++) expect((await send(captured)).status).toBe(401);
+    // The company's own next 50 alerts still fit in what is left of its 60.
+    expect((await send(batch('own', 50))).status).toBe(202);
+    expect(await prisma.alert.count({ where: { companyId: victim.id } })).toBe(60);
   });
 });

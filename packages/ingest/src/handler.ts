@@ -392,7 +392,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
   }
 
   const alerts = await finalizeAlerts(out.alerts);
-  await budget(rt, key, alerts.length);
+  await budget(rt, key, alerts.length, verified && verified.ok ? verified.signature : null);
   const outcome = await rt.writer.submit({
     companyId: key.companyId,
     mspId: key.mspId,
@@ -420,8 +420,10 @@ function limit(rt: IngestRuntime, key: KeyInfo) {
  * The company's alert budget, whatever key sends and whichever process answers: a storm from one
  * company leaves the others room. Refused requests store nothing (this runs before the writer).
  */
-async function budget(rt: IngestRuntime, key: KeyInfo, alerts: number) {
-  const wait = alerts > 0 && rt.companyBudget ? await rt.companyBudget.take(key, alerts) : 0;
+async function budget(rt: IngestRuntime, key: KeyInfo, alerts: number, signature: string | null) {
+  const wait = alerts > 0 && rt.companyBudget ? await rt.companyBudget.take(key, alerts, signature) : 0;
+  // A signature already used: the writer would refuse it as a replay; it spends no budget.
+  if (wait === 'replay') throw UNAUTHORIZED();
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'alert budget exceeded for this company', [], wait);
 }
 
