@@ -110,3 +110,20 @@ CREATE POLICY aw_ingest_insert ON "IngestCompanyBudget" FOR INSERT TO aw_tenant
 CREATE POLICY aw_ingest_update ON "IngestCompanyBudget" FOR UPDATE TO aw_tenant
   USING ((SELECT aw_ingest_scope()) ? "companyId"::text)
   WITH CHECK ((SELECT aw_ingest_scope()) ? "companyId"::text);
+
+-- "AlertDedupKey" (20261129080000_alert_time_partitions, when present): the BEFORE INSERT trigger on
+-- "Alert" claims each alert's dedup key there as the inserting role, so under the ingest scope it may
+-- read and insert the keys of the scope's companies (with the MSP of each company's key).
+DO E'
+BEGIN
+  IF to_regclass(\'"AlertDedupKey"\') IS NOT NULL THEN
+    PERFORM aw_enable_tenant_rls(\'AlertDedupKey\')\x3B
+    DROP POLICY IF EXISTS aw_ingest_read ON "AlertDedupKey"\x3B
+    DROP POLICY IF EXISTS aw_ingest_insert ON "AlertDedupKey"\x3B
+    CREATE POLICY aw_ingest_read ON "AlertDedupKey" FOR SELECT TO aw_tenant
+      USING ((SELECT aw_ingest_scope()) ->> "companyId"::text = "mspId"::text)\x3B
+    CREATE POLICY aw_ingest_insert ON "AlertDedupKey" FOR INSERT TO aw_tenant
+      WITH CHECK ((SELECT aw_ingest_scope()) ->> "companyId"::text = "mspId"::text)\x3B
+  END IF\x3B
+END
+';

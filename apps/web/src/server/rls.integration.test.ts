@@ -63,7 +63,7 @@ describe('row-level security on tenant tables', () => {
       SELECT c.relname AS t, c.relrowsecurity AS rls,
              (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname AND p.schemaname = current_schema()) AS policies
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind = 'r'`;
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')`;
     const byName = new Map(rows.map((r) => [r.t, r]));
     const missing = [...tables.map((t) => t.table), 'Msp'].filter(
       (t) => !byName.get(t)?.rls || byName.get(t)!.policies === 0n,
