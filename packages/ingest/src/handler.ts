@@ -39,6 +39,7 @@ import { consoleLogger } from './types.ts';
 import { readBodyLimited as readBody } from './body.ts';
 import { badRequest, parseJsonBody } from './util.ts';
 import { GroupCommitWriter, type HttpReply, type StoredAlertRef, type WriteOutcome } from './writer.ts';
+import { walledQuery } from './writer-sql.ts';
 
 export const FORMATS = ['native', 'alertmanager', 'pagerduty', 'cloudwatch', 'grafana', 'generic'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -219,14 +220,19 @@ function idempotencyKeyOf(req: IngestRequest): string | null {
   return k;
 }
 
-async function loadMapping(rt: IngestRuntime, companyId: string, name: string): Promise<GenericMappingPaths> {
-  const { rows } = await rt.pool.query<{ paths: GenericMappingPaths }>(
-    `SELECT paths FROM "GenericMapping" WHERE "companyId" = $1 AND name = $2`,
-    [companyId, name],
+/** The key's company's generic mapping `name`, read walled in to that company. */
+async function loadMapping(rt: IngestRuntime, key: KeyInfo, name: string): Promise<GenericMappingPaths> {
+  const { rows } = await rt.pool.query<{ a: string }>(
+    walledQuery(
+      [key.id],
+      `SELECT 'mapping'::text, paths::text, NULL::text, NULL::text FROM "GenericMapping"
+       WHERE "companyId" = $2[1] AND name = $4[1]`,
+      { p2: [key.companyId], p4: [name] },
+    ),
   );
   if (!rows[0])
     throw badRequest('mapping', `no generic mapping named "${name}" for this company`, 'unknown format');
-  return rows[0].paths;
+  return JSON.parse(rows[0].a) as GenericMappingPaths;
 }
 
 function replyFor(format: Format, info: Record<string, unknown> | undefined) {
@@ -367,7 +373,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
     case 'generic': {
       const name = new URL(req.url).searchParams.get('mapping') ?? 'default';
       if (!/^[\w.-]{1,100}$/.test(name)) throw badRequest('mapping', 'must be 1..100 letters, digits, . _ -');
-      out = normalizeGeneric(body, ctx, await loadMapping(rt, key.companyId, name));
+      out = normalizeGeneric(body, ctx, await loadMapping(rt, key, name));
       break;
     }
     case 'cloudwatch': {
@@ -448,7 +454,7 @@ async function checkSignature(
     return null;
   }
   const check = async (fresh: boolean) => {
-    const secrets = await rt.credentials.webhookSecrets(key.companyId, { fresh });
+    const secrets = await rt.credentials.webhookSecrets(key, { fresh });
     const input = { secrets, rawBody: raw, nowSeconds };
     return sig || ts
       ? verifySignature({ ...input, timestamp: ts, signature: sig })

@@ -3,14 +3,15 @@
 // requests, so a row for any other company is refused by PostgreSQL even when the writer is handed
 // one (a deliberately mis-scoped request: the key of company A, rows for company B), while correct
 // batches spanning companies of several MSPs still commit in one transaction. A trigger records the
-// role and scope of every alert insert.
+// role and scope of every alert insert. The intake's signing-secret reads are walled in the same way.
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { finalizeAlerts } from './fingerprint.ts';
 import { normalizeNative } from './normalizers/index.ts';
-import { createTenants } from './testing/tenants.ts';
+import { CredentialStore } from './auth.ts';
+import { createTenants, TEST_ENCRYPTION_KEY } from './testing/tenants.ts';
 import type { Logger, NormalizedAlert } from './types.ts';
 import { GroupCommitWriter, type WriteOutcome, type WriteRequest } from './writer.ts';
 
@@ -146,5 +147,13 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     // The same nonce for the key's own company is stored.
     expect((await writer.submit(request(t.a, t.a, [], { nonce }))).kind).toBe('stored');
     expect(await prisma.replayNonce.count({ where: { companyId: t.a.id } })).toBe(1);
+  });
+
+  it("reads signing secrets walled in to the key's company", async () => {
+    const store = new CredentialStore(pool, TEST_ENCRYPTION_KEY, 0);
+    expect(await store.webhookSecrets({ id: t.b.keyId, companyId: t.b.id })).toEqual([t.b.secret]);
+    // A's key asking for B's secrets (a bug passing the wrong company) gets none.
+    expect(await store.webhookSecrets({ id: t.a.keyId, companyId: t.b.id })).toEqual([]);
+    expect(await store.webhookSecrets({ id: t.a.keyId, companyId: t.a.id })).toEqual([t.a.secret]);
   });
 });

@@ -127,3 +127,12 @@ BEGIN
   END IF\x3B
 END
 ';
+
+-- The intake's other reads for the key's company: its signing secrets (handler and site
+-- authentication) and its generic mappings, read-only under the ingest scope.
+DROP POLICY IF EXISTS aw_ingest_read ON "WebhookSecret";
+CREATE POLICY aw_ingest_read ON "WebhookSecret" FOR SELECT TO aw_tenant
+  USING ((SELECT aw_ingest_scope()) ->> "companyId"::text = "mspId"::text);
+DROP POLICY IF EXISTS aw_ingest_read ON "GenericMapping";
+CREATE POLICY aw_ingest_read ON "GenericMapping" FOR SELECT TO aw_tenant
+  USING ((SELECT aw_ingest_scope()) ->> "companyId"::text = "mspId"::text);
