@@ -5,6 +5,7 @@
 // batches spanning companies of several MSPs still commit in one transaction. A trigger records the
 // role and scope of every alert insert. The intake's signing-secret reads are walled in the same way.
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
+import { withTenantScope } from '@aw/db/tenant-scope';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +13,7 @@ import { finalizeAlerts } from './fingerprint.ts';
 import { normalizeNative } from './normalizers/index.ts';
 import { CredentialStore } from './auth.ts';
 import { createTenants, TEST_ENCRYPTION_KEY } from './testing/tenants.ts';
+import { walledQuery } from './writer-sql.ts';
 import type { Logger, NormalizedAlert } from './types.ts';
 import { GroupCommitWriter, type WriteOutcome, type WriteRequest } from './writer.ts';
 
@@ -155,5 +157,22 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     // A's key asking for B's secrets (a bug passing the wrong company) gets none.
     expect(await store.webhookSecrets({ id: t.a.keyId, companyId: t.b.id })).toEqual([]);
     expect(await store.webhookSecrets({ id: t.a.keyId, companyId: t.a.id })).toEqual([t.a.secret]);
+  });
+
+  it('cannot be used by a session walled in to one MSP to reach another', async () => {
+    // A transaction already walled in to MSP A (as a signed-in call is) names B's key: the scope is
+    // read from "ApiKey" as that session, which sees none of B's keys, so it reaches none of B's rows.
+    const q = walledQuery(
+      [t.b.keyId, t.a.keyId],
+      `SELECT 'alert'::text, id::text, "companyId"::text, NULL::text FROM "Alert"`,
+      {},
+    );
+    const rows = await withTenantScope(pool, { mspId: t.a.mspId }, (c) => c.query<{ c: string }>(q), {
+      asRole: 'aw_tenant',
+    });
+    expect(rows.rows.length).toBeGreaterThan(0);
+    expect(rows.rows.filter((r) => r.c === t.b.id)).toEqual([]);
+    // (what it sees is what its own MSP setting already showed it: A's and A2's)
+    for (const r of rows.rows) expect([t.a.id, t.a2.id]).toContain(r.c);
   });
 });

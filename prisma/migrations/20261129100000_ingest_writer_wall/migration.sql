@@ -50,8 +50,9 @@ BEGIN
   RETURN QUERY EXECUTE stmt USING p1, p2, p3, p4, p5, p6\x3B
 END
 ';
-REVOKE ALL ON FUNCTION aw_ingest_wall(uuid[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION aw_ingest_walled(uuid[], text, int[], uuid[], uuid[], text[], text[], jsonb) FROM PUBLIC;
+-- Both stay executable by every role (an app that logs in with another role than the migrating one
+-- calls them too). They widen nothing: the scope is read from "ApiKey" as the caller, so a session
+-- already walled in as aw_tenant can only name its own tenant's companies.
 
 -- The tables the writer touches keep their tenant policy (re-applied here, idempotent, also for an
 -- "Alert" rebuilt by an earlier migration) and get the ingest policies, per command.
