@@ -4,6 +4,7 @@ import { timingSafeEqualStr } from '@aw/core/crypto';
 import { sha256HexSync } from './hash.ts';
 import type pg from 'pg';
 import { apiKeyPrefix, openWebhookSecret } from './keys.ts';
+import { walledQuery } from './writer-sql.ts';
 
 export interface KeyInfo {
   id: string;
@@ -99,27 +100,39 @@ export class CredentialStore {
     return usable(info, now) ? info : null;
   }
 
-  /** The company's currently valid signing secrets (two during a rotation overlap). */
-  async webhookSecrets(companyId: string, opts: { fresh?: boolean } = {}): Promise<string[]> {
+  /**
+   * The key's company's currently valid signing secrets (two during a rotation overlap), read walled
+   * in to the company of the key (row-level security, `aw_ingest_walled`).
+   */
+  async webhookSecrets(
+    key: { id: string; companyId: string },
+    opts: { fresh?: boolean } = {},
+  ): Promise<string[]> {
+    const { companyId } = key;
     const now = this.now();
-    const hit = this.secrets.get(companyId);
+    const cacheKey = `${key.id}\n${companyId}`;
+    const hit = this.secrets.get(cacheKey);
     if (!opts.fresh && hit && now - hit.at < this.ttlMs) return hit.secrets;
     if (!this.encryptionKey) return [];
-    const { rows } = await this.pool.query<{ ciphertext: string }>(
-      `SELECT ciphertext FROM "WebhookSecret" WHERE "companyId" = $1 AND "revokedAt" IS NULL
-         AND ("expiresAt" IS NULL OR "expiresAt" > (now() AT TIME ZONE 'UTC'))
-       ORDER BY "createdAt" DESC LIMIT 5`,
-      [companyId],
+    const { rows } = await this.pool.query<{ a: string }>(
+      walledQuery(
+        [key.id],
+        `SELECT 'secret'::text, ciphertext, NULL::text, NULL::text FROM "WebhookSecret"
+         WHERE "companyId" = $2[1] AND "revokedAt" IS NULL
+           AND ("expiresAt" IS NULL OR "expiresAt" > (now() AT TIME ZONE 'UTC'))
+         ORDER BY "createdAt" DESC LIMIT 5`,
+        { p2: [companyId] },
+      ),
     );
     const secrets: string[] = [];
-    for (const r of rows) {
+    for (const r of rows.map((x) => ({ ciphertext: x.a }))) {
       try {
         secrets.push(await openWebhookSecret(r.ciphertext, companyId, this.encryptionKey));
       } catch {
         // a row that does not decrypt (wrong key, copied row) is no secret at all
       }
     }
-    this.remember(this.secrets, companyId, { at: now, secrets });
+    this.remember(this.secrets, cacheKey, { at: now, secrets });
     return secrets;
   }
 

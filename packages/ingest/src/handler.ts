@@ -31,6 +31,7 @@ import {
   type NormalizeOutput,
   type SnsDeps,
 } from './normalizers/index.ts';
+import { type CompanyBudget, PgCompanyBudget } from './company-budget.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { requireScope } from './scopes.ts';
 import type { AlertSink, Logger } from './types.ts';
@@ -38,6 +39,7 @@ import { consoleLogger } from './types.ts';
 import { readBodyLimited as readBody } from './body.ts';
 import { badRequest, parseJsonBody } from './util.ts';
 import { GroupCommitWriter, type HttpReply, type StoredAlertRef, type WriteOutcome } from './writer.ts';
+import { walledQuery } from './writer-sql.ts';
 
 export const FORMATS = ['native', 'alertmanager', 'pagerduty', 'cloudwatch', 'grafana', 'generic'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -66,8 +68,8 @@ export interface IngestRuntime {
   writer: GroupCommitWriter;
   credentials: CredentialStore;
   limiter: RateLimiter;
-  /** The per-company alert budget (null: none). */
-  companyBudget: RateLimiter | null;
+  /** The per-company alert budget, shared by every process on the database (null: none). */
+  companyBudget: CompanyBudget | null;
   sns: SnsVerifier;
   snsDeps: SnsDeps;
   logger: Logger;
@@ -89,7 +91,7 @@ export function createIngestRuntime(o: IngestOptions): IngestRuntime {
     credentials: new CredentialStore(o.pool, o.encryptionKey, o.credentialCacheMs ?? 5000, now),
     limiter: new RateLimiter(o.rateLimitPerMinute ?? 6000, now),
     companyBudget: o.companyAlertsPerMinute
-      ? new RateLimiter(o.companyAlertsPerMinute, now, o.companyAlertsBurst)
+      ? new PgCompanyBudget(o.pool, o.companyAlertsPerMinute, now, o.companyAlertsBurst)
       : null,
     sns: new SnsVerifier(snsDeps, now),
     snsDeps,
@@ -218,14 +220,19 @@ function idempotencyKeyOf(req: IngestRequest): string | null {
   return k;
 }
 
-async function loadMapping(rt: IngestRuntime, companyId: string, name: string): Promise<GenericMappingPaths> {
-  const { rows } = await rt.pool.query<{ paths: GenericMappingPaths }>(
-    `SELECT paths FROM "GenericMapping" WHERE "companyId" = $1 AND name = $2`,
-    [companyId, name],
+/** The key's company's generic mapping `name`, read walled in to that company. */
+async function loadMapping(rt: IngestRuntime, key: KeyInfo, name: string): Promise<GenericMappingPaths> {
+  const { rows } = await rt.pool.query<{ a: string }>(
+    walledQuery(
+      [key.id],
+      `SELECT 'mapping'::text, paths::text, NULL::text, NULL::text FROM "GenericMapping"
+       WHERE "companyId" = $2[1] AND name = $4[1]`,
+      { p2: [key.companyId], p4: [name] },
+    ),
   );
   if (!rows[0])
     throw badRequest('mapping', `no generic mapping named "${name}" for this company`, 'unknown format');
-  return rows[0].paths;
+  return JSON.parse(rows[0].a) as GenericMappingPaths;
 }
 
 function replyFor(format: Format, info: Record<string, unknown> | undefined) {
@@ -366,7 +373,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
     case 'generic': {
       const name = new URL(req.url).searchParams.get('mapping') ?? 'default';
       if (!/^[\w.-]{1,100}$/.test(name)) throw badRequest('mapping', 'must be 1..100 letters, digits, . _ -');
-      out = normalizeGeneric(body, ctx, await loadMapping(rt, key.companyId, name));
+      out = normalizeGeneric(body, ctx, await loadMapping(rt, key, name));
       break;
     }
     case 'cloudwatch': {
@@ -391,7 +398,7 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
   }
 
   const alerts = await finalizeAlerts(out.alerts);
-  budget(rt, key, alerts.length);
+  await budget(rt, key, alerts.length, verified && verified.ok ? verified.signature : null);
   const outcome = await rt.writer.submit({
     companyId: key.companyId,
     mspId: key.mspId,
@@ -415,9 +422,14 @@ function limit(rt: IngestRuntime, key: KeyInfo) {
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'rate limit exceeded for this API key', [], wait);
 }
 
-/** The company's alert budget, whatever key sends: a storm from one company leaves the others room. */
-function budget(rt: IngestRuntime, key: KeyInfo, alerts: number) {
-  const wait = alerts > 0 ? (rt.companyBudget?.take(key.companyId, alerts) ?? 0) : 0;
+/**
+ * The company's alert budget, whatever key sends and whichever process answers: a storm from one
+ * company leaves the others room. Refused requests store nothing (this runs before the writer).
+ */
+async function budget(rt: IngestRuntime, key: KeyInfo, alerts: number, signature: string | null) {
+  const wait = alerts > 0 && rt.companyBudget ? await rt.companyBudget.take(key, alerts, signature) : 0;
+  // A signature already used: the writer would refuse it as a replay; it spends no budget.
+  if (wait === 'replay') throw UNAUTHORIZED();
   if (wait > 0) throw new AppError('TOO_MANY_REQUESTS', 'alert budget exceeded for this company', [], wait);
 }
 
@@ -442,7 +454,7 @@ async function checkSignature(
     return null;
   }
   const check = async (fresh: boolean) => {
-    const secrets = await rt.credentials.webhookSecrets(key.companyId, { fresh });
+    const secrets = await rt.credentials.webhookSecrets(key, { fresh });
     const input = { secrets, rawBody: raw, nowSeconds };
     return sig || ts
       ? verifySignature({ ...input, timestamp: ts, signature: sig })

@@ -577,7 +577,9 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
     const slowPool = {
       query: async (...a: unknown[]) => {
         const out = await (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a);
-        if (typeof a[0] === 'string' && a[0].includes('INSERT INTO "Alert"')) {
+        // (the statement travels as a parameter of the walled call, aw_ingest_walled)
+        const sql = [a[0], ...(Array.isArray(a[1]) ? a[1] : [])];
+        if (sql.some((x) => typeof x === 'string' && x.includes('INSERT INTO "Alert"'))) {
           commitDone = true;
           await new Promise((r) => setTimeout(r, 300));
         }

@@ -132,7 +132,7 @@ export function createSiteAuthenticator(o: SiteAuthOptions): SiteAuthenticator {
       ]);
     const check = async (fresh: boolean) =>
       verifySignature({
-        secrets: await o.credentials.webhookSecrets(key.companyId, { fresh }),
+        secrets: await o.credentials.webhookSecrets(key, { fresh }),
         timestamp: ts,
         signature: sig,
         rawBody: body,

@@ -32,3 +32,68 @@ export function insertAlertsSql(source: string): string {
          ON CONFLICT ("companyId", "dedupKey", "occurredAt") DO NOTHING
          RETURNING id::text AS id, "companyId", "dedupKey"`;
 }
+
+/**
+ * Runs one statement walled in by row-level security, in one round trip: `aw_ingest_walled`
+ * (prisma/migrations/20261129100000_ingest_writer_wall) switches the statement's transaction to the
+ * role `aw_tenant` with `aw.ingest_scope` naming the companies (and MSPs) of `keyIds`, the API keys
+ * that authenticated the requests, then runs `stmt`. `stmt` sees up to six parameters of fixed types
+ * ($1 int[], $2 uuid[], $3 uuid[], $4 text[], $5 text[], $6 jsonb) and returns text columns
+ * `kind, a, c, d`.
+ */
+export function walledQuery(
+  keyIds: string[],
+  stmt: string,
+  p: {
+    p1?: number[];
+    p2?: string[];
+    p3?: string[];
+    p4?: (string | null)[];
+    p5?: (string | null)[];
+    p6?: string;
+  },
+): { text: string; values: unknown[] } {
+  return {
+    text: `SELECT kind, a, c, d FROM aw_ingest_walled($1::uuid[], $2, $3::int[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::jsonb)`,
+    values: [
+      [...new Set(keyIds)],
+      stmt,
+      p.p1 ?? null,
+      p.p2 ?? null,
+      p.p3 ?? null,
+      p.p4 ?? null,
+      p.p5 ?? null,
+      p.p6 ?? null,
+    ],
+  };
+}
+
+/** Walls an explicit transaction (right after BEGIN) in to the companies of `keyIds`. */
+export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
+
+/**
+ * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement: data-modifying
+ * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
+ * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
+ * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`
+ * per accepted request and `alert, <id>, <companyId>, <dedupKey>` per inserted alert.
+ */
+export const GROUP_COMMIT_SQL = `WITH req AS (
+         SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS r(i, k, c, sig, exp)
+       ), ok_key AS (
+         SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
+         WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
+       ), nonce AS (
+         ${insertReplayNoncesSql('ok_key WHERE sig IS NOT NULL')}
+       ), accepted AS (
+         SELECT o.i FROM ok_key o
+         WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
+       ), ins AS (
+         ${insertAlertsSql(
+           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
+              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
+            WHERE x.ri IN (SELECT i FROM accepted)`,
+         )}
+       )
+       SELECT 'ok' AS kind, i::text AS a, NULL::text AS c, NULL::text AS d FROM accepted
+       UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`;

@@ -2,11 +2,24 @@
 // transaction with set-based SQL (INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING), and only
 // then resolves each request's promise, so a 2xx always follows a commit. Up to `maxInFlight`
 // transactions run at once; while they run, new requests pile up into the next batch.
+// Every statement that reads or writes a tenant's rows runs walled in by row-level security: as the
+// role `aw_tenant`, with `aw.ingest_scope` naming exactly the companies (and their MSPs) of the API
+// keys that authenticated the batch's requests (writer-sql.ts, `walledQuery`; the policies are in
+// prisma/migrations/20261129100000_ingest_writer_wall). A row for any other company is refused by
+// PostgreSQL whatever this code puts in it. Only the expiry sweep (every company's old nonces and
+// idempotency records) runs as the tables' owner.
 import { appMetrics } from '@aw/observability';
 import type pg from 'pg';
 import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
-import { insertAlertsSql, insertReplayNoncesSql, NOW_UTC } from './writer-sql.ts';
+import {
+  GROUP_COMMIT_SQL,
+  insertAlertsSql,
+  insertReplayNoncesSql,
+  NOW_UTC,
+  WALL_TRANSACTION_SQL,
+  walledQuery,
+} from './writer-sql.ts';
 
 export interface StoredAlertRef {
   id: string;
@@ -153,7 +166,15 @@ export class GroupCommitWriter {
         const outcome: WriteOutcome = err.code?.startsWith('22')
           ? { kind: 'invalid', reason: err.message ?? 'data exception' }
           : { kind: 'unavailable', reason: err.message ?? 'database error' };
-        if (outcome.kind === 'unavailable') this.logger.error('commit failed', { error: err.message });
+        // 42501 here is the tenant wall refusing a row outside the batch's authenticated companies:
+        // a bug of ours, never the sender's; nothing of the request was stored.
+        if (err.code === '42501')
+          this.logger.error('commit refused by the tenant wall', {
+            error: err.message,
+            companyId: batch[0]!.req.companyId,
+            apiKeyId: batch[0]!.req.apiKeyId,
+          });
+        else if (outcome.kind === 'unavailable') this.logger.error('commit failed', { error: err.message });
         results = [{ p: batch[0]!, outcome, createdIds: [] }];
       } else {
         // One bad request must not fail its neighbours: retry each on its own.
@@ -218,61 +239,45 @@ export class GroupCommitWriter {
     open.forEach((p, i) => {
       for (const a of p.req.alerts) rows.push({ i, a });
     });
-    const req = (f: (p: Pending) => unknown) => open.map(f);
+    const req = <T>(f: (p: Pending) => T) => open.map(f);
+    const wall = open.map((p) => p.req.apiKeyId);
+    const q = walledQuery(wall, GROUP_COMMIT_SQL, {
+      p1: open.map((_, i) => i),
+      p2: req((p) => p.req.apiKeyId),
+      p3: req((p) => p.req.companyId),
+      p4: req((p) => p.req.nonce?.signature ?? null),
+      p5: req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
+      // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
+      // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
+      p6: JSON.stringify(
+        rows.map((r) => {
+          const p = open[r.i]!.req;
+          return {
+            ri: r.i,
+            m: p.mspId,
+            c: p.companyId,
+            s: r.a.source,
+            f: r.a.fingerprint,
+            d: r.a.dedupKey,
+            a: r.a.asset,
+            sg: r.a.signature,
+            sv: r.a.service,
+            sm: r.a.summary,
+            sev: r.a.severity,
+            st: r.a.status,
+            o: r.a.occurredAt.toISOString(),
+            l: r.a.labels,
+            an: r.a.annotations,
+            r: r.a.raw ?? null,
+            k: p.apiKeyId,
+            kd: r.a.kind ?? null,
+          };
+        }),
+      ),
+    });
     const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>(
-      `WITH req AS (
-         SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS r(i, k, c, sig, exp)
-       ), ok_key AS (
-         SELECT req.* FROM req JOIN "ApiKey" ak ON ak.id = req.k
-         WHERE ak."revokedAt" IS NULL AND (ak."expiresAt" IS NULL OR ak."expiresAt" > ${NOW_UTC})
-       ), nonce AS (
-         ${insertReplayNoncesSql('ok_key WHERE sig IS NOT NULL')}
-       ), accepted AS (
-         SELECT o.i FROM ok_key o
-         WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
-       ), ins AS (
-         ${insertAlertsSql(
-           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
-              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
-            WHERE x.ri IN (SELECT i FROM accepted)`,
-         )}
-       )
-       SELECT 'ok' AS kind, i::text AS a, NULL AS c, NULL AS d FROM accepted
-       UNION ALL SELECT 'alert', id::text, "companyId"::text, "dedupKey" FROM ins`,
-      [
-        open.map((_, i) => i),
-        req((p) => p.req.apiKeyId),
-        req((p) => p.req.companyId),
-        req((p) => p.req.nonce?.signature ?? null),
-        req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
-        // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
-        // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
-        JSON.stringify(
-          rows.map((r) => {
-            const p = open[r.i]!.req;
-            return {
-              ri: r.i,
-              m: p.mspId,
-              c: p.companyId,
-              s: r.a.source,
-              f: r.a.fingerprint,
-              d: r.a.dedupKey,
-              a: r.a.asset,
-              sg: r.a.signature,
-              sv: r.a.service,
-              sm: r.a.summary,
-              sev: r.a.severity,
-              st: r.a.status,
-              o: r.a.occurredAt.toISOString(),
-              l: r.a.labels,
-              an: r.a.annotations,
-              r: r.a.raw ?? null,
-              k: p.apiKeyId,
-              kd: r.a.kind ?? null,
-            };
-          }),
-        ),
-      ],
+      q.text,
+      q.values,
     );
     const accepted = new Set<number>();
     const idByKey = new Map<string, string>();
@@ -296,12 +301,15 @@ export class GroupCommitWriter {
       ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
     ].filter((k) => !idByKey.has(k));
     if (missing.length) {
-      const sel = await this.pool.query<{ id: string; companyId: string; dedupKey: string }>(
-        `SELECT a.id::text AS id, a."companyId", a."dedupKey" FROM "Alert" a
-         JOIN unnest($1::uuid[], $2::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`,
-        [missing.map((k) => k.split('\n')[0]), missing.map((k) => k.split('\n')[1])],
+      const sel = await this.pool.query<{ a: string; c: string; d: string }>(
+        walledQuery(
+          stored.map((p) => p.req.apiKeyId),
+          `SELECT 'alert', a.id::text, a."companyId"::text, a."dedupKey" FROM "Alert" a
+           JOIN unnest($2, $4) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`,
+          { p2: missing.map((k) => k.split('\n')[0]!), p4: missing.map((k) => k.split('\n')[1]!) },
+        ),
       );
-      for (const r of sel.rows) idByKey.set(`${r.companyId}\n${r.dedupKey}`, r.id);
+      for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
     }
     const claimedNew = new Set<string>();
     for (const p of stored) {
@@ -326,32 +334,37 @@ export class GroupCommitWriter {
     await this.bookkeeping(
       stored.map((p) => p.req.apiKeyId),
       stored.filter((p) => out.get(p)!.createdIds.length > 0).map((p) => p.req.companyId),
+      stored.map((p) => p.req.apiKeyId),
     );
     void this.sweep();
     return batch.map((p) => out.get(p)!);
   }
 
-  /** Last use of each key (at most every 30 s per key) and each company's first alert, best effort. */
-  private async bookkeeping(keyIds: string[], companiesWithNewAlerts: string[]) {
+  /**
+   * Last use of each key (at most every 30 s per key) and each company's first alert, best effort, in
+   * one walled statement (`wall`: the keys that authenticated the stored requests).
+   */
+  private async bookkeeping(keyIds: string[], companiesWithNewAlerts: string[], wall: string[]) {
     const nowMs = Date.now();
     const keys = [...new Set(keyIds)].filter((id) => nowMs - (this.keyTouchedAt.get(id) ?? 0) > 30_000);
     const companies = [...new Set(companiesWithNewAlerts)].filter((c) => !this.companiesWithAlerts.has(c));
+    if (!keys.length && !companies.length) return;
     try {
-      if (keys.length) {
-        for (const id of keys) this.keyTouchedAt.set(id, nowMs);
-        await this.pool.query(
-          `UPDATE "ApiKey" SET "lastUsedAt" = ${NOW_UTC} WHERE id = ANY($1::uuid[])
-             AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '30 seconds')`,
-          [keys],
-        );
-      }
-      if (companies.length) {
-        for (const c of companies) this.companiesWithAlerts.add(c);
-        await this.pool.query(
-          `UPDATE "Company" SET "firstAlertAt" = ${NOW_UTC} WHERE id = ANY($1::uuid[]) AND "firstAlertAt" IS NULL`,
-          [companies],
-        );
-      }
+      for (const id of keys) this.keyTouchedAt.set(id, nowMs);
+      for (const c of companies) this.companiesWithAlerts.add(c);
+      await this.pool.query(
+        walledQuery(
+          wall,
+          `WITH k AS (
+             UPDATE "ApiKey" SET "lastUsedAt" = ${NOW_UTC} WHERE id = ANY($2)
+               AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${NOW_UTC} - interval '30 seconds') RETURNING 1
+           ), c AS (
+             UPDATE "Company" SET "firstAlertAt" = ${NOW_UTC} WHERE id = ANY($3) AND "firstAlertAt" IS NULL RETURNING 1
+           )
+           SELECT 'done'::text, (SELECT count(*) FROM k)::text, (SELECT count(*) FROM c)::text, NULL::text`,
+          { p2: keys, p3: companies },
+        ),
+      );
     } catch (e) {
       this.logger.warn('bookkeeping failed', { error: (e as Error).message });
     }
@@ -365,6 +378,7 @@ export class GroupCommitWriter {
     let ok = false;
     try {
       await client.query('BEGIN');
+      await client.query(WALL_TRANSACTION_SQL, [[...new Set(batch.map((p) => p.req.apiKeyId))]]);
 
       // 1. Keys still usable now (revocation takes effect at once, whatever a cache said).
       const keyIds = [...new Set(batch.map((p) => p.req.apiKeyId))];
