@@ -1,6 +1,7 @@
 // The schedule: one recurring tick job (singleton, so one per deployment) that queues a sync for
 // every company whose last sync is older than its interval (6 h by default) and the daily export
 // for companies that turned it on. The sync and export jobs carry their own singleton keys.
+import { mspOfRow, walledJob } from '@aw/db';
 import { now, EXPORT_JOB, SCHEDULE_JOB, type ComplianceDeps } from './deps.ts';
 import { exportSnapshots } from './export.ts';
 import { requestSync } from './sync.ts';
@@ -53,9 +54,15 @@ export function registerScheduleWorker(deps: ComplianceDeps): void {
     await scheduleDue(deps);
     return { retryAt: new Date(now(deps).getTime() + TICK_MS) };
   });
-  deps.queue.work<{ companyId: string }>(EXPORT_JOB, async (job) => {
-    await exportSnapshots(deps, job.payload.companyId);
-  });
+  deps.queue.work<{ companyId: string }>(
+    EXPORT_JOB,
+    walledJob(
+      (job) => mspOfRow(deps.prisma.company, job.payload.companyId),
+      async (job) => {
+        await exportSnapshots(deps, job.payload.companyId);
+      },
+    ),
+  );
 }
 
 export async function startSchedule(deps: ComplianceDeps): Promise<void> {

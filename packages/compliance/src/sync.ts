@@ -3,6 +3,7 @@
 // snapshot per node in one transaction. A failed sync stores nothing but its reason: the last good
 // sync stays the company's current state. The job queue's singleton key (the company id) keeps two
 // instances from syncing one company at once.
+import { mspOfRow, walledJob } from '@aw/db';
 import type { InstanceInformation, InstancePatchState } from '@aws-sdk/client-ssm';
 import {
   existingNodes,
@@ -44,9 +45,15 @@ export async function requestSync(
 }
 
 export function registerSyncWorker(deps: ComplianceDeps): void {
-  deps.queue.work<SyncPayload>(SYNC_JOB, async (job) => {
-    await runSync(deps, job.payload);
-  });
+  deps.queue.work<SyncPayload>(
+    SYNC_JOB,
+    walledJob(
+      (job) => mspOfRow(deps.prisma.company, job.payload.companyId),
+      async (job) => {
+        await runSync(deps, job.payload);
+      },
+    ),
+  );
 }
 
 /** Nodes with their state; `state` undefined: the node has no Patch Manager result (never scanned). */

@@ -4,7 +4,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { tenantWalled } from './tenant-wall.ts';
 
 export * from './generated/prisma/client.ts';
-export { withTenant, withoutTenant, currentTenant } from './tenant-wall.ts';
+export { withTenant, withoutTenant, currentTenant, walledJob, mspOfRow } from './tenant-wall.ts';
 export { ensureDatabase, joinLocalDatabase, type DatabaseHandle } from './launcher.ts';
 
 export type Db = PrismaClient;

@@ -122,3 +122,30 @@ export function tenantWalled(
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
 }
+
+/**
+ * Wraps a job-queue handler so it runs walled in to the MSP its job acts for: `mspOf(job)` names it
+ * (read outside any wall), and every Prisma query of the handler then runs under that MSP's
+ * row-level security, as a staff member's tRPC call does. `mspOf` answering null (the job's row is
+ * gone) runs the handler unwalled, where it finds nothing to do. Queries the handler sends through a
+ * raw `pg` pool are not walled by this (docs/SECURITY.md lists them).
+ */
+export function walledJob<J, A extends unknown[], R>(
+  mspOf: (job: J) => Promise<string | null | undefined>,
+  handler: (job: J, ...rest: A) => Promise<R>,
+): (job: J, ...rest: A) => Promise<R> {
+  return async (job, ...rest) => {
+    const mspId = await withoutTenant(() => mspOf(job));
+    return mspId ? withTenant({ mspId }, () => handler(job, ...rest)) : handler(job, ...rest);
+  };
+}
+
+/** A Prisma model whose rows carry their MSP (`mspId`), looked up by `id`. */
+interface MspOwnedModel {
+  findUnique(args: { where: { id: string }; select: { mspId: true } }): PromiseLike<{ mspId: string } | null>;
+}
+
+/** The MSP of a row (`walledJob`'s usual `mspOf`); null when the row is gone. */
+export async function mspOfRow(model: MspOwnedModel, id: string): Promise<string | null> {
+  return (await model.findUnique({ where: { id }, select: { mspId: true } }))?.mspId ?? null;
+}

@@ -1,5 +1,6 @@
 // The delivery jobs on @aw/jobs: send one delivery (rate limit, acknowledge link, timeline,
 // dead letter after the last attempt) and flush one group (digest or single messages).
+import { mspOfRow, walledJob } from '@aw/db';
 import { q, ts, type Job } from '@aw/jobs';
 import { createAckLink } from './ack.ts';
 import { emailFor } from './channels/email.ts';
@@ -210,9 +211,25 @@ export async function flushGroup(deps: NotificationDeps, job: Job<{ deliveryId: 
 
 /** Registers the notification job handlers (deliver, group, escalate, PSA poll) on the deps' queue (the caller starts it). */
 export function registerNotificationWorker(deps: NotificationDeps): void {
-  deps.queue.work<{ deliveryId: string }>(DELIVER_JOB, (job) => deliver(deps, job), { concurrency: 4 });
-  deps.queue.work<{ deliveryId: string; groupKey: string }>(GROUP_JOB, (job) => flushGroup(deps, job));
-  deps.queue.work<EscalatePayload>(ESCALATE_JOB, (job) => runEscalationStep(deps, job));
+  // Each job walled in to its MSP by row-level security (the PSA poll sweeps every MSP: unwalled).
+  const mspOfDelivery = <P extends { deliveryId: string }>(job: Job<P>) =>
+    mspOfRow(deps.prisma.notificationDelivery, job.payload.deliveryId);
+  deps.queue.work<{ deliveryId: string }>(
+    DELIVER_JOB,
+    walledJob(mspOfDelivery, (job) => deliver(deps, job)),
+    { concurrency: 4 },
+  );
+  deps.queue.work<{ deliveryId: string; groupKey: string }>(
+    GROUP_JOB,
+    walledJob(mspOfDelivery, (job) => flushGroup(deps, job)),
+  );
+  deps.queue.work<EscalatePayload>(
+    ESCALATE_JOB,
+    walledJob(
+      async (job) => job.payload.mspId,
+      (job) => runEscalationStep(deps, job),
+    ),
+  );
   deps.queue.work(PSA_POLL_JOB, async () => {
     await pollPsaTickets(deps);
     return { retryAt: new Date(now(deps).getTime() + (deps.psaPollMs ?? 60_000)) };

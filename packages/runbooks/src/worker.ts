@@ -3,6 +3,7 @@
 // state: PENDING → send (the send is marked first and looked up by its comment after a crash, so
 // it is not sent twice) → IN_PROGRESS → poll with backoff until done or timed out → VERIFYING for
 // the verify window → resolve the incident as RUNBOOK, or escalate.
+import { mspOfRow, walledJob } from '@aw/db';
 import {
   getAutomation,
   getInvocation,
@@ -34,7 +35,10 @@ function truncate(s: string): string {
 export function registerRunbookWorker(deps: RunbookDeps, opts: { concurrency?: number } = {}): void {
   deps.queue.work<{ executionId: string }>(
     EXECUTE_JOB,
-    async (job, ctx) => runExecutionStep(deps, job.payload.executionId, ctx.signal),
+    walledJob(
+      (job) => mspOfRow(deps.prisma.runbookExecution, job.payload.executionId),
+      async (job, ctx) => runExecutionStep(deps, job.payload.executionId, ctx.signal),
+    ),
     { concurrency: opts.concurrency ?? 4 },
   );
 }
