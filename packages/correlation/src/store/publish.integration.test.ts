@@ -1,6 +1,7 @@
 // The worker hands incident events to its listeners beside the decision turns: a listener that is
 // slow (or stuck) does not hold back the decisions, one incident's events still arrive in order,
-// and a turn waits for the listeners once `maxUnpublished` events are queued.
+// and a turn waits for the listeners once `maxUnpublished` events are queued. Batch listeners get a
+// turn's events at once; the live push gets them as soon as the turn commits.
 import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
@@ -103,5 +104,40 @@ describe.each(inject('pgTargets'))('incident events beside the decisions on $nam
     expect(await drained).toBe(STREAM.length);
     await worker.stop();
     expect(delivered).toBe(6);
+  });
+
+  it("batch listeners: the live push gets each turn's events before the next turn, the rest at once, in order", async () => {
+    const c = await tenant.company('Batch listeners');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const live: { events: string[]; pendingAfter: number }[] = [];
+    const batches: IncidentChangedEvent[][] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 1,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onIncidentsDecided: async (es) => {
+        // Called after the turn's commit, before the next turn of the company starts.
+        live.push({ events: es.map((e) => `${e.incidentId}:${e.type}`), pendingAfter: await pending(c) });
+      },
+      onIncidentsChanged: async (es) => {
+        await gate;
+        batches.push(es);
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    // Six turns of one alert; the slow batch listener holds back neither the turns nor the push.
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    expect(live.map((l) => l.pendingAfter)).toEqual([5, 4, 3, 2, 1, 0]);
+    expect(batches).toEqual([]);
+    release();
+    await worker.idle();
+    await worker.stop();
+    // One call per turn, each with that turn's events, the same the live push had.
+    expect(batches.map((b) => b.map((e) => `${e.incidentId}:${e.type}`))).toEqual(live.map((l) => l.events));
+    const types = batches.flat().map((e) => e.type);
+    expect(types.filter((t) => t === 'incident.created')).toHaveLength(3);
+    expect(types.filter((t) => t === 'incident.resolved')).toHaveLength(3);
   });
 });

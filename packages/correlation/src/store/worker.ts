@@ -10,12 +10,25 @@ import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncide
 import type { DecisionBudget } from './budget.ts';
 import { q } from './sql.ts';
 
+/** Takes a turn's incident events at once, in decision order. */
+export type OnIncidentsChanged = (events: IncidentChangedEvent[]) => unknown;
+
 /** The interface ingestion (packages/ingest) calls after committing alerts (`@aw/core/domain`). */
 export type { AlertSink };
 
 export interface CorrelationWorkerOptions {
   pool: pg.Pool;
   onIncidentChanged?: OnIncidentChanged;
+  /**
+   * A turn's events at once, in decision order (set-based listeners: one statement for many
+   * events). When set, it is called instead of `onIncidentChanged`.
+   */
+  onIncidentsChanged?: OnIncidentsChanged;
+  /**
+   * Called with a turn's events as soon as its decisions are committed, before the company's next
+   * turn (the live push: one statement, not behind the slower listeners). Errors are logged.
+   */
+  onIncidentsDecided?: OnIncidentsChanged;
   batchSize?: number;
   /** Sweep for PENDING alerts every … ms (0 = only at start). Default 5 s. */
   sweepIntervalMs?: number;
@@ -49,8 +62,12 @@ interface Drain {
  * the others by at most one batch.
  */
 export class CorrelationWorker implements AlertSink {
-  private readonly opts: Required<Omit<CorrelationWorkerOptions, 'onIncidentChanged'>> & {
+  private readonly opts: Required<
+    Omit<CorrelationWorkerOptions, 'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided'>
+  > & {
     onIncidentChanged?: OnIncidentChanged;
+    onIncidentsChanged?: OnIncidentsChanged;
+    onIncidentsDecided?: OnIncidentsChanged;
   };
   private readonly drains = new Map<string, Drain>();
   private readonly queue: string[] = [];
@@ -132,7 +149,9 @@ export class CorrelationWorker implements AlertSink {
       d.total += r.decided;
       this.decided += r.decided;
       if (r.deferred) this.deferredTurns++;
-      // The decisions are committed: the next turn need not wait for the listeners.
+      // The decisions are committed: the live push goes out now, the next turn need not wait for
+      // the other listeners.
+      await this.pushLive(r.events);
       this.enqueuePublish(r.events);
       if (this.unpublished > this.opts.maxUnpublished) await this.publishing;
       more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
@@ -180,6 +199,7 @@ export class CorrelationWorker implements AlertSink {
       await this.drainCompany(companyId).catch(() => 0);
       const ev = await tickCompany(this.opts.pool, companyId, now);
       n += ev.length;
+      await this.pushLive(ev);
       this.enqueuePublish(ev);
     }
     await this.publishing;
@@ -232,8 +252,17 @@ export class CorrelationWorker implements AlertSink {
     }
   }
 
+  private async pushLive(events: IncidentChangedEvent[]): Promise<void> {
+    if (!events.length || !this.opts.onIncidentsDecided) return;
+    try {
+      await this.opts.onIncidentsDecided(events);
+    } catch (err) {
+      this.opts.logger.warn(`[correlation] onIncidentsDecided failed: ${(err as Error).message}`);
+    }
+  }
+
   private enqueuePublish(events: IncidentChangedEvent[]): void {
-    if (!events.length || !this.opts.onIncidentChanged) return;
+    if (!events.length || !(this.opts.onIncidentChanged || this.opts.onIncidentsChanged)) return;
     this.unpublished += events.length;
     this.publishing = this.publishing
       .then(() => this.publish(events))
@@ -247,6 +276,15 @@ export class CorrelationWorker implements AlertSink {
    * writes commit together); the events of one incident stay in order, one after the other.
    */
   private async publish(events: IncidentChangedEvent[]): Promise<void> {
+    const batch = this.opts.onIncidentsChanged;
+    if (batch) {
+      try {
+        await batch(events);
+      } catch (err) {
+        this.opts.logger.warn(`[correlation] onIncidentsChanged failed: ${(err as Error).message}`);
+      }
+      return;
+    }
     const cb = this.opts.onIncidentChanged;
     if (!cb) return;
     const byIncident = new Map<string, IncidentChangedEvent[]>();
