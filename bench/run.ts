@@ -125,7 +125,7 @@ async function main() {
   const t0 = Date.now();
   const load0 = os.loadavg();
   console.log(
-    `bench${QUICK ? ' --quick' : ''}: ${ROUNDS} rounds, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
+    `bench${QUICK ? ' --quick' : ''}: ${SOAK ? 'soak' : `${ROUNDS} rounds`}, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
   );
   const server = await startEmbedded17();
   let app: ChildProcess | null = null;
@@ -231,6 +231,8 @@ async function main() {
         },
       );
       violations.push(...soakReport.violations);
+      await stopAll();
+      reportSoak(soakReport, t0, load0);
       return;
     }
     const refPort = await freePort();
@@ -366,8 +368,6 @@ async function main() {
   } finally {
     await stopAll();
   }
-
-  if (SOAK) return reportSoak(soakReport, t0, load0);
 
   // Medians per target and shape, and the ratios in the same run.
   const median = (xs: number[]) => {

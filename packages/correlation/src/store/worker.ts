@@ -25,8 +25,9 @@ export interface CorrelationWorkerOptions {
    */
   onIncidentsChanged?: OnIncidentsChanged;
   /**
-   * Called with a turn's events as soon as its decisions are committed, before the company's next
-   * turn (the live push: one statement, not behind the slower listeners). Errors are logged.
+   * Called with a turn's events as soon as its decisions are committed, on an ordered chain of its
+   * own (the live push: one statement per turn, never behind the slower listeners, never holding
+   * the next turn). Errors are logged.
    */
   onIncidentsDecided?: OnIncidentsChanged;
   batchSize?: number;
@@ -77,6 +78,9 @@ export class CorrelationWorker implements AlertSink {
   /** Events are published in decision order on one chain, beside the turns (not between them). */
   private publishing: Promise<void> = Promise.resolve();
   private unpublished = 0;
+  /** The live push (`onIncidentsDecided`): its own ordered chain, one call per turn. */
+  private live: Promise<void> = Promise.resolve();
+  private unpushed = 0;
   private stopped = false;
   /** Alerts decided by this worker since it was created. */
   decided = 0;
@@ -151,9 +155,10 @@ export class CorrelationWorker implements AlertSink {
       if (r.deferred) this.deferredTurns++;
       // The decisions are committed: the live push goes out now, the next turn need not wait for
       // the other listeners.
-      await this.pushLive(r.events);
+      this.pushLive(r.events);
       this.enqueuePublish(r.events);
-      if (this.unpublished > this.opts.maxUnpublished) await this.publishing;
+      if (this.unpublished + this.unpushed > this.opts.maxUnpublished)
+        await Promise.all([this.publishing, this.live]);
       more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
     } catch (e) {
       this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
@@ -199,9 +204,10 @@ export class CorrelationWorker implements AlertSink {
       await this.drainCompany(companyId).catch(() => 0);
       const ev = await tickCompany(this.opts.pool, companyId, now);
       n += ev.length;
-      await this.pushLive(ev);
+      this.pushLive(ev);
       this.enqueuePublish(ev);
     }
+    await this.live;
     await this.publishing;
     return n;
   }
@@ -240,6 +246,7 @@ export class CorrelationWorker implements AlertSink {
       d?.resolve(d.total);
     }
     await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+    await this.live;
     await this.publishing;
   }
 
@@ -247,18 +254,28 @@ export class CorrelationWorker implements AlertSink {
   async idle(): Promise<void> {
     for (;;) {
       if (this.drains.size) await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+      else if (this.unpushed) await this.live;
       else if (this.unpublished) await this.publishing;
       else return;
     }
   }
 
-  private async pushLive(events: IncidentChangedEvent[]): Promise<void> {
-    if (!events.length || !this.opts.onIncidentsDecided) return;
-    try {
-      await this.opts.onIncidentsDecided(events);
-    } catch (err) {
-      this.opts.logger.warn(`[correlation] onIncidentsDecided failed: ${(err as Error).message}`);
-    }
+  /** Hands a committed turn's events to `onIncidentsDecided` in order, without holding the next turn. */
+  private pushLive(events: IncidentChangedEvent[]): void {
+    const cb = this.opts.onIncidentsDecided;
+    if (!events.length || !cb) return;
+    this.unpushed += events.length;
+    this.live = this.live
+      .then(async () => {
+        try {
+          await cb(events);
+        } catch (err) {
+          this.opts.logger.warn(`[correlation] onIncidentsDecided failed: ${(err as Error).message}`);
+        }
+      })
+      .finally(() => {
+        this.unpushed -= events.length;
+      });
   }
 
   private enqueuePublish(events: IncidentChangedEvent[]): void {
