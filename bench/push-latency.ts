@@ -19,6 +19,7 @@ import { serveIngest } from '@aw/ingest/server';
 import { PgRealtimeHub } from '@aw/realtime';
 import { connectSse, startSseInstance } from '@aw/realtime/testing';
 import pg from 'pg';
+import { pct } from './lib/push.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,10 +39,6 @@ const watchdog = setTimeout(() => {
 }, 125_000);
 watchdog.unref();
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 function summary(name: string, xs: number[]) {
   return {

@@ -14,15 +14,18 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { createPrismaClient } from '@aw/db';
 import { createTestDatabase, freePort } from '@aw/db/testing';
-import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
+import { createApiKey, rotateWebhookSecret } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './lib/checks.ts';
+import { fire, prepare, type Target } from './lib/load.ts';
 import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
-import { alertStream, toAlertmanager, type StreamAlert } from './lib/stream.ts';
+import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
+import { soak } from './lib/soak.ts';
+import { alertStream } from './lib/stream.ts';
+import type { SseClient } from '@aw/realtime/testing';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,9 +33,18 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     connections: { type: 'string', default: '64' },
     'drain-seconds': { type: 'string' },
+    // The soak: one long stream into the app alone (RSS over time), bounded by count and time.
+    soak: { type: 'string' },
+    'soak-seconds': { type: 'string', default: '600' },
+    'soak-per-request': { type: 'string', default: '100' },
+    'soak-rate': { type: 'string', default: '0' },
+    'soak-no-replay': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
+const SOAK_SECONDS = Number(args['soak-seconds']);
+const PER_SOAK_REQUEST = Number(args['soak-per-request']);
+const SOAK_RATE = Number(args['soak-rate']);
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const CONNECTIONS = Number(args.connections);
 const SINGLE = QUICK ? 3_000 : 20_000; // requests of 1 alert per run
@@ -43,7 +55,7 @@ const PACED_SECONDS = QUICK ? 3 : 10;
 const DRAIN_SECONDS = Number(args['drain-seconds'] ?? 120);
 const root = path.resolve(import.meta.dirname, '..');
 
-type Target = 'app' | 'ref' | 'am';
+const SOAK = args.soak ? Number(args.soak) : 0;
 interface RunResult {
   target: Target;
   shape: string;
@@ -52,6 +64,8 @@ interface RunResult {
   p99: number;
   non2xx: number;
   cpuMicrosPerAlert: number | null;
+  /** The PostgreSQL server's share of `cpuMicrosPerAlert` (app only). */
+  dbCpuMicrosPerAlert?: number | null;
   peakRssMiB: number | null;
   decidedLagP50?: number;
   decidedLagP99?: number;
@@ -59,6 +73,8 @@ interface RunResult {
   drainSeconds?: number;
   /** The largest PENDING backlog sampled while the load ran. */
   maxBacklog?: number;
+  /** Push latency to a live subscriber (bench/lib/push.ts). */
+  push?: PushFigures;
 }
 const violations: string[] = [];
 
@@ -105,74 +121,11 @@ function alertmanagerBin(): string {
   return bin;
 }
 
-// ---- load ------------------------------------------------------------------------------------
-interface Prepared {
-  body: string;
-  headers: Record<string, string>;
-  alerts: number;
-  bad: boolean;
-  /** The stream positions (label `seq`) of the request's alerts. */
-  seqs: string[];
-}
-
-async function prepare(
-  target: Target,
-  stream: StreamAlert[],
-  perRequest: number,
-  secret: string,
-  key: string,
-) {
-  const out: Prepared[] = [];
-  const now = Math.floor(Date.now() / 1000);
-  for (let i = 0, n = 0; i < stream.length; i += perRequest, n++) {
-    const chunk = stream.slice(i, i + perRequest);
-    const body =
-      target === 'am' ? JSON.stringify(chunk.map(toAlertmanager)) : JSON.stringify({ alerts: chunk });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    // 1 % of the app's and the reference's requests carry a wrong signature: all must be refused.
-    const bad = target !== 'am' && n % 100 === 99;
-    if (target !== 'am') {
-      Object.assign(headers, await signatureHeaders(bad ? 'not-the-secret' : secret, body, now));
-      headers['x-api-key'] = key;
-    }
-    out.push({ body, headers, alerts: chunk.length, bad, seqs: chunk.map((a) => a.labels.seq!) });
-  }
-  return out;
-}
-
-async function fire(url: string, reqs: Prepared[], opts: { rate?: number } = {}) {
-  let i = 0;
-  const statuses = new Map<number, number>();
-  const res = await new Promise<autocannon.Result>((resolve, reject) => {
-    const inst = autocannon(
-      {
-        url,
-        method: 'POST',
-        connections: CONNECTIONS,
-        amount: reqs.length,
-        ...(opts.rate ? { overallRate: opts.rate } : {}),
-        timeout: 30,
-        requests: [
-          {
-            setupRequest: (req) => {
-              const r = reqs[i++ % reqs.length]!;
-              return { ...req, body: r.body, headers: r.headers };
-            },
-          },
-        ],
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-    inst.on('response', (_client, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
-  });
-  return { res, statuses, sent: Math.min(i, reqs.length) };
-}
-
 async function main() {
   const t0 = Date.now();
   const load0 = os.loadavg();
   console.log(
-    `bench${QUICK ? ' --quick' : ''}: ${ROUNDS} rounds, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
+    `bench${QUICK ? ' --quick' : ''}: ${SOAK ? 'soak' : `${ROUNDS} rounds`}, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
   );
   const server = await startEmbedded17();
   let app: ChildProcess | null = null;
@@ -181,11 +134,14 @@ async function main() {
   let dbHandle: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
   let prismaHandle: ReturnType<typeof createPrismaClient> | null = null;
   let poolHandle: pg.Pool | null = null;
+  let subHandle: SseClient | null = null;
+  let soakReport: Awaited<ReturnType<typeof soak>> | null = null;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aw-bench-'));
   // Everything started here stops here, by PID, on success, on failure and on Ctrl-C / SIGTERM.
   let stopping: Promise<void> | null = null;
   const stopAll = () =>
     (stopping ??= (async () => {
+      subHandle?.close();
       await stop(app, true);
       await stop(ref);
       await stop(am);
@@ -231,9 +187,54 @@ async function main() {
         INGEST_RATE_LIMIT_PER_MINUTE: '1000000000',
         INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
         LOG_LEVEL: 'warn',
+        // Profiling the web server: BENCH_APP_NODE_OPTIONS='--import <abs>/bench/lib/cpu-profile.mjs'
+        // (see that file; `--cpu-prof` is not allowed in NODE_OPTIONS).
+        ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
       },
     });
     await waitFor(`http://127.0.0.1:${appPort}/api/health`, 'the app', app, 900_000);
+    const appBase = `http://127.0.0.1:${appPort}`;
+    const pgPid = postmasterFor(Number(new URL(server.templateUrl).port));
+    // A technician's browser: signed in and on the live stream for the whole bench.
+    const sub = (subHandle = await liveSubscriber(appBase, await technicianCookie(prisma, msp.id, appBase)));
+    /** A company of its own for a run, with an API key and a webhook secret. */
+    const newCompany = async (runTag: string) => {
+      const company = await prisma.company.create({
+        data: {
+          mspId: msp.id,
+          name: `Bench ${runTag}`,
+          slug: `bench-${runTag}`,
+          awsExternalId: `bench-${randomBytes(8).toString('hex')}`,
+        },
+      });
+      const svc = { prisma, companyId: company.id, actorId: null };
+      const key = (await createApiKey({ ...svc, input: { name: runTag } })).key;
+      const secret = (await rotateWebhookSecret({ ...svc, encryptionKey, input: {} })).secret;
+      return { companyId: company.id, key, secret };
+    };
+
+    if (SOAK) {
+      const c = await newCompany('soak');
+      console.log(
+        `soak: ${SOAK.toLocaleString('en')} alerts, ${PER_SOAK_REQUEST}/req, ${SOAK_RATE ? `${SOAK_RATE}/s` : 'saturating'}, at most ${SOAK_SECONDS} s`,
+      );
+      soakReport = await soak(
+        { url: `${appBase}/api/v1/alerts`, pool, ...c, appPid: app.pid!, pgPid },
+        {
+          alerts: SOAK,
+          seconds: SOAK_SECONDS,
+          perRequest: PER_SOAK_REQUEST,
+          rate: SOAK_RATE,
+          connections: CONNECTIONS,
+          drainSeconds: DRAIN_SECONDS,
+          replay: !args['soak-no-replay'],
+        },
+      );
+      violations.push(...soakReport.violations);
+      await stopAll();
+      reportSoak(soakReport, t0, load0);
+      return;
+    }
     const refPort = await freePort();
     const refSecret = randomBytes(24).toString('base64url');
     ref = spawn(
@@ -262,7 +263,6 @@ async function main() {
       { stdio: 'ignore' },
     );
     await waitFor(`http://127.0.0.1:${amPort}/-/ready`, 'alertmanager', am, 30_000);
-    const pgPid = postmasterFor(Number(new URL(server.templateUrl).port));
 
     let runNo = 0;
     const runOne = async (target: Target, perRequest: number, paced?: number) => {
@@ -270,23 +270,9 @@ async function main() {
       const runTag = `r${runNo}`;
       const count = paced ? paced * PACED_SECONDS : perRequest === 1 ? SINGLE : BATCHED * perRequest;
       const stream = alertStream({ count, seed: runNo, run: runTag });
-      let companyId = '';
-      let key = '';
-      let secret = refSecret;
-      if (target === 'app') {
-        const company = await prisma.company.create({
-          data: {
-            mspId: msp.id,
-            name: `Bench ${runTag}`,
-            slug: `bench-${runTag}`,
-            awsExternalId: `bench-${randomBytes(8).toString('hex')}`,
-          },
-        });
-        companyId = company.id;
-        const svc = { prisma, companyId, actorId: null };
-        key = (await createApiKey({ ...svc, input: { name: runTag } })).key;
-        secret = (await rotateWebhookSecret({ ...svc, encryptionKey, input: {} })).secret;
-      }
+      const { companyId, key, secret } =
+        target === 'app' ? await newCompany(runTag) : { companyId: '', key: '', secret: refSecret };
+      if (target === 'app') sub.frames.splice(0);
       const reqs = await prepare(target, stream, perRequest, secret, key);
       const url =
         target === 'app'
@@ -299,12 +285,17 @@ async function main() {
         ...(target === 'app' && pgPid ? [pgPid] : []),
       ];
       const cpu0 = cpuMicros(pids);
+      const db0 = target === 'app' && pgPid ? cpuMicros([pgPid]) : 0;
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
-      const { res, statuses, sent } = await fire(url, reqs, paced ? { rate: paced / perRequest } : {});
+      const { res, statuses, sent, answeredAt } = await fire(url, reqs, {
+        connections: CONNECTIONS,
+        ...(paced ? { rate: paced / perRequest } : {}),
+      });
       const peak = rss.stop();
       const backlogSamples = backlog?.stop() ?? [];
       const cpu = cpuMicros(pids) - cpu0;
+      const dbCpu = target === 'app' && pgPid ? cpuMicros([pgPid]) - db0 : 0;
       const sentReqs = reqs.slice(0, sent);
       const badSent = sentReqs.filter((r) => r.bad).length;
       const okStatus = target === 'am' ? 200 : 202;
@@ -327,6 +318,9 @@ async function main() {
         p99: res.latency.p99,
         non2xx: res.non2xx - badSent,
         cpuMicrosPerAlert: acceptedAlerts ? Math.round(cpu / acceptedAlerts) : null,
+        ...(target === 'app'
+          ? { dbCpuMicrosPerAlert: acceptedAlerts ? Math.round(dbCpu / acceptedAlerts) : null }
+          : {}),
         peakRssMiB: peak,
       };
       if (target === 'app') {
@@ -349,12 +343,17 @@ async function main() {
           violations.push(
             ...(await serialReplayViolations(pool, companyId)).map((v) => `app ${shape}: ${v}`),
           );
+        r.push = await pushFigures(sub, pool, companyId, sentReqs, answeredAt);
       }
       results.push(r);
       console.log(
-        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s  p50 ${r.p50} ms  p99 ${r.p99} ms` +
+        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMicrosPerAlert} µs/alert` +
+          (r.dbCpuMicrosPerAlert != null ? ` (PostgreSQL ${r.dbCpuMicrosPerAlert})` : '') +
           (r.decidedLagP99 !== undefined
             ? `  decided lag p99 ${r.decidedLagP99} ms  max backlog ${r.maxBacklog}  drained ${r.drainSeconds} s`
+            : '') +
+          (r.push
+            ? `  push p99: alert ${r.push.alertP99} ms, incident ${r.push.incidentP99} ms (after its decision ${r.push.decidedP99} ms, after publication ${r.push.deliveryP99} ms; ${r.push.incidentEvents}/${r.push.incidentsOpened} events)`
             : ''),
       );
     };
@@ -391,11 +390,20 @@ async function main() {
         p50: m('app', (r) => r.p50),
         p99: m('app', (r) => r.p99),
         cpuMicrosPerAlert: m('app', (r) => r.cpuMicrosPerAlert),
+        dbCpuMicrosPerAlert: m('app', (r) => r.dbCpuMicrosPerAlert),
         peakRssMiB: m('app', (r) => r.peakRssMiB),
         decidedLagP50: m('app', (r) => r.decidedLagP50),
         decidedLagP99: m('app', (r) => r.decidedLagP99),
         maxBacklog: m('app', (r) => r.maxBacklog),
         drainSeconds: m('app', (r) => r.drainSeconds),
+        pushAlertP50: m('app', (r) => r.push?.alertP50),
+        pushAlertP99: m('app', (r) => r.push?.alertP99),
+        pushIncidentP50: m('app', (r) => r.push?.incidentP50),
+        pushIncidentP99: m('app', (r) => r.push?.incidentP99),
+        pushAfterDecisionP50: m('app', (r) => r.push?.decidedP50),
+        pushAfterDecisionP99: m('app', (r) => r.push?.decidedP99),
+        pushDeliveryP50: m('app', (r) => r.push?.deliveryP50),
+        pushDeliveryP99: m('app', (r) => r.push?.deliveryP99),
       },
       ref: {
         alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
@@ -411,14 +419,15 @@ async function main() {
   });
   console.log('\nmedians (alerts/s accepted; latency ms; CPU µs per alert incl. PostgreSQL for the app)');
   console.log(
-    'shape         app/s    ref/s     am/s  app÷ref  app÷am  app p99  am p99  app CPU µs  decided lag p99  max backlog  drain s',
+    'shape         app/s    ref/s     am/s  app÷ref  app÷am  app p99  am p99  app CPU µs  decided lag p99  max backlog  drain s  push alert p99  push incident p99  after decision p99  after publication p99',
   );
   for (const t of table) {
     const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
     console.log(
       `${t.shape.padEnd(12)} ${String(t.app.alertsPerSecond).padStart(7)} ${String(t.ref.alertsPerSecond).padStart(8)} ${String(t.am.alertsPerSecond).padStart(8)} ` +
         `${ratio(t.app.alertsPerSecond, t.ref.alertsPerSecond).padStart(8)} ${ratio(t.app.alertsPerSecond, t.am.alertsPerSecond).padStart(7)} ` +
-        `${String(t.app.p99).padStart(8)} ${String(t.am.p99).padStart(7)} ${String(t.app.cpuMicrosPerAlert).padStart(11)} ${String(t.app.decidedLagP99).padStart(16)} ${String(t.app.maxBacklog).padStart(12)} ${String(t.app.drainSeconds).padStart(8)}`,
+        `${String(t.app.p99).padStart(8)} ${String(t.am.p99).padStart(7)} ${String(t.app.cpuMicrosPerAlert).padStart(11)} ${String(t.app.decidedLagP99).padStart(16)} ${String(t.app.maxBacklog).padStart(12)} ${String(t.app.drainSeconds).padStart(8)}` +
+        ` ${String(t.app.pushAlertP99).padStart(15)} ${String(t.app.pushIncidentP99).padStart(18)} ${String(t.app.pushAfterDecisionP99).padStart(19)} ${String(t.app.pushDeliveryP99).padStart(22)}`,
     );
   }
   const load1 = os.loadavg();
@@ -454,3 +463,38 @@ async function main() {
 }
 
 await main();
+
+function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: number, load0: number[]) {
+  const load1 = os.loadavg();
+  const r = soakReport?.result;
+  if (r) {
+    const mem = (name: string, m: typeof r.appRss) =>
+      `${name}: start ${m.startMiB} MiB, peak ${m.peakMiB} MiB, end of load ${m.endOfLoadMiB} MiB, end ${m.endMiB} MiB, last-half slope ${m.lastHalfSlopeMiBPerMin} MiB/min`;
+    console.log(
+      `\nsoak: ${r.alertsAccepted.toLocaleString('en')} of ${r.alertsSent.toLocaleString('en')} alerts accepted in ${r.loadSeconds} s (${r.alertsPerSecond}/s, ${r.perRequest}/req), ` +
+        `chunk p99 median ${r.chunkP99Median} ms (max ${r.chunkP99Max}), CPU ${r.cpuMicrosPerAlert} µs/alert, decided lag p99 ${r.decidedLagP99} ms, max backlog ${r.maxBacklog}, drained ${r.drainSeconds} s after`,
+    );
+    console.log(`  ${mem('app', r.appRss)}\n  ${mem('PostgreSQL', r.pgRss)}`);
+  }
+  const report = {
+    date: new Date().toISOString(),
+    soak: true,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    loadavgBefore: load0,
+    loadavgAfter: load1,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    result: r ?? null,
+    rssSamples: soakReport?.rssSamples ?? [],
+    violations,
+  };
+  mkdirSync(path.join(root, '.reports', 'bench'), { recursive: true });
+  writeFileSync(path.join(root, '.reports', 'bench', 'soak.json'), JSON.stringify(report, null, 2));
+  console.log(
+    `\nload average before ${load0.map((x) => x.toFixed(2)).join(' ')}, after ${load1.map((x) => x.toFixed(2)).join(' ')}; ${report.seconds} s; .reports/bench/soak.json`,
+  );
+  if (violations.length) {
+    console.error(`\n✗ correctness violations:\n  ${violations.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('✓ correctness: the soak answered as expected, stored what it accepted and decided it');
+}

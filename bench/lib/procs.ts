@@ -83,3 +83,44 @@ export function postmasterFor(port: number): number | null {
   }
   return null;
 }
+
+/** Summed RSS in MiB of `roots`' trees, now. */
+export function rssMiB(roots: number[]): number {
+  return Math.round(tree(roots).reduce((s, pid) => s + rssKb(pid), 0) / 1024);
+}
+
+export interface RssSample {
+  s: number;
+  [group: string]: number;
+}
+
+/** Samples each group's summed RSS (MiB) every `everyMs` until stopped (the soak's memory curve). */
+export function rssSeries(groups: Record<string, number[]>, everyMs = 1000): { stop(): RssSample[] } {
+  const samples: RssSample[] = [];
+  const t0 = Date.now();
+  const sample = () => {
+    const s: RssSample = { s: Math.round((Date.now() - t0) / 100) / 10 };
+    for (const [name, roots] of Object.entries(groups)) s[name] = rssMiB(roots);
+    samples.push(s);
+  };
+  sample();
+  const t = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(t);
+      sample();
+      return samples;
+    },
+  };
+}
+
+/** Least-squares slope of y over x (units of y per unit of x); 0 with fewer than two points. */
+export function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return den ? num / den : 0;
+}

@@ -59,12 +59,16 @@ export interface StreamOptions {
 }
 
 export function alertStream(o: StreamOptions): StreamAlert[] {
+  return [...streamAlerts(o)];
+}
+
+/** The same stream one alert at a time (a soak of a million alerts need not hold them all). */
+export function* streamAlerts(o: StreamOptions): Generator<StreamAlert> {
   const rand = prng(o.seed ?? 42);
   const assets = o.assets ?? 500;
   const signatures = o.signatures ?? 20;
   const pickKey = zipf(assets * signatures, 1.05, rand);
   const firing = new Map<number, StreamAlert>();
-  const out: StreamAlert[] = [];
   const t0 = o.start ?? Date.now() - o.count * 10;
   for (let i = 0; i < o.count; i++) {
     const occurredAt = new Date(t0 + i * 10).toISOString();
@@ -72,7 +76,7 @@ export function alertStream(o: StreamOptions): StreamAlert[] {
       // Resolve one that is firing (the oldest entry: Map keeps insertion order).
       const [key, a] = firing.entries().next().value as [number, StreamAlert];
       firing.delete(key);
-      out.push({ ...a, status: 'resolved', occurredAt, labels: { ...a.labels, seq: String(i) } });
+      yield { ...a, status: 'resolved', occurredAt, labels: { ...a.labels, seq: String(i) } };
       continue;
     }
     const key = pickKey();
@@ -89,9 +93,21 @@ export function alertStream(o: StreamOptions): StreamAlert[] {
     };
     firing.delete(key);
     firing.set(key, a); // a re-fire moves to the back
-    out.push(a);
+    yield a;
   }
-  return out;
+}
+
+/** The stream in consecutive chunks of `size` alerts. */
+export function* streamChunks(o: StreamOptions, size: number): Generator<StreamAlert[]> {
+  let chunk: StreamAlert[] = [];
+  for (const a of streamAlerts(o)) {
+    chunk.push(a);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
 }
 
 /** The same alert as Alertmanager's API v2 takes it (POST /api/v2/alerts). */

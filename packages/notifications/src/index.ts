@@ -27,6 +27,7 @@ export {
 export { listDeadLetters, retryDeadLetter } from './dead-letter.ts';
 export { DELIVER_JOB, ESCALATE_JOB, GROUP_JOB, PSA_POLL_JOB, type NotificationDeps } from './deps.ts';
 export { dispatchTrigger, onIncidentChanged, triggersOf, type TriggerEvent } from './dispatch.ts';
+export { onIncidentsChanged, triggersOfBatch } from './incident-batch.ts';
 export { saveEscalationPolicy, ZEscalationInput, type EscalatePayload } from './escalation.ts';
 export {
   addOverride,

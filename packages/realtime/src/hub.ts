@@ -12,6 +12,8 @@ export interface RealtimePublisher {
    * inside your transaction) to make the event part of it: it is then seen only if you commit.
    */
   publish(input: PublishInput, opts?: { db?: Queryable }): Promise<RealtimeEvent | null>;
+  /** Publishes several events in order, in one statement where the transport allows. */
+  publishMany(inputs: PublishInput[], opts?: { db?: Queryable }): Promise<RealtimeEvent[]>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export interface HubOptions {
   maxCatchUp?: number;
   onError?: (err: unknown, where: string) => void;
 }
+
+/** `application_name` of every hub's LISTEN session. */
+export const LISTEN_APPLICATION_NAME = 'aw-realtime-listen';
 
 export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
   readonly transport = 'sse' as const;
@@ -71,6 +76,10 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
     return this.log.append(input, { notify: true, db: opts.db });
   }
 
+  async publishMany(inputs: PublishInput[], opts: { db?: Queryable } = {}): Promise<RealtimeEvent[]> {
+    return this.log.appendMany(inputs, { notify: true, db: opts.db });
+  }
+
   async prune(): Promise<number> {
     try {
       return await this.log.prune(this.opts.retentionMs ?? 24 * 3_600_000);
@@ -98,7 +107,11 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.opts.connectionString });
+    // Named, so that operators (and tests) can tell the LISTEN sessions in pg_stat_activity.
+    const client = new pg.Client({
+      connectionString: this.opts.connectionString,
+      application_name: LISTEN_APPLICATION_NAME,
+    });
     client.on('notification', (n) => {
       if (n.channel === this.channel && n.payload) this.enqueue(n.payload);
     });
@@ -179,7 +192,9 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
     if (ids.length === 0) return;
     let events: RealtimeEvent[];
     try {
-      events = await this.log.byIds(ids);
+      // On the LISTEN connection when it is up: its own session, never queued behind the pool's
+      // intake and correlation transactions (deliveries are serial on the fan-out chain anyway).
+      events = await this.log.byIds(ids, this.listener ?? this.opts.pool);
     } catch (e) {
       this.opts.onError?.(e, 'fetch notified events');
       this.emit({ type: 'reset', reason: 'events could not be loaded' });

@@ -72,10 +72,51 @@ export class EventLog {
     } as RealtimeEvent;
   }
 
-  async byIds(ids: string[]): Promise<RealtimeEvent[]> {
+  /**
+   * Inserts the events in one statement, ids in the order given; with `notify`, NOTIFYs each id
+   * (delivered when the statement commits). One round trip however many: a turn's incident events.
+   */
+  async appendMany(
+    inputs: PublishInput[],
+    opts: { notify: boolean; db?: Queryable },
+  ): Promise<RealtimeEvent[]> {
+    if (!inputs.length) return [];
+    const values: unknown[] = [
+      inputs.map((i) => i.mspId),
+      inputs.map((i) => i.companyId ?? null),
+      inputs.map((i) => i.type),
+      inputs.map((i) => JSON.stringify(i.payload)),
+    ];
+    const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
+    if (opts.notify) values.push(this.notifyChannel);
+    const { rows } = await (opts.db ?? this.db).query(
+      `WITH ins AS (
+         INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
+         SELECT m, c, t, p::jsonb, now() AT TIME ZONE 'UTC'
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(m, c, t, p, n)
+          ORDER BY n
+         RETURNING id, "createdAt")
+       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins ORDER BY ins.id`,
+      values,
+    );
+    return (rows as { id: string; createdAt: Date }[]).map(
+      (row, k) =>
+        ({
+          id: row.id,
+          type: inputs[k]!.type,
+          mspId: inputs[k]!.mspId,
+          companyId: inputs[k]!.companyId,
+          payload: inputs[k]!.payload,
+          createdAt: row.createdAt.toISOString(),
+        }) as RealtimeEvent,
+    );
+  }
+
+  /** The events with these ids, oldest first (`db`: another connection than the log's own). */
+  async byIds(ids: string[], db: Queryable = this.db): Promise<RealtimeEvent[]> {
     const clean = ids.filter((i) => DIGITS.test(i));
     if (clean.length === 0) return [];
-    const { rows } = await this.db.query(
+    const { rows } = await db.query(
       `SELECT ${COLUMNS} FROM "RealtimeEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`,
       [clean],
     );

@@ -78,6 +78,13 @@ export class PusherPublisher implements RealtimePublisher {
     return event;
   }
 
+  /** One trigger per event, in order (Pusher's batch API takes no multi-channel events). */
+  async publishMany(inputs: PublishInput[], o: { db?: Queryable } = {}): Promise<RealtimeEvent[]> {
+    const out: RealtimeEvent[] = [];
+    for (const input of inputs) out.push(await this.publish(input, o));
+    return out;
+  }
+
   private maybePrune() {
     const every = this.opts.pruneEveryMs ?? 10 * 60_000;
     if (Date.now() - this.lastPrune < every) return;

@@ -20,6 +20,8 @@ export interface RealtimeService {
    * mutation or decision that caused it (dashboards also refetch on reconnect).
    */
   publish(input: PublishInput, opts?: { db?: Queryable }): Promise<RealtimeEvent | null>;
+  /** Best effort, like `publish`: several events in order, one statement on the default transport. */
+  publishMany(inputs: PublishInput[], opts?: { db?: Queryable }): Promise<RealtimeEvent[]>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,15 @@ export function createRealtimeService(o: RealtimeServiceOptions): RealtimeServic
       } catch (e) {
         onError(e, `publish ${input.type}`);
         return null;
+      }
+    },
+    async publishMany(inputs, opts) {
+      if (!inputs.length) return [];
+      try {
+        return await publisher.publishMany(inputs, opts);
+      } catch (e) {
+        onError(e, `publish ${inputs.length} events`);
+        return [];
       }
     },
     close: () => publisher.close(),

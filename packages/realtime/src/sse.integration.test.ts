@@ -3,6 +3,7 @@ import net from 'node:net';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PublishInput } from './events.ts';
+import { LISTEN_APPLICATION_NAME } from './hub.ts';
 import { connectSse, startSseInstance, type SseInstance } from './testing/index.ts';
 
 const mspA = randomUUID();
@@ -49,6 +50,35 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
     await one?.close();
     await two?.close();
     await db?.drop();
+  });
+
+  it('delivers a batch published in one statement in order, each to the scopes that may see it', async () => {
+    const staff = connectSse(two.url, auth('staff-a'));
+    const client = connectSse(two.url, auth('client-a1'));
+    const other = connectSse(two.url, auth('staff-b'));
+    await Promise.all(
+      [staff, client, other].map((c) => c.waitFor((f) => f.some((x) => x.event === 'ready'))),
+    );
+    const batch = [
+      incident(mspA, a1, 'batch-1'),
+      incident(mspA, a2, 'batch-2'),
+      incident(mspA, null, 'batch-3'),
+      incident(mspA, a1, 'batch-4'),
+      incident(mspB, b1, 'batch-5'),
+    ];
+    const published = await one.hub.publishMany(batch);
+    expect(published.map((e) => e.type)).toEqual(batch.map((b) => b.type));
+    const ids = published.map((e) => BigInt(e.id));
+    expect(ids.every((id, k) => k === 0 || id > ids[k - 1]!)).toBe(true);
+    await staff.waitFor(() => staff.events().length === 4);
+    await client.waitFor(() => client.events().length === 2);
+    await other.waitFor(() => other.events().length === 1);
+    expect(titles(staff.events())).toEqual(['batch-1', 'batch-2', 'batch-3', 'batch-4']);
+    expect(titles(client.events())).toEqual(['batch-1', 'batch-4']);
+    expect(titles(other.events())).toEqual(['batch-5']);
+    expect(staff.events().map((e) => e.id)).toEqual(published.slice(0, 4).map((e) => e.id));
+    expect(await one.hub.publishMany([])).toEqual([]);
+    for (const c of [staff, client, other]) c.close();
   });
 
   it('refuses a request without a session', async () => {
@@ -193,7 +223,8 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
     // Cut instance two's LISTEN session from the server side, then publish while it is gone.
     const { rows } = await one.pool.query(
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-        WHERE datname = current_database() AND query = 'LISTEN aw_realtime' AND pid <> pg_backend_pid()`,
+        WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+      [LISTEN_APPLICATION_NAME],
     );
     expect(rows.length).toBe(2); // both instances listen; both are cut and both must recover
     await one.hub.publish(incident(mspA, a1, 'while cut 1'));

@@ -7,6 +7,7 @@ export {
   requestExecution,
   type RequestInput,
 } from './executions.ts';
+export { onIncidentsChanged } from './incident-listener.ts';
 export { bootTimeFromLabels, checkGuardrails, type Guardrail, type GuardrailPolicy } from './guardrails.ts';
 export { installDocuments, listDocuments, type DocumentStatus } from './install.ts';
 export { policyMatches, stringLabels, templateParameters } from './policy.ts';

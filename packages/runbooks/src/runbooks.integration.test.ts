@@ -6,6 +6,7 @@ import {
   requestExecution,
   MANUAL_LIMITS,
   installDocuments,
+  onIncidentsChanged,
 } from './index.ts';
 import { EXECUTE_JOB } from './deps.ts';
 
@@ -224,6 +225,24 @@ describe(`runbooks on ${target.name}`, () => {
     const e = await h.settle(running.id, ['TIMED_OUT']);
     expect([e.escalated, e.error]).toEqual([true, 'timeout: still InProgress after 120 s']);
     h.fake.commandBehaviour = undefined;
+  });
+
+  it("a turn's events at once: one execution per matching incident, none for a company without a policy", async () => {
+    const withPolicy = await h.company('batch-on');
+    const without = await h.company('batch-off');
+    await policy(withPolicy.id, 'MSP-DiskCleanup', { mode: 'APPROVAL' });
+    const a = await h.alert(withPolicy.id, { asset: 'batch-on-web-01', signature: 'disk_full' });
+    const b = await h.alert(without.id, { asset: 'batch-off-web-01', signature: 'disk_full' });
+    expect([a.executions.length, b.executions.length]).toEqual([1, 0]);
+    // The same incidents reported again together (a later turn, a replay), twice over: nothing new;
+    // a resolved event alone runs nothing.
+    const events = [...a.events, ...b.events, ...a.events];
+    expect(await onIncidentsChanged(h.deps, events)).toEqual([]);
+    expect(await onIncidentsChanged(h.deps, [{ ...a.events[0]!, status: 'RESOLVED' }])).toEqual([]);
+    const executions = await h.prisma.runbookExecution.findMany({
+      where: { companyId: { in: [withPolicy.id, without.id] } },
+    });
+    expect(executions.map((e) => [e.companyId, e.status])).toEqual([[withPolicy.id, 'PENDING_APPROVAL']]);
   });
 
   it('a new firing alert inside the verify window escalates instead of resolving', async () => {

@@ -34,13 +34,13 @@ import {
   type RealtimeService,
 } from '@aw/realtime';
 import {
-  onIncidentChanged as runbooksOnIncidentChanged,
+  onIncidentsChanged as runbooksOnIncidentsChanged,
   recoverExecutions,
   registerRunbookWorker,
   type RunbookDeps,
 } from '@aw/runbooks';
 import {
-  onIncidentChanged as notifyOnIncidentChanged,
+  onIncidentsChanged as notifyOnIncidentsChanged,
   onRunbookPublished,
   registerNotificationWorker,
   startPsaPoller,
@@ -106,7 +106,9 @@ export interface RootOptions {
   prisma?: PrismaClient;
   pool?: pg.Pool;
   aws?: AwsRuntime;
-  correlation?: Partial<Omit<CorrelationWorkerOptions, 'pool' | 'onIncidentChanged'>>;
+  correlation?: Partial<
+    Omit<CorrelationWorkerOptions, 'pool' | 'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided'>
+  >;
   queue?: Partial<Omit<JobQueueOptions, 'pool'>>;
   logger?: Pick<Console, 'error' | 'warn'>;
 }
@@ -193,21 +195,36 @@ export function createRoot(o: RootOptions = {}): Root {
 
   // Incident changes: published live from anywhere; matching runbook policies (AUTO or APPROVAL)
   // create executions for correlation's decisions.
-  const incidentListeners: IncidentListener[] = [
-    (e) => realtime.publish(incidentChangeEvent(e)),
-    (e) => Promise.all(situationChangeEvents(e).map((s) => realtime.publish(s))),
-    (e, from) => (from === 'correlation' ? runbooksOnIncidentChanged(runbooks, e) : undefined),
-    (e) => notifyOnIncidentChanged(notifications, e),
+  // They take a batch (a correlation turn's events at once, or one portal change) set-based;
+  // features may add per-event listeners to `incidentListeners`, called after them. Correlation's
+  // live push goes out as soon as a turn commits (the worker's onIncidentsDecided), the rest after.
+  const pushIncidentChanges = (es: IncidentChangedEvent[]) =>
+    realtime.publishMany(es.flatMap((e) => [incidentChangeEvent(e), ...situationChangeEvents(e)]));
+  const incidentBatchListeners: ((es: IncidentChangedEvent[], from: IncidentChangeSource) => unknown)[] = [
+    (es, from) => (from === 'correlation' ? undefined : pushIncidentChanges(es)),
+    (es, from) => (from === 'correlation' ? runbooksOnIncidentsChanged(runbooks, es) : undefined),
+    (es) => notifyOnIncidentsChanged(notifications, es),
   ];
-  async function incidentChanged(e: IncidentChangedEvent, from: IncidentChangeSource): Promise<void> {
-    for (const listener of incidentListeners) {
+  const incidentListeners: IncidentListener[] = [];
+  async function incidentsChanged(es: IncidentChangedEvent[], from: IncidentChangeSource): Promise<void> {
+    for (const listener of incidentBatchListeners) {
       try {
-        await listener(e, from);
+        await listener(es, from);
       } catch (err) {
-        logger.error(`[incident ${e.incidentId}] listener: ${(err as Error).message}`);
+        logger.error(`[incidents ${es.length}] listener: ${(err as Error).message}`);
       }
     }
+    for (const e of es)
+      for (const listener of incidentListeners) {
+        try {
+          await listener(e, from);
+        } catch (err) {
+          logger.error(`[incident ${e.incidentId}] listener: ${(err as Error).message}`);
+        }
+      }
   }
+  const incidentChanged = (e: IncidentChangedEvent, from: IncidentChangeSource) =>
+    incidentsChanged([e], from);
 
   // Queue workers: run only where the role runs workers.
   const queueWorkers: QueueWorker[] = [
@@ -241,7 +258,8 @@ export function createRoot(o: RootOptions = {}): Root {
         pool,
         logger,
         ...o.correlation,
-        onIncidentChanged: (e) => incidentChanged(e, 'correlation'),
+        onIncidentsDecided: pushIncidentChanges,
+        onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
       })
     : null;
 

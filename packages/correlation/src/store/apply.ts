@@ -471,7 +471,7 @@ async function writeDecisions(c: pg.PoolClient, d: AlertDecisionOut[]): Promise<
   const r = await q(
     c,
     `UPDATE "Alert" a SET decision = v.decision::"AlertDecision", "correlationKey" = v.key,
-            "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = now()
+            "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = clock_timestamp()
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, decision, key, inc, reason)
       WHERE a.id = v.id AND a.decision = 'PENDING'`,
     [

@@ -1,10 +1,11 @@
 // The worker hands incident events to its listeners beside the decision turns: a listener that is
 // slow (or stuck) does not hold back the decisions, one incident's events still arrive in order,
-// and a turn waits for the listeners once `maxUnpublished` events are queued.
+// and a turn waits for the listeners once `maxUnpublished` events are queued. Batch listeners get a
+// turn's events at once; the live push gets them as soon as the turn commits.
 import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
 import type { IncidentChangedEvent } from './apply.ts';
 import { CorrelationWorker } from './worker.ts';
@@ -103,5 +104,39 @@ describe.each(inject('pgTargets'))('incident events beside the decisions on $nam
     expect(await drained).toBe(STREAM.length);
     await worker.stop();
     expect(delivered).toBe(6);
+  });
+
+  it("batch listeners: the live push gets each turn's events as it commits, the rest at once, in order", async () => {
+    const c = await tenant.company('Batch listeners');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const live: string[][] = [];
+    const batches: IncidentChangedEvent[][] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 1,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onIncidentsDecided: (es) => {
+        live.push(es.map((e) => `${e.incidentId}:${e.type}`));
+      },
+      onIncidentsChanged: async (es) => {
+        await gate;
+        batches.push(es);
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    // Six turns of one alert; the stuck batch listener holds back neither the turns nor the push.
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    await vi.waitFor(() => expect(live).toHaveLength(STREAM.length));
+    expect(batches).toEqual([]);
+    release();
+    await worker.idle();
+    await worker.stop();
+    // One call per turn, each with that turn's events, the same the live push had, in turn order.
+    expect(batches.map((b) => b.map((e) => `${e.incidentId}:${e.type}`))).toEqual(live);
+    const types = batches.flat().map((e) => e.type);
+    expect(types.filter((t) => t === 'incident.created')).toHaveLength(3);
+    expect(types.filter((t) => t === 'incident.resolved')).toHaveLength(3);
   });
 });

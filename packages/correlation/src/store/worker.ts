@@ -10,12 +10,26 @@ import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncide
 import type { DecisionBudget } from './budget.ts';
 import { q } from './sql.ts';
 
+/** Takes a turn's incident events at once, in decision order. */
+export type OnIncidentsChanged = (events: IncidentChangedEvent[]) => unknown;
+
 /** The interface ingestion (packages/ingest) calls after committing alerts (`@aw/core/domain`). */
 export type { AlertSink };
 
 export interface CorrelationWorkerOptions {
   pool: pg.Pool;
   onIncidentChanged?: OnIncidentChanged;
+  /**
+   * A turn's events at once, in decision order (set-based listeners: one statement for many
+   * events). When set, it is called instead of `onIncidentChanged`.
+   */
+  onIncidentsChanged?: OnIncidentsChanged;
+  /**
+   * Called with a turn's events as soon as its decisions are committed, on an ordered chain of its
+   * own (the live push: one statement per turn, never behind the slower listeners, never holding
+   * the next turn). Errors are logged.
+   */
+  onIncidentsDecided?: OnIncidentsChanged;
   batchSize?: number;
   /** Sweep for PENDING alerts every … ms (0 = only at start). Default 5 s. */
   sweepIntervalMs?: number;
@@ -49,8 +63,12 @@ interface Drain {
  * the others by at most one batch.
  */
 export class CorrelationWorker implements AlertSink {
-  private readonly opts: Required<Omit<CorrelationWorkerOptions, 'onIncidentChanged'>> & {
+  private readonly opts: Required<
+    Omit<CorrelationWorkerOptions, 'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided'>
+  > & {
     onIncidentChanged?: OnIncidentChanged;
+    onIncidentsChanged?: OnIncidentsChanged;
+    onIncidentsDecided?: OnIncidentsChanged;
   };
   private readonly drains = new Map<string, Drain>();
   private readonly queue: string[] = [];
@@ -60,6 +78,9 @@ export class CorrelationWorker implements AlertSink {
   /** Events are published in decision order on one chain, beside the turns (not between them). */
   private publishing: Promise<void> = Promise.resolve();
   private unpublished = 0;
+  /** The live push (`onIncidentsDecided`): its own ordered chain, one call per turn. */
+  private live: Promise<void> = Promise.resolve();
+  private unpushed = 0;
   private stopped = false;
   /** Alerts decided by this worker since it was created. */
   decided = 0;
@@ -132,9 +153,12 @@ export class CorrelationWorker implements AlertSink {
       d.total += r.decided;
       this.decided += r.decided;
       if (r.deferred) this.deferredTurns++;
-      // The decisions are committed: the next turn need not wait for the listeners.
+      // The decisions are committed: the live push goes out now, the next turn need not wait for
+      // the other listeners.
+      this.pushLive(r.events);
       this.enqueuePublish(r.events);
-      if (this.unpublished > this.opts.maxUnpublished) await this.publishing;
+      if (this.unpublished + this.unpushed > this.opts.maxUnpublished)
+        await Promise.all([this.publishing, this.live]);
       more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
     } catch (e) {
       this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
@@ -180,8 +204,10 @@ export class CorrelationWorker implements AlertSink {
       await this.drainCompany(companyId).catch(() => 0);
       const ev = await tickCompany(this.opts.pool, companyId, now);
       n += ev.length;
+      this.pushLive(ev);
       this.enqueuePublish(ev);
     }
+    await this.live;
     await this.publishing;
     return n;
   }
@@ -220,6 +246,7 @@ export class CorrelationWorker implements AlertSink {
       d?.resolve(d.total);
     }
     await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+    await this.live;
     await this.publishing;
   }
 
@@ -227,13 +254,32 @@ export class CorrelationWorker implements AlertSink {
   async idle(): Promise<void> {
     for (;;) {
       if (this.drains.size) await Promise.allSettled([...this.drains.values()].map((d) => d.promise));
+      else if (this.unpushed) await this.live;
       else if (this.unpublished) await this.publishing;
       else return;
     }
   }
 
+  /** Hands a committed turn's events to `onIncidentsDecided` in order, without holding the next turn. */
+  private pushLive(events: IncidentChangedEvent[]): void {
+    const cb = this.opts.onIncidentsDecided;
+    if (!events.length || !cb) return;
+    this.unpushed += events.length;
+    this.live = this.live
+      .then(async () => {
+        try {
+          await cb(events);
+        } catch (err) {
+          this.opts.logger.warn(`[correlation] onIncidentsDecided failed: ${(err as Error).message}`);
+        }
+      })
+      .finally(() => {
+        this.unpushed -= events.length;
+      });
+  }
+
   private enqueuePublish(events: IncidentChangedEvent[]): void {
-    if (!events.length || !this.opts.onIncidentChanged) return;
+    if (!events.length || !(this.opts.onIncidentChanged || this.opts.onIncidentsChanged)) return;
     this.unpublished += events.length;
     this.publishing = this.publishing
       .then(() => this.publish(events))
@@ -247,6 +293,15 @@ export class CorrelationWorker implements AlertSink {
    * writes commit together); the events of one incident stay in order, one after the other.
    */
   private async publish(events: IncidentChangedEvent[]): Promise<void> {
+    const batch = this.opts.onIncidentsChanged;
+    if (batch) {
+      try {
+        await batch(events);
+      } catch (err) {
+        this.opts.logger.warn(`[correlation] onIncidentsChanged failed: ${(err as Error).message}`);
+      }
+      return;
+    }
     const cb = this.opts.onIncidentChanged;
     if (!cb) return;
     const byIncident = new Map<string, IncidentChangedEvent[]>();

@@ -8,7 +8,7 @@ import { correlateCompany } from '@aw/correlation';
 import type { PgTarget } from '@aw/db/testing';
 import { JobQueue } from '@aw/jobs';
 import type { PublishInput } from '@aw/realtime';
-import { ensureRunbooks, installDocuments, onIncidentChanged, type RunbookDeps } from '../index.ts';
+import { ensureRunbooks, installDocuments, onIncidentsChanged, type RunbookDeps } from '../index.ts';
 import { registerRunbookWorker } from '../worker.ts';
 
 export { MSP_ACCOUNT } from '@aw/aws/testing';
@@ -67,7 +67,7 @@ export async function createHarness(target: PgTarget) {
     return { ...c, nodes: { web, db01, legacy } };
   }
 
-  /** Stores alerts as ingestion does, correlates them, and runs the runbook hook on each change. */
+  /** Stores alerts as ingestion does, correlates them, and runs the runbook hook on the changes. */
   async function alert(
     companyId: string,
     a: { asset: string; signature: string; status?: 'FIRING' | 'RESOLVED'; labels?: Record<string, string> },
@@ -89,9 +89,8 @@ export async function createHarness(target: PgTarget) {
       ],
     );
     const r = await correlateCompany(pool, companyId);
-    const out = [];
-    for (const ev of r.events) out.push(...(await onIncidentChanged(deps, ev)));
-    return { events: r.events, executions: out };
+    // The turn's events at once, as the correlation worker hands them to the listeners.
+    return { events: r.events, executions: await onIncidentsChanged(deps, r.events) };
   }
 
   /** Runs due jobs until the execution reaches one of `statuses` (real time passes for the fake). */

@@ -1,0 +1,137 @@
+// The soak of bench/run.ts (`npm run bench -- --soak 1000000 --soak-seconds 600`): one long
+// deterministic stream into the app, saturating or paced, bounded by a count and a time. The RSS of
+// the app's process tree and of PostgreSQL is sampled every 2 s from the first request to the end
+// of the drain; the report gives start, peak and end, and the slope over the last half of the load
+// (MiB per minute: flat memory is a slope near 0). The usual correctness checks close it.
+import type pg from 'pg';
+import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './checks.ts';
+import { fire, prepare } from './load.ts';
+import { pct } from './push.ts';
+import { cpuMicros, rssSeries, slope, type RssSample } from './procs.ts';
+import { streamChunks } from './stream.ts';
+
+export interface SoakOptions {
+  alerts: number;
+  seconds: number;
+  perRequest: number;
+  /** Alerts per second offered; 0 = saturating. */
+  rate: number;
+  connections: number;
+  drainSeconds: number;
+  replay: boolean;
+}
+
+export interface SoakTarget {
+  url: string;
+  pool: pg.Pool;
+  companyId: string;
+  key: string;
+  secret: string;
+  appPid: number;
+  pgPid: number | null;
+}
+
+export interface MemoryFigures {
+  startMiB: number;
+  peakMiB: number;
+  endOfLoadMiB: number;
+  endMiB: number;
+  /** Least-squares slope over the last half of the load, MiB per minute. */
+  lastHalfSlopeMiBPerMin: number;
+}
+
+function memory(samples: RssSample[], group: string, loadEndS: number): MemoryFigures {
+  const during = samples.filter((s) => s.s <= loadEndS);
+  const half = during.filter((s) => s.s >= loadEndS / 2);
+  return {
+    startMiB: samples[0]?.[group] ?? 0,
+    peakMiB: Math.max(0, ...samples.map((s) => s[group] ?? 0)),
+    endOfLoadMiB: during.at(-1)?.[group] ?? 0,
+    endMiB: samples.at(-1)?.[group] ?? 0,
+    lastHalfSlopeMiBPerMin: Math.round(slope(half.map((s) => ({ x: s.s / 60, y: s[group] ?? 0 }))) * 10) / 10,
+  };
+}
+
+export async function soak(t: SoakTarget, o: SoakOptions) {
+  const violations: string[] = [];
+  const chunkAlerts = Math.max(o.perRequest * 100, 20_000);
+  const deadline = Date.now() + o.seconds * 1000;
+  const rss = rssSeries({ app: [t.appPid], pg: t.pgPid ? [t.pgPid] : [] }, 2000);
+  const backlog = backlogSampler(t.pool, t.companyId, 2000);
+  const pids = [t.appPid, ...(t.pgPid ? [t.pgPid] : [])];
+  const cpu0 = cpuMicros(pids);
+  const t0 = Date.now();
+  let sentAlerts = 0;
+  let accepted = 0;
+  let expected = 0;
+  let refused = 0;
+  let badSent = 0;
+  const other = new Map<number, number>();
+  let errors = 0;
+  const chunkP99: number[] = [];
+  const badSeqs: string[] = [];
+  for (const chunk of streamChunks({ count: o.alerts, seed: 7, run: 'soak' }, chunkAlerts)) {
+    if (Date.now() >= deadline) break;
+    const reqs = await prepare('app', chunk, o.perRequest, t.secret, t.key);
+    const { res, statuses, sent } = await fire(t.url, reqs, {
+      connections: o.connections,
+      ...(o.rate ? { rate: o.rate / o.perRequest } : {}),
+    });
+    const sentReqs = reqs.slice(0, sent);
+    sentAlerts += sentReqs.reduce((s, r) => s + r.alerts, 0);
+    expected += sentReqs.filter((r) => !r.bad).reduce((s, r) => s + r.alerts, 0);
+    badSent += sentReqs.filter((r) => r.bad).length;
+    badSeqs.push(...sentReqs.filter((r) => r.bad).flatMap((r) => r.seqs));
+    accepted += (statuses.get(202) ?? 0) * o.perRequest;
+    refused += statuses.get(401) ?? 0;
+    for (const [s, n] of statuses) if (s !== 202 && s !== 401) other.set(s, (other.get(s) ?? 0) + n);
+    errors += res.errors + res.timeouts;
+    chunkP99.push(res.latency.p99);
+    const elapsed = (Date.now() - t0) / 1000;
+    console.log(
+      `  soak ${sentAlerts.toLocaleString('en')} alerts in ${elapsed.toFixed(0)} s  chunk p99 ${res.latency.p99} ms`,
+    );
+  }
+  const loadSeconds = (Date.now() - t0) / 1000;
+  const cpu = cpuMicros(pids) - cpu0;
+  const backlogSamples = backlog.stop();
+  if (refused !== badSent) violations.push(`soak: ${refused} of ${badSent} bad signatures refused`);
+  if (other.size || errors)
+    violations.push(
+      `soak: unexpected answers ${[...other].map(([s, n]) => `${s}×${n}`).join(' ')} errors+timeouts ${errors}`,
+    );
+  if (accepted !== expected)
+    violations.push(`soak: ${accepted} alerts accepted of ${expected} validly signed`);
+  const drained = await waitDecided(t.pool, t.companyId, accepted, o.drainSeconds);
+  violations.push(...drained.violations.map((v) => `soak: ${v}`));
+  const samples = rss.stop();
+  const badStored = await badSignaturesStored(t.pool, t.companyId, badSeqs);
+  if (badStored) violations.push(`soak: ${badStored} alerts of badly signed requests stored`);
+  let replayed = false;
+  if (o.replay && !drained.violations.length) {
+    violations.push(...(await serialReplayViolations(t.pool, t.companyId)).map((v) => `soak: ${v}`));
+    replayed = true;
+  }
+  return {
+    result: {
+      alertsSent: sentAlerts,
+      alertsAccepted: accepted,
+      loadSeconds: Math.round(loadSeconds),
+      alertsPerSecond: Math.round(accepted / loadSeconds),
+      perRequest: o.perRequest,
+      rate: o.rate || 'saturating',
+      chunkP99Median: pct(chunkP99, 50),
+      chunkP99Max: Math.max(0, ...chunkP99),
+      cpuMicrosPerAlert: accepted ? Math.round(cpu / accepted) : null,
+      decidedLagP50: drained.lagP50,
+      decidedLagP99: drained.lagP99,
+      maxBacklog: Math.max(0, ...backlogSamples.map((b) => b.pending)),
+      drainSeconds: drained.drainSeconds,
+      serialReplayChecked: replayed,
+      appRss: memory(samples, 'app', loadSeconds),
+      pgRss: memory(samples, 'pg', loadSeconds),
+    },
+    rssSamples: samples,
+    violations,
+  };
+}
