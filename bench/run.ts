@@ -56,6 +56,14 @@ const DRAIN_SECONDS = Number(args['drain-seconds'] ?? 120);
 const root = path.resolve(import.meta.dirname, '..');
 
 const SOAK = args.soak ? Number(args.soak) : 0;
+// autocannon paces whole requests per second: a rate that is not a whole number of requests sends
+// nothing useful, so refuse it up front.
+if (SOAK_RATE && !Number.isInteger(SOAK_RATE / PER_SOAK_REQUEST)) {
+  console.error(
+    `--soak-rate ${SOAK_RATE} must be a multiple of --soak-per-request ${PER_SOAK_REQUEST} (whole requests per second)`,
+  );
+  process.exit(2);
+}
 interface RunResult {
   target: Target;
   shape: string;
