@@ -36,3 +36,19 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
   );
   return pool;
 }
+
+/** Runs `fn` in a transaction on one pooled connection (rolled back when `fn` throws). */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}

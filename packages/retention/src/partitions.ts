@@ -6,6 +6,7 @@
 //   - creation runs in one transaction under an advisory lock, so two workers starting at once
 //     create each month once, and every new partition gets the tenant policy (aw_enable_tenant_rls),
 //     so a walled connection reading it directly is walled as on "Alert".
+import { inTransaction } from '@aw/db';
 import type pg from 'pg';
 
 /** How many months after the current one exist at any time (the current one too). */
@@ -75,9 +76,7 @@ export async function ensureAlertPartitions(deps: EnsurePartitionsDeps): Promise
   const now = (deps.clock ?? (() => new Date()))();
   const ahead = deps.ahead ?? PARTITIONS_AHEAD;
   const out: EnsurePartitionsOutcome = { created: [], moved: 0 };
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(deps.pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
     const existing = await alertPartitions(client);
     const last = addMonths(monthStart(now), ahead);
@@ -89,14 +88,8 @@ export async function ensureAlertPartitions(deps: EnsurePartitionsDeps): Promise
       out.moved += await createPartition(client, p);
       out.created.push(p.name);
     }
-    await client.query('COMMIT');
     return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Creates one month; returns the rows moved into it from the default partition. */

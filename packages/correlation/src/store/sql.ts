@@ -39,21 +39,7 @@ export async function q<R extends pg.QueryResultRow = Record<string, unknown>>(
 
 export const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** Runs `fn` in a transaction on one pooled connection. */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const out = await fn(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
-}
+export { inTransaction } from '@aw/db';
 
 /**
  * Walls the rest of the transaction in to one company by row-level security (issue 17): the role
