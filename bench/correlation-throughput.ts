@@ -1,14 +1,21 @@
-// `npx tsx bench/correlation-throughput.ts [alerts]`: how fast the correlation worker decides a
-// backlog of PENDING alerts of one company (500 assets × 20 signatures, Zipf-skewed, like bench/run).
+// `npx tsx bench/correlation-throughput.ts [alerts] [--statements]`: how fast the correlation
+// worker decides a backlog of PENDING alerts of one company (500 assets × 20 signatures,
+// Zipf-skewed, like bench/run). `--statements` adds the statements that took the most time.
+// BATCH=<n> sets the alerts per turn (default 500); NO_ANALYZE=1 leaves the tables without
+// statistics (a database autovacuum has not visited yet).
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createTestDatabase } from '@aw/db/testing';
 import { CorrelationWorker } from '../packages/correlation/src/store/worker.ts';
 import { createTenant } from '../packages/correlation/src/testing/fixtures.ts';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { recordStatementTimes, statementTable } from './lib/statement-times.ts';
 import { alertStream } from './lib/stream.ts';
 
-const N = Number(process.argv[2] ?? 20_000);
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 20_000);
+const statements = args.includes('--statements');
+if (statements) recordStatementTimes();
 const target = await startEmbedded17();
 try {
   const db = await createTestDatabase(target);
@@ -32,6 +39,8 @@ try {
       ],
     );
   }
+  // A running database has statistics (autovacuum); without them the planner guesses.
+  if (process.env.NO_ANALYZE !== '1') await pool.query('ANALYZE');
   const worker = new CorrelationWorker({
     pool,
     sweepIntervalMs: 0,
@@ -41,6 +50,7 @@ try {
   const t0 = performance.now();
   const decided = await worker.drainCompany(companyId);
   const ms = performance.now() - t0;
+  if (statements) console.log(statementTable());
   console.log(
     `${decided} alerts decided in ${ms.toFixed(0)} ms: ${Math.round((decided / ms) * 1000)} alerts/s`,
   );

@@ -203,7 +203,7 @@ async function applyBatch(
   }
   const changes = state.drain();
   await writeChanges(c, company.mspId, companyId, changes);
-  await writeDecisions(c, decisions);
+  await writeDecisions(c, decisions, alerts);
   const sits = await link(c, {
     mspId: company.mspId,
     companyId,
@@ -467,19 +467,28 @@ async function writeChanges(
   }
 }
 
-async function writeDecisions(c: pg.PoolClient, d: AlertDecisionOut[]): Promise<void> {
+async function writeDecisions(
+  c: pg.PoolClient,
+  d: AlertDecisionOut[],
+  alerts: { id: bigint; occurredAt: Date }[],
+): Promise<void> {
+  // The whole primary key (id, occurredAt): each row is one index probe in its own month's
+  // partition, however long the PENDING backlog behind the batch.
+  const at = new Map(alerts.map((a) => [a.id, a.occurredAt]));
   const r = await q(
     c,
     `UPDATE "Alert" a SET decision = v.decision::"AlertDecision", "correlationKey" = v.key,
             "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = clock_timestamp()
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, decision, key, inc, reason)
-      WHERE a.id = v.id AND a.decision = 'PENDING'`,
+       FROM unnest($1::bigint[], $6::timestamp[], $2::text[], $3::text[], $4::text[], $5::text[])
+            AS v(id, at, decision, key, inc, reason)
+      WHERE a.id = v.id AND a."occurredAt" = v.at AND a.decision = 'PENDING'`,
     [
       d.map((x) => x.alertId.toString()),
       d.map((x) => x.decision),
       d.map((x) => x.correlationKey),
       d.map((x) => x.incidentId),
       d.map((x) => JSON.stringify(x.reason)),
+      d.map((x) => at.get(x.alertId)!.toISOString()),
     ],
   );
   // Exactly once: the batch was read under the company lock, so every row must still be PENDING.
