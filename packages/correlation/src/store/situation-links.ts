@@ -243,13 +243,6 @@ class Writes {
   touched = new Map<string, Date>();
 
   async flush(c: Queryable, mspId: string, companyId: string): Promise<void> {
-    if (this.keys.size)
-      await q(
-        c,
-        `UPDATE "Incident" i SET "entityKeys" = ARRAY(SELECT jsonb_array_elements_text(v.k::jsonb))
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, k) WHERE i.id = v.id`,
-        [[...this.keys.keys()], [...this.keys.values()].map((k) => JSON.stringify(k))],
-      );
     if (this.created.length) {
       const n = this.created;
       await q(
@@ -272,12 +265,26 @@ class Writes {
         ],
       );
     }
-    if (this.assigned.size)
+    // The new keys and situations of the batch's incidents: one row version per incident (after
+    // the new situations exist, for the foreign key).
+    const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
+    if (ids.length)
       await q(
         c,
-        `UPDATE "Incident" i SET "situationId" = v.s, "updatedAt" = now()
-           FROM unnest($1::uuid[], $2::uuid[]) AS v(id, s) WHERE i.id = v.id`,
-        [[...this.assigned.keys()], [...this.assigned.values()]],
+        `UPDATE "Incident" i
+            SET "entityKeys" = CASE WHEN v.k IS NULL THEN i."entityKeys"
+                                    ELSE ARRAY(SELECT jsonb_array_elements_text(v.k::jsonb)) END,
+                "situationId" = COALESCE(v.s, i."situationId"),
+                "updatedAt" = CASE WHEN v.s IS NULL THEN i."updatedAt" ELSE now() END
+           FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, k, s) WHERE i.id = v.id`,
+        [
+          ids,
+          ids.map((id) => {
+            const k = this.keys.get(id);
+            return k ? JSON.stringify(k) : null;
+          }),
+          ids.map((id) => this.assigned.get(id) ?? null),
+        ],
       );
     if (this.edges.length) {
       const e = this.edges;

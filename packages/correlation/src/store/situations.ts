@@ -20,14 +20,21 @@ export async function closeFinishedSituations(
 ): Promise<ClosedSituation[]> {
   if (!resolved.length) return [];
   const ids = resolved.map((i) => i.id);
+  // The situations of the resolved incidents, found through the incidents' primary key, then the
+  // ones with no open incident left (through the situation index): no scan of the company's
+  // incidents or situations, whatever the planner believes about the tenant's share of them.
   const r = await q<{ id: string; incidentIds: string[] }>(
     c,
-    `UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
-      WHERE s."companyId" = $1 AND s.status <> 'RESOLVED'
-        AND s.id IN (SELECT "situationId" FROM "Incident" WHERE "companyId" = $1 AND id = ANY($2::uuid[]))
-        AND NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."situationId" = s.id AND i.status <> 'RESOLVED')
-      RETURNING s.id,
-        ARRAY(SELECT i.id::text FROM "Incident" i WHERE i."situationId" = s.id AND i.id = ANY($2::uuid[])) AS "incidentIds"`,
+    `WITH hit AS MATERIALIZED (
+       SELECT i."situationId" AS id, array_agg(i.id::text ORDER BY i.id) AS ids
+         FROM "Incident" i WHERE i.id = ANY($2::uuid[]) AND i."situationId" IS NOT NULL GROUP BY 1
+     ), done AS MATERIALIZED (
+       SELECT h.id, h.ids FROM hit h
+        WHERE NOT EXISTS (SELECT 1 FROM "Incident" o WHERE o."situationId" = h.id AND o.status <> 'RESOLVED')
+     )
+     UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
+       FROM done WHERE s.id = done.id AND s."companyId" = $1 AND s.status <> 'RESOLVED'
+     RETURNING s.id, done.ids AS "incidentIds"`,
     [companyId, ids],
   );
   return r.rows.map((x) => ({ situationId: x.id, incidentIds: x.incidentIds }));
