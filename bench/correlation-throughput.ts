@@ -10,6 +10,7 @@ import { createTestDatabase } from '@aw/db/testing';
 import { CorrelationWorker } from '../packages/correlation/src/store/worker.ts';
 import { createTenant } from '../packages/correlation/src/testing/fixtures.ts';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { cpuMicros, postmasterFor } from './lib/procs.ts';
 import { recordStatementTimes, statementTable } from './lib/statement-times.ts';
 import { alertStream } from './lib/stream.ts';
 
@@ -58,12 +59,19 @@ try {
   }
   await insert(stream.slice(warm));
   if (statements) recordStatementTimes();
+  const pgPid = postmasterFor(Number(new URL(db.url).port));
+  const pgCpu0 = pgPid ? cpuMicros([pgPid]) : 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const decided = await worker.drainCompany(companyId);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const nodeUs = (cpu.user + cpu.system) / decided;
+  const pgUs = pgPid ? (cpuMicros([pgPid]) - pgCpu0) / decided : NaN;
   if (statements) console.log(statementTable());
   console.log(
-    `${decided} alerts decided in ${ms.toFixed(0)} ms: ${Math.round((decided / ms) * 1000)} alerts/s`,
+    `${decided} alerts decided in ${ms.toFixed(0)} ms: ${Math.round((decided / ms) * 1000)} alerts/s;` +
+      ` CPU per alert ${Math.round(nodeUs)} µs in node, ${Math.round(pgUs)} µs in PostgreSQL`,
   );
   await worker.stop?.();
   await pool.end();

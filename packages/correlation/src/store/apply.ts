@@ -38,12 +38,12 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { inTransaction, isoOrNull, lockCompany, q, wallCompany, type Queryable } from './sql.ts';
+import { inTransaction, isoOrNull, lockCompany, qp, wallCompany, type Queryable } from './sql.ts';
 
 const runner =
   (c: Queryable): SqlRunner =>
   async <R>(text: string, values: unknown[] = []) =>
-    (await q(c, text, values)).rows as R[];
+    (await qp(c, text, values)).rows as R[];
 
 export interface IncidentChangedEvent {
   type: 'incident.created' | 'incident.updated' | 'incident.resolved';
@@ -109,7 +109,7 @@ async function loadIncidentsForUpdate(
   ids: string[],
 ): Promise<IncidentState[]> {
   if (!keys.length && !ids.length) return [];
-  const r = await q<Record<string, unknown>>(
+  const r = await qp<Record<string, unknown>>(
     c,
     `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
       WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("openKey" = ANY($2::text[]) OR id = ANY($3::uuid[]))
@@ -175,7 +175,7 @@ async function applyBatch(
   const company = await loadCompanyConfig(runner(c), companyId);
   if (!company) return NOTHING;
   await wallCompany(c, company.mspId, companyId);
-  const rows = await q<Record<string, unknown>>(
+  const rows = await qp<Record<string, unknown>>(
     c,
     `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,
     [companyId, batchSize],
@@ -261,7 +261,7 @@ async function loadState(
   const state = new CorrelationState();
   const fps = [...new Set(alerts.map((a) => a.fingerprint))];
   const keys = [...new Set(alerts.map((a) => correlationKey(config.aggregationKey, a)))];
-  const fpRows = await q<Record<string, unknown>>(
+  const fpRows = await qp<Record<string, unknown>>(
     c,
     `SELECT ${STATE_COLUMNS} FROM "AlertState" WHERE "companyId" = $1 AND fingerprint = ANY($2::text[])`,
     [companyId, fps],
@@ -270,7 +270,7 @@ async function loadState(
   if (rules.length) {
     const horizon = new Date(minT.getTime() - stateHorizonMinutes(config) * MIN);
     const pre = sourcePrefilter(rules, 3);
-    const src = await q<Record<string, unknown>>(
+    const src = await qp<Record<string, unknown>>(
       c,
       `SELECT ${STATE_COLUMNS} FROM "AlertState" s
         WHERE s."companyId" = $1 AND s.status = 'FIRING' ${pre ? `AND (${pre.sql})` : ''}
@@ -288,7 +288,7 @@ async function loadState(
 
   if (config.minAlertsToOpen > 1) {
     // Held groups: CORRELATED alerts without an incident, latest group start per key.
-    const held = await q<Record<string, unknown>>(
+    const held = await qp<Record<string, unknown>>(
       c,
       `SELECT id, fingerprint, "correlationKey" AS key, "decisionReason"->>'groupStart' AS gs FROM "Alert"
         WHERE "companyId" = $1 AND decision = 'CORRELATED' AND "incidentId" IS NULL
@@ -347,7 +347,7 @@ async function writeChanges(
 ): Promise<void> {
   // Existing incidents first: one that resolved frees its open key for a new one of this batch.
   if (ch.updated.length) {
-    await q(
+    await qp(
       c,
       `UPDATE "Incident" i SET "correlationKey" = v.key, "openKey" = v.open, status = v.status::"IncidentStatus",
               severity = v.sev::"Severity", "alertCount" = v.ac, "firingCount" = v.fc, "windowEnd" = v.we::timestamp,
@@ -367,7 +367,7 @@ async function writeChanges(
   }
   if (ch.created.length) {
     const n = ch.created;
-    const r = await q(
+    const r = await qp(
       c,
       `INSERT INTO "Incident" (id, "correlationKey", "openKey", status, severity, "alertCount", "firingCount",
               "windowEnd", "lastSeenAt", flapping, transitions, "quietSince", "lastTransitionAt", "resolvedAt",
@@ -406,7 +406,7 @@ async function writeChanges(
   }
   if (ch.fingerprints.length) {
     const f = ch.fingerprints;
-    await q(
+    await qp(
       c,
       `INSERT INTO "AlertState" ("mspId", "companyId", fingerprint, status, source, asset, signature, service,
               severity, labels, "lastAlertId", "lastSeenAt", "incidentId", transitions, kind)
@@ -442,7 +442,7 @@ async function writeChanges(
   }
   if (ch.events.length) {
     const e = ch.events;
-    await q(
+    await qp(
       c,
       `INSERT INTO "IncidentEvent" ("mspId", "companyId", "incidentId", type, message, data, "createdAt")
        SELECT $1, $2, v.inc::uuid, v.type, v.msg, v.data::jsonb, v.at::timestamp
@@ -459,7 +459,7 @@ async function writeChanges(
     );
   }
   for (const l of ch.links) {
-    await q(
+    await qp(
       c,
       `UPDATE "Alert" SET "incidentId" = $1::uuid WHERE id = ANY($2::bigint[]) AND "incidentId" IS NULL`,
       [l.incidentId, l.alertIds.map(String)],
@@ -475,7 +475,7 @@ async function writeDecisions(
   // The whole primary key (id, occurredAt): each row is one index probe in its own month's
   // partition, however long the PENDING backlog behind the batch.
   const at = new Map(alerts.map((a) => [a.id, a.occurredAt]));
-  const r = await q(
+  const r = await qp(
     c,
     `UPDATE "Alert" a SET decision = v.decision::"AlertDecision", "correlationKey" = v.key,
             "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = clock_timestamp()
@@ -552,7 +552,7 @@ export async function tickCompany(
     if (!company) return [];
     await wallCompany(c, company.mspId, companyId);
     const { config } = company;
-    const r = await q<Record<string, unknown>>(
+    const r = await qp<Record<string, unknown>>(
       c,
       `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
         WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("firingCount" = 0 OR flapping OR $2 OR NOT stale)

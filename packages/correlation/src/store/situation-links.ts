@@ -15,7 +15,7 @@ import {
   type SituationSummary,
 } from '../engine/situations.ts';
 import type { AlertDecisionOut, EngineAlert } from '../engine/types.ts';
-import { q, type Queryable } from './sql.ts';
+import { qp, type Queryable } from './sql.ts';
 
 const MIN = 60_000;
 
@@ -90,7 +90,7 @@ export async function linkSituations(
   if (!config.enabled || !config.entities.length) return [];
   const fresh = freshKeys(p.alerts, p.decisions, config);
   if (!fresh.size) return [];
-  const rows = await q<Record<string, unknown>>(
+  const rows = await qp<Record<string, unknown>>(
     c,
     `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE "companyId" = $1 AND id = ANY($2::uuid[]) ORDER BY "firstSeenAt", id`,
     [companyId, [...fresh.keys()]],
@@ -124,7 +124,7 @@ export async function linkSituations(
   // Every other incident that shares a key of the batch: hub counts (first seen in the lookback)
   // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
   const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
-  const others = await q<Record<string, unknown>>(
+  const others = await qp<Record<string, unknown>>(
     c,
     `SELECT ${SIT_INCIDENT} FROM "Incident"
       WHERE "companyId" = $1 AND id <> ALL($2::uuid[]) AND "entityKeys" && $3::text[]
@@ -140,7 +140,7 @@ export async function linkSituations(
   for (const g of gaining) index.add(g.inc, g.inc.entityKeys);
   // Incidents first seen in the lookback: those from the latest lookback start, plus the times of
   // those between the earliest and the latest start (the batch's span), to count from any start.
-  const totals = await q<{ base: string; early: Date[] | null }>(
+  const totals = await qp<{ base: string; early: Date[] | null }>(
     c,
     `SELECT count(*) FILTER (WHERE "firstSeenAt" >= $3::timestamp)::text AS base,
             array_agg("firstSeenAt") FILTER (WHERE "firstSeenAt" < $3::timestamp) AS early
@@ -155,7 +155,7 @@ export async function linkSituations(
   const sitIds = [...new Set([...byId.values()].map((i) => i.situationId).filter((x): x is string => !!x))];
   const situations = new Map<string, SituationSummary>();
   if (sitIds.length) {
-    const s = await q<Record<string, unknown>>(
+    const s = await qp<Record<string, unknown>>(
       c,
       `SELECT id, "firstSeenAt", "lastSeenAt", "incidentCount", status FROM "Situation"
         WHERE "companyId" = $1 AND id = ANY($2::uuid[])`,
@@ -245,7 +245,7 @@ class Writes {
   async flush(c: Queryable, mspId: string, companyId: string): Promise<void> {
     if (this.created.length) {
       const n = this.created;
-      await q(
+      await qp(
         c,
         `INSERT INTO "Situation" (id, "mspId", "companyId", status, title, severity, "incidentCount", "firstSeenAt",
                 "lastSeenAt", "createdAt", "updatedAt")
@@ -269,7 +269,7 @@ class Writes {
     // the new situations exist, for the foreign key).
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
     if (ids.length)
-      await q(
+      await qp(
         c,
         `UPDATE "Incident" i
             SET "entityKeys" = CASE WHEN v.k IS NULL THEN i."entityKeys"
@@ -288,7 +288,7 @@ class Writes {
       );
     if (this.edges.length) {
       const e = this.edges;
-      await q(
+      await qp(
         c,
         `INSERT INTO "SituationLink" ("companyId", "situationId", "incidentId", "linkedIncidentId", entity, value,
                 explanation, "createdAt")
@@ -309,7 +309,7 @@ class Writes {
       );
     }
     if (this.touched.size)
-      await q(
+      await qp(
         c,
         `WITH agg AS (
            SELECT i."situationId" AS id, count(*)::int AS n, min(i."firstSeenAt") AS fs,

@@ -2,7 +2,7 @@
 // of situations whose incidents all resolved. Linking (the entity keys each decided alert adds to
 // its incident and the linking decision, engine/situations.ts) is in situation-links.ts.
 import type { IncidentState } from '../engine/types.ts';
-import { q, type Queryable } from './sql.ts';
+import { qp, type Queryable } from './sql.ts';
 
 export { linkSituations, type SituationChange } from './situation-links.ts';
 
@@ -23,7 +23,7 @@ export async function closeFinishedSituations(
   // The situations of the resolved incidents, found through the incidents' primary key, then the
   // ones with no open incident left (through the situation index): no scan of the company's
   // incidents or situations, whatever the planner believes about the tenant's share of them.
-  const r = await q<{ id: string; incidentIds: string[] }>(
+  const r = await qp<{ id: string; incidentIds: string[] }>(
     c,
     `WITH hit AS MATERIALIZED (
        SELECT i."situationId" AS id, array_agg(i.id::text ORDER BY i.id) AS ids
