@@ -5,6 +5,10 @@
 -- "mspId" is the condition of the tenant wall (row-level security), so the wall adds no second index.
 CREATE INDEX "Incident_situationId_mspId_idx" ON "Incident"("situationId", "mspId");
 
+-- Situation linking reads the incidents that share an entity key with the batch (&&): without an
+-- index that read went through every incident of the company, on every turn.
+CREATE INDEX "Incident_entityKeys_idx" ON "Incident" USING GIN ("entityKeys");
+
 -- The PENDING alerts of a company, in id order. The correlation turn reads the first 2,000 of them.
 -- The old ("companyId", decision) index held every alert ever stored and made each turn read the
 -- whole backlog and sort it. This one holds only the undecided alerts, already in turn order, and

@@ -15,10 +15,13 @@ import type {
 } from '../engine/types.ts';
 import {
   ALERT_COLUMNS,
+  COMPANY_CONFIG_COLUMNS,
+  COMPANY_CONFIG_FROM,
   INCIDENT_COLUMNS,
   STATE_COLUMNS,
   loadCompanyConfig,
   loadRules,
+  toCompanyConfig,
   toEngineAlert,
   toFingerprintState,
   toIncidentState,
@@ -38,7 +41,7 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { inTransaction, isoOrNull, lockCompany, qp, wallCompany, type Queryable } from './sql.ts';
+import { inTransaction, isoOrNull, lockCompany, openTurn, qp, wallCompany, type Queryable } from './sql.ts';
 
 const runner =
   (c: Queryable): SqlRunner =>
@@ -171,10 +174,9 @@ async function applyBatch(
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
-  await lockCompany(c, companyId);
-  const company = await loadCompanyConfig(runner(c), companyId);
-  if (!company) return NOTHING;
-  await wallCompany(c, company.mspId, companyId);
+  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
+  if (!opened) return NOTHING;
+  const company = toCompanyConfig(opened);
   const rows = await qp<Record<string, unknown>>(
     c,
     `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,

@@ -46,19 +46,24 @@ export function parseTopology(raw: unknown): Record<string, string[]> {
   return out;
 }
 
-export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Promise<CompanyConfigRow | null> {
-  const rows = await sql(
-    `SELECT c."mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
+/** The company's correlation settings (`FROM ${COMPANY_CONFIG_FROM}`), read by toCompanyConfig. */
+export const COMPANY_CONFIG_COLUMNS = `c."mspId", "correlationWindowMinutes", "correlationWindowMode", "correlationMaxSpanMinutes",
             "aggregationKey", "minAlertsToOpen", "autoResolveQuietMinutes", "autoCloseAfterMinutes",
             "flapThreshold", "flapWindowMinutes", s."eventTtlMinutes", s."staleAfterMinutes", s."sourceKinds",
             s."situationsEnabled", s."situationWindowMinutes", s."situationEntities", s."hubShare",
             s."hubMinIncidents", s."hubLookbackMinutes", s."situationMaxIncidents", s."situationMaxSpanMinutes",
-            s.topology, s."companyId" AS "settingsRow"
-       FROM "Company" c LEFT JOIN "CorrelationSettings" s ON s."companyId" = c.id WHERE c.id = $1::uuid`,
+            s.topology, s."companyId" AS "settingsRow"`;
+export const COMPANY_CONFIG_FROM = `"Company" c LEFT JOIN "CorrelationSettings" s ON s."companyId" = c.id`;
+
+export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Promise<CompanyConfigRow | null> {
+  const rows = await sql(
+    `SELECT ${COMPANY_CONFIG_COLUMNS} FROM ${COMPANY_CONFIG_FROM} WHERE c.id = $1::uuid`,
     [companyId],
   );
-  const row = rows[0];
-  if (!row) return null;
+  return rows[0] ? toCompanyConfig(rows[0]) : null;
+}
+
+export function toCompanyConfig(row: Record<string, unknown>): CompanyConfigRow {
   return {
     mspId: row.mspId as string,
     config: {
@@ -96,22 +101,29 @@ export async function loadCompanyConfig(sql: SqlRunner, companyId: string): Prom
 
 /** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
 export async function loadRules(sql: SqlRunner, companyId: string, from: Date): Promise<RuleSet> {
-  // One after the other: inside a transaction they share one connection.
-  const mw = await sql(
-    `SELECT id, name, matchers, "startsAt", "endsAt", recurrence, timezone FROM "MaintenanceWindow"
-        WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
+  // One statement, one round trip (a correlation turn reads them every time); times as epoch ms.
+  const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
+  const [row] = await sql<{
+    mw: Record<string, unknown>[];
+    si: Record<string, unknown>[];
+    ir: Record<string, unknown>[];
+  }>(
+    `SELECT
+       (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'matchers', matchers,
+                 'startsAt', ${ms('"startsAt"')}, 'endsAt', ${ms('"endsAt"')}, 'recurrence', recurrence,
+                 'timezone', timezone) ORDER BY "createdAt", id), '[]')
+          FROM "MaintenanceWindow" WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp) AS mw,
+       (SELECT COALESCE(json_agg(json_build_object('id', id, 'matchers', matchers, 'startsAt', ${ms('"startsAt"')},
+                 'endsAt', ${ms('"endsAt"')}, 'comment', comment) ORDER BY "createdAt", id), '[]')
+          FROM "Silence" WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp) AS si,
+       (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'sourceMatchers', "sourceMatchers",
+                 'targetMatchers', "targetMatchers", 'equal', equal, 'enabled', enabled) ORDER BY "createdAt", id), '[]')
+          FROM "InhibitionRule" WHERE "companyId" = $1::uuid AND enabled) AS ir`,
     [companyId, from.toISOString()],
   );
-  const si = await sql(
-    `SELECT id, matchers, "startsAt", "endsAt", comment FROM "Silence"
-        WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp ORDER BY "createdAt", id`,
-    [companyId, from.toISOString()],
-  );
-  const ir = await sql(
-    `SELECT id, name, "sourceMatchers", "targetMatchers", equal, enabled FROM "InhibitionRule"
-        WHERE "companyId" = $1::uuid AND enabled ORDER BY "createdAt", id`,
-    [companyId],
-  );
+  const mw = row?.mw ?? [];
+  const si = row?.si ?? [];
+  const ir = row?.ir ?? [];
   return {
     maintenanceWindows: mw.flatMap((r) => {
       const rec = parseRecurrence(r.recurrence);
@@ -121,8 +133,8 @@ export async function loadRules(sql: SqlRunner, companyId: string, from: Date): 
           id: r.id as string,
           name: r.name as string,
           matchers: parseMatchers(r.matchers),
-          startsAt: r.startsAt as Date,
-          endsAt: r.endsAt as Date,
+          startsAt: new Date(r.startsAt as number),
+          endsAt: new Date(r.endsAt as number),
           recurrence: rec,
           timezone: (r.timezone as string) || 'UTC',
         },
@@ -131,8 +143,8 @@ export async function loadRules(sql: SqlRunner, companyId: string, from: Date): 
     silences: si.map((r) => ({
       id: r.id as string,
       matchers: parseMatchers(r.matchers),
-      startsAt: r.startsAt as Date,
-      endsAt: r.endsAt as Date,
+      startsAt: new Date(r.startsAt as number),
+      endsAt: new Date(r.endsAt as number),
       comment: r.comment as string,
     })),
     inhibitionRules: ir.map((r) => ({

@@ -127,12 +127,15 @@ export async function linkSituations(
   const others = await qp<Record<string, unknown>>(
     c,
     `SELECT ${SIT_INCIDENT} FROM "Incident"
-      WHERE "companyId" = $1 AND id <> ALL($2::uuid[]) AND "entityKeys" && $3::text[]
-        AND (status <> 'RESOLVED' OR ("firstSeenAt" >= $4::timestamp AND "lastSeenAt" >= $4::timestamp))`,
-    [companyId, [...byId.keys()], keys, minFrom.toISOString()],
+      WHERE "companyId" = $1 AND "entityKeys" && $2::text[]
+        AND (status <> 'RESOLVED' OR ("firstSeenAt" >= $3::timestamp AND "lastSeenAt" >= $3::timestamp))`,
+    [companyId, keys, minFrom.toISOString()],
   );
   const index = new KeyIndex();
   for (const r of others.rows) {
+    // The batch's own incidents are the objects above (excluded here, not by `id <> ALL(…)`,
+    // which compared every row read with every id of the batch).
+    if (byId.has(r.id as string)) continue;
     const inc = toSitIncident(r);
     byId.set(inc.id, inc);
     index.add(inc, inc.entityKeys);

@@ -76,6 +76,31 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
   );
 }
 
+/**
+ * Opens a company's turn in one round trip: reads its correlation settings, takes the company lock
+ * (lockCompany) and walls the rest of the transaction in (wallCompany), in that order (a target
+ * list is evaluated left to right, once for the one row). Null when the company does not exist:
+ * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*.
+ */
+export async function openTurn(
+  c: Queryable,
+  companyId: string,
+  columns: string,
+  from: string,
+): Promise<Record<string, unknown> | null> {
+  const r = await qp(
+    c,
+    `SELECT ${columns},
+            pg_advisory_xact_lock(hashtextextended('aw-correlation:' || $1::text, 0))::text AS "locked",
+            set_config('role', 'aw_tenant', true) AS "wallRole",
+            set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
+            set_config('aw.company_id', $1::text, true) AS "wallCompany"
+       FROM ${from} WHERE c.id = $1::uuid`,
+    [companyId],
+  );
+  return r.rows[0] ?? null;
+}
+
 /** Serialises correlation of one company across every process (released at commit). */
 export async function lockCompany(c: Queryable, companyId: string): Promise<void> {
   await qp(c, `SELECT pg_advisory_xact_lock(hashtextextended('aw-correlation:' || $1, 0))`, [companyId]);
