@@ -5,6 +5,7 @@ import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { handleIngest } from '@aw/ingest';
 import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/testing';
+import { WAKE_APPLICATION_NAME } from '@aw/correlation';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testRoot } from '../testing/services';
 import type { QueueWorker, Root } from './composition';
@@ -99,5 +100,86 @@ describe('process roles', () => {
     await until(async () => ran.length > 0);
     expect(ran).toEqual(['worker']);
     expect(worker.correlation!.decided).toBe(1);
+  });
+});
+
+// Separate web and worker processes (the chart's deployments, `npm start` with START_WORKERS): the
+// web process wakes the workers with a NOTIFY per committed batch. The worker's sweep is set to a
+// minute here, so only the wake-up can decide an alert within the test's 10 s.
+describe('waking a worker process', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let prisma: PrismaClient;
+  let web: Root | undefined;
+  let worker: Root | undefined;
+  let tenants: Awaited<ReturnType<typeof createTenants>>;
+  const slowSweep = { correlation: { sweepIntervalMs: 60_000, tickIntervalMs: 0 }, queue: { pollMs: 100 } };
+
+  const wakeSessions = async () =>
+    Number(
+      (
+        await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+          WAKE_APPLICATION_NAME,
+        )
+      )[0]!.n,
+    );
+  const post = async (asset: string) => {
+    const t = tenants.a;
+    const res = await handleIngest(
+      await signedRequest(
+        'http://x/api/v1/alerts',
+        { asset, signature: 'disk_full', severity: 'high', occurredAt: new Date().toISOString() },
+        { key: t.key, secret: t.secret },
+      ),
+      web!.ingest,
+      'native',
+    );
+    expect(res.status).toBe(202);
+  };
+  const pending = () => prisma.alert.count({ where: { companyId: tenants.a.id, decision: 'PENDING' } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target!);
+    prisma = createPrismaClient(db.url, { max: 4 });
+    tenants = await createTenants(prisma);
+    worker = testRoot(db.url, { prisma, role: 'worker', ...slowSweep }).start();
+    web = testRoot(db.url, {
+      prisma,
+      role: 'web',
+      env: { APP_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY },
+      ...slowSweep,
+    }).start();
+    await until(async () => (await wakeSessions()) === 1);
+    // The worker's first sweep (at start) has run: from now on only a wake-up decides.
+    await new Promise((r) => setTimeout(r, 300));
+  });
+
+  afterAll(async () => {
+    await web?.stop();
+    await worker?.stop();
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('decides an alert stored by the web process long before the next sweep', async () => {
+    await post('web-02');
+    await until(async () => (await pending()) === 0, 10_000);
+    expect(await prisma.incident.count({ where: { companyId: tenants.a.id, asset: 'web-02' } })).toBe(1);
+  });
+
+  it('listens again after its session is killed, and decides what was announced meanwhile', async () => {
+    await prisma.$queryRawUnsafe(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+      WAKE_APPLICATION_NAME,
+    );
+    await post('web-03'); // announced while no worker listens (or just before it notices)
+    await until(async () => (await wakeSessions()) === 1, 10_000);
+    await until(async () => (await pending()) === 0, 10_000);
+    await post('web-04'); // announced to the new session
+    await until(async () => (await pending()) === 0, 10_000);
+    const assets = (await prisma.incident.findMany({ where: { companyId: tenants.a.id } })).map(
+      (i) => i.asset,
+    );
+    expect(assets).toEqual(expect.arrayContaining(['web-02', 'web-03', 'web-04']));
   });
 });

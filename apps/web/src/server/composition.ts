@@ -21,7 +21,13 @@
 import { awsRuntimeFromEnv, type AwsRuntime } from '@aw/aws';
 import { registerComplianceWorker, startSchedule, type ComplianceDeps } from '@aw/compliance';
 import { loadEnv, type TEnv, type TProcessRole } from '@aw/config';
-import { CorrelationWorker, type CorrelationWorkerOptions, type IncidentChangedEvent } from '@aw/correlation';
+import {
+  CorrelationWorker,
+  notifyPending,
+  PendingWake,
+  type CorrelationWorkerOptions,
+  type IncidentChangedEvent,
+} from '@aw/correlation';
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { ingestRuntimeFromEnv, type IngestRuntime } from '@aw/ingest';
 import { JobQueue, type JobQueueOptions } from '@aw/jobs';
@@ -187,7 +193,7 @@ export function createRoot(o: RootOptions = {}): Root {
     runtime: aws,
     queue,
     publish: (e) => realtime.publish(e),
-    alertsStored: (batch) => correlation?.alertsStored(batch),
+    alertsStored: (batch) => announcePending(batch),
     logger: console,
   };
 
@@ -263,8 +269,30 @@ export function createRoot(o: RootOptions = {}): Root {
       })
     : null;
 
-  // Ingestion: a web role serves the webhooks; stored alerts are announced live and, under `all`,
-  // handed straight to this process's correlation worker.
+  // New PENDING alerts: handed straight to this process's correlation worker under `all`; a web
+  // process without one wakes the worker processes (NOTIFY; packages/correlation/src/store/wake.ts),
+  // which LISTEN for it. Their sweep stays the safety net for a missed wake-up.
+  function announcePending(batch: { companyId: string; alertIds: bigint[] }[]): void {
+    if (correlation) return correlation.alertsStored(batch);
+    void notifyPending(
+      pool,
+      batch.map((b) => b.companyId),
+    ).catch((e: unknown) => logger.warn(`[correlation] wake-up: ${(e as Error).message}`));
+  }
+  const wake =
+    correlation && !runsWeb
+      ? new PendingWake({
+          connectionString: url,
+          onPending: (companyId) => void correlation.drainCompany(companyId).catch(() => 0),
+          // (Re)connected: what was announced meanwhile is found by a sweep now.
+          onListening: () => void correlation.sweep().catch(() => 0),
+          onError: (e) => logger.warn(`[correlation] wake-up listener: ${(e as Error).message}`),
+        })
+      : null;
+  if (wake) owned.unshift(() => wake.stop());
+
+  // Ingestion: a web role serves the webhooks; stored alerts are announced live and handed to
+  // correlation (announcePending).
   let ingest: IngestRuntime | null = null;
   if (runsWeb) {
     const announceIntake = createIntakeAnnouncer({ pool, publish: (e) => realtime.publish(e) });
@@ -273,7 +301,7 @@ export function createRoot(o: RootOptions = {}): Root {
       source,
       sink: {
         alertsStored(batch) {
-          correlation?.alertsStored(batch);
+          announcePending(batch);
           void announceIntake(batch).catch((e: unknown) => logger.error(`[intake] live event: ${String(e)}`));
         },
       },
@@ -311,6 +339,7 @@ export function createRoot(o: RootOptions = {}): Root {
       for (const w of queueWorkers) w.register(queue);
       queue.start();
       correlation!.start();
+      void wake?.start();
       for (const w of queueWorkers)
         void w
           .recover?.()
