@@ -116,8 +116,32 @@ const web = spawn(
       ...demoAws?.env,
       DATABASE_URL: db.url,
       NODE_ENV: dev ? 'development' : 'production',
+      ...(env.START_WORKERS > 0 ? { PROCESS_ROLE: 'web' } : {}),
     },
   },
+);
+
+// START_WORKERS: correlation and the job queue in worker processes of their own (apps/web/worker.ts),
+// woken by the web server's NOTIFY per committed batch; the web server then only serves.
+const workers = Array.from({ length: env.START_WORKERS }, (_, i) =>
+  spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=react-server', path.join(REPO_ROOT, 'apps', 'web', 'worker.ts')],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+      env: {
+        ...process.env,
+        ...demoAws?.env,
+        DATABASE_URL: db.url,
+        NODE_ENV: dev ? 'development' : 'production',
+        PROCESS_ROLE: 'worker',
+        // Consecutive ports from the one you set; otherwise any free port (the worker prints it).
+        WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ? String(env.WORKER_METRICS_PORT + i) : '0',
+      },
+    },
+  ),
 );
 
 // On a demo database: one run of the demo stream through the app's signed webhook path (the app
@@ -169,6 +193,7 @@ async function shutdown(code: number) {
   stopping = true;
   console.log('\n▸ Stopping …');
   await stopChild(web, 'web server', STOP_TIMEOUT_MS);
+  for (const [i, w] of workers.entries()) await stopChild(w, `worker ${i + 1}`, STOP_TIMEOUT_MS);
   await withTimeout(stopCorrelation?.(), 'demo stream', STOP_TIMEOUT_MS);
   await withTimeout(demoAws?.stop(), 'simulated AWS', STOP_TIMEOUT_MS);
   await withTimeout(db.stop(), 'database', 2 * STOP_TIMEOUT_MS);
@@ -199,3 +224,4 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0)); // the terminal went away
 web.on('exit', (code) => void shutdown(code ?? 1));
+for (const w of workers) w.on('exit', (code) => void shutdown(code ?? 1));

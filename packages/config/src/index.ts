@@ -45,6 +45,11 @@ export const ZEnv = z.object({
    * `all` both (`npm start`).
    */
   PROCESS_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  /**
+   * `npm start` only: run correlation and the job queue in this many worker processes beside the web
+   * server (which then serves only; PROCESS_ROLE web and worker). 0: one process does everything.
+   */
+  START_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
   STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),
@@ -109,7 +114,7 @@ export const ZEnv = z.object({
   INGEST_COMPANY_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).default(30_000),
   INGEST_COMPANY_ALERTS_BURST: z.coerce.number().int().min(1).optional(),
   /** The worker process's own HTTP port: /metrics, /api/health, /api/ready (apps/web/worker.ts). */
-  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** When set, /metrics (web and worker) answers only `Authorization: Bearer <token>`; others get 401. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
   /**
