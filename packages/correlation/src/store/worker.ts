@@ -62,6 +62,9 @@ interface Drain {
  * more to do goes to the back of the queue, so a company with a large or slow backlog delays
  * the others by at most one batch.
  */
+/** At most this many events per listener call when turns' events are pushed together. */
+const EVENTS_PER_CALL = 5000;
+
 export class CorrelationWorker implements AlertSink {
   private readonly opts: Required<
     Omit<CorrelationWorkerOptions, 'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided'>
@@ -78,7 +81,11 @@ export class CorrelationWorker implements AlertSink {
   /** Events are published in decision order on one chain, beside the turns (not between them). */
   private publishing: Promise<void> = Promise.resolve();
   private unpublished = 0;
-  /** The live push (`onIncidentsDecided`): its own ordered chain, one call per turn. */
+  private readonly publishQueue: IncidentChangedEvent[] = [];
+  private publishRunning = false;
+  private readonly liveQueue: IncidentChangedEvent[] = [];
+  private liveRunning = false;
+  /** The live push (`onIncidentsDecided`): its own ordered chain, beside the publishing one. */
   private live: Promise<void> = Promise.resolve();
   private unpushed = 0;
   private stopped = false;
@@ -260,32 +267,61 @@ export class CorrelationWorker implements AlertSink {
     }
   }
 
-  /** Hands a committed turn's events to `onIncidentsDecided` in order, without holding the next turn. */
+  /**
+   * Hands a committed turn's events to `onIncidentsDecided` in order, without holding the next turn.
+   * Turns that commit while a push runs are pushed together next (up to EVENTS_PER_CALL events a
+   * call): a set-based listener that falls behind catches up in fewer, larger calls instead of
+   * queueing one call per turn.
+   */
   private pushLive(events: IncidentChangedEvent[]): void {
     const cb = this.opts.onIncidentsDecided;
     if (!events.length || !cb) return;
     this.unpushed += events.length;
-    this.live = this.live
-      .then(async () => {
-        try {
-          await cb(events);
-        } catch (err) {
-          this.opts.logger.warn(`[correlation] onIncidentsDecided failed: ${(err as Error).message}`);
-        }
-      })
-      .finally(() => {
-        this.unpushed -= events.length;
-      });
+    for (const e of events) this.liveQueue.push(e);
+    if (this.liveRunning) return;
+    this.liveRunning = true;
+    this.live = this.drainQueue(this.liveQueue, cb, 'onIncidentsDecided', (n) => {
+      this.unpushed -= n;
+    }).finally(() => {
+      this.liveRunning = false;
+    });
   }
 
   private enqueuePublish(events: IncidentChangedEvent[]): void {
     if (!events.length || !(this.opts.onIncidentChanged || this.opts.onIncidentsChanged)) return;
     this.unpublished += events.length;
-    this.publishing = this.publishing
-      .then(() => this.publish(events))
-      .finally(() => {
-        this.unpublished -= events.length;
-      });
+    for (const e of events) this.publishQueue.push(e);
+    if (this.publishRunning) return;
+    this.publishRunning = true;
+    this.publishing = this.drainQueue(
+      this.publishQueue,
+      (es) => this.publish(es),
+      'publish',
+      (n) => {
+        this.unpublished -= n;
+      },
+    ).finally(() => {
+      this.publishRunning = false;
+    });
+  }
+
+  /** Calls `cb` with the queued events in order, in slices, until the queue is empty. */
+  private async drainQueue(
+    queue: IncidentChangedEvent[],
+    cb: (events: IncidentChangedEvent[]) => unknown,
+    label: string,
+    done: (n: number) => void,
+  ): Promise<void> {
+    while (queue.length) {
+      const events = queue.splice(0, EVENTS_PER_CALL);
+      try {
+        await cb(events);
+      } catch (err) {
+        this.opts.logger.warn(`[correlation] ${label} failed: ${(err as Error).message}`);
+      } finally {
+        done(events.length);
+      }
+    }
   }
 
   /**
