@@ -21,6 +21,7 @@ import { createPrismaClient } from '@aw/db';
 import { createTestDatabase, freePort } from '@aw/db/testing';
 import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { cpuMicros, postmasterFor } from './lib/procs.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -122,7 +123,13 @@ async function main() {
       reqs.push({ body, headers });
     }
 
+    // CPU of the server's process tree and of the PostgreSQL server (its backends included).
+    const pgPid = postmasterFor(Number(new URL(url).port));
+    const server0 = cpuMicros([server.pid!]);
+    const pg0 = pgPid ? cpuMicros([pgPid]) : 0;
     const { statuses, latencies, elapsed } = await load(port, '/api/v1/alerts', reqs, agent);
+    const serverCpu = cpuMicros([server.pid!]) - server0;
+    const pgCpu = pgPid ? cpuMicros([pgPid]) - pg0 : 0;
     const accepted = statuses.get(202) ?? 0;
     const stored = await prisma.alert.count({ where: { companyId: company.id } });
     console.log(
@@ -131,6 +138,7 @@ async function main() {
         `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
         `stored rows: ${stored} (each committed before its 202)`,
         `latency ms: ${latencySummary(latencies)}`,
+        `CPU µs per accepted alert: server ${Math.round(serverCpu / (accepted || 1))}, PostgreSQL ${pgPid ? Math.round(pgCpu / (accepted || 1)) : '-'} (load average ${os.loadavg()[0]!.toFixed(2)})`,
         `==> ${Math.round(accepted / elapsed)} alerts/s`,
       ].join('\n'),
     );

@@ -21,6 +21,7 @@ import { createApiKey, rotateWebhookSecret } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './lib/checks.ts';
 import { fire, prepare, type Target } from './lib/load.ts';
+import { commitCounters, dbCounters, intakeStats, withOwnCpu, type IntakeStats } from './lib/intake-stats.ts';
 import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
 import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
 import { soak } from './lib/soak.ts';
@@ -83,6 +84,10 @@ interface RunResult {
   maxBacklog?: number;
   /** Push latency to a live subscriber (bench/lib/push.ts). */
   push?: PushFigures;
+  /** The load generator's (this process's) CPU during the run, in cores (1 = one full core). */
+  loadgenCores: number;
+  /** Group commits, PostgreSQL transactions and rows per request (app only; bench/lib/intake-stats.ts). */
+  intake?: IntakeStats;
 }
 const violations: string[] = [];
 
@@ -296,10 +301,17 @@ async function main() {
       const db0 = target === 'app' && pgPid ? cpuMicros([pgPid]) : 0;
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
-      const { res, statuses, sent, answeredAt } = await fire(url, reqs, {
-        connections: CONNECTIONS,
-        ...(paced ? { rate: paced / perRequest } : {}),
-      });
+      const commits0 = target === 'app' ? await commitCounters(appBase) : null;
+      const db0Counters = target === 'app' ? await dbCounters(pool) : null;
+      const {
+        value: { res, statuses, sent, answeredAt },
+        cores: loadgenCores,
+      } = await withOwnCpu(() =>
+        fire(url, reqs, {
+          connections: CONNECTIONS,
+          ...(paced ? { rate: paced / perRequest } : {}),
+        }),
+      );
       const peak = rss.stop();
       const backlogSamples = backlog?.stop() ?? [];
       const cpu = cpuMicros(pids) - cpu0;
@@ -330,12 +342,21 @@ async function main() {
           ? { dbCpuMicrosPerAlert: acceptedAlerts ? Math.round(dbCpu / acceptedAlerts) : null }
           : {}),
         peakRssMiB: peak,
+        loadgenCores,
       };
       if (target === 'app') {
         const expected = sentReqs.filter((x) => !x.bad).reduce((s, x) => s + x.alerts, 0);
         if (expected !== acceptedAlerts)
           violations.push(`app ${shape}: ${acceptedAlerts} alerts accepted of ${expected} validly signed`);
         const drained = await waitDecided(pool, companyId, acceptedAlerts, DRAIN_SECONDS);
+        // Read before the checks below add queries of their own.
+        r.intake = intakeStats(
+          commits0,
+          await commitCounters(appBase),
+          db0Counters!,
+          await dbCounters(pool),
+          ok,
+        );
         violations.push(...drained.violations.map((v) => `app ${shape}: ${v}`));
         r.decidedLagP50 = drained.lagP50;
         r.decidedLagP99 = drained.lagP99;
@@ -362,6 +383,10 @@ async function main() {
             : '') +
           (r.push
             ? `  push p99: alert ${r.push.alertP99} ms, incident ${r.push.incidentP99} ms (after its decision ${r.push.decidedP99} ms, after publication ${r.push.deliveryP99} ms; ${r.push.incidentEvents}/${r.push.incidentsOpened} events)`
+            : '') +
+          `  load generator ${r.loadgenCores} cores` +
+          (r.intake
+            ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}`
             : ''),
       );
     };
