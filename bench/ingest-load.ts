@@ -4,6 +4,7 @@
 // sent. Reports alerts/s.
 //
 //   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned] [--workers 1] [--alertmanager]
+//     [--company-budget <alerts per minute>]
 //
 // --alertmanager then runs the same client against Debian's prometheus-alertmanager (alerts kept
 // in memory, POST /api/v2/alerts, one alert per request) on this machine, for comparison.
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
     unsigned: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
     alertmanager: { type: 'boolean', default: false },
+    // The per-company budget (INGEST_COMPANY_ALERTS_PER_MINUTE; on by default in the app): 0 = off.
+    'company-budget': { type: 'string', default: '0' },
   },
 });
 const COUNT = Math.min(Number(args.count), 1_000_000);
@@ -84,7 +87,8 @@ async function main() {
         INGEST_WORKERS: String(Math.min(Number(args.workers), 8)),
         HOST: '127.0.0.1',
         INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
-        INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
+        // One company by design: no per-company budget unless asked for (then set it far above the load).
+        INGEST_COMPANY_ALERTS_PER_MINUTE: String(Number(args['company-budget'])),
         NODE_ENV: 'production',
         AUTH_SECRET: 'x'.repeat(40),
         AUTH_URL: 'http://127.0.0.1',

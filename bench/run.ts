@@ -69,6 +69,8 @@ interface RunResult {
   target: Target;
   shape: string;
   alertsPerSecond: number;
+  /** Accepted alerts over the time from the start to the last answer (bench/lib/load.ts `spanSeconds`). */
+  alertsPerSecondExact: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -304,7 +306,7 @@ async function main() {
       const commits0 = target === 'app' ? await commitCounters(appBase) : null;
       const db0Counters = target === 'app' ? await dbCounters(pool) : null;
       const {
-        value: { res, statuses, sent, answeredAt },
+        value: { res, statuses, sent, answeredAt, spanSeconds },
         cores: loadgenCores,
       } = await withOwnCpu(() =>
         fire(url, reqs, {
@@ -334,6 +336,7 @@ async function main() {
         target,
         shape,
         alertsPerSecond: Math.round(acceptedAlerts / (res.duration || 1)),
+        alertsPerSecondExact: Math.round(acceptedAlerts / (spanSeconds || 1)),
         p50: res.latency.p50,
         p99: res.latency.p99,
         non2xx: res.non2xx - badSent,
@@ -376,7 +379,7 @@ async function main() {
       }
       results.push(r);
       console.log(
-        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMicrosPerAlert} µs/alert` +
+        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s (${r.alertsPerSecondExact} from start to last answer)  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMicrosPerAlert} µs/alert` +
           (r.dbCpuMicrosPerAlert != null ? ` (PostgreSQL ${r.dbCpuMicrosPerAlert})` : '') +
           (r.decidedLagP99 !== undefined
             ? `  decided lag p99 ${r.decidedLagP99} ms  max backlog ${r.maxBacklog}  drained ${r.drainSeconds} s`
@@ -420,6 +423,10 @@ async function main() {
       shape,
       app: {
         alertsPerSecond: m('app', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('app', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('app', (r) => r.loadgenCores),
+        requestsPerCommit: m('app', (r) => r.intake?.requestsPerCommit),
+        dbTransactionsPerRequest: m('app', (r) => r.intake?.dbTransactionsPerRequest),
         p50: m('app', (r) => r.p50),
         p99: m('app', (r) => r.p99),
         cpuMicrosPerAlert: m('app', (r) => r.cpuMicrosPerAlert),
@@ -440,11 +447,15 @@ async function main() {
       },
       ref: {
         alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('ref', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('ref', (r) => r.loadgenCores),
         p99: m('ref', (r) => r.p99),
         cpuMicrosPerAlert: m('ref', (r) => r.cpuMicrosPerAlert),
       },
       am: {
         alertsPerSecond: m('am', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('am', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('am', (r) => r.loadgenCores),
         p99: m('am', (r) => r.p99),
         cpuMicrosPerAlert: m('am', (r) => r.cpuMicrosPerAlert),
       },
@@ -461,6 +472,19 @@ async function main() {
         `${ratio(t.app.alertsPerSecond, t.ref.alertsPerSecond).padStart(8)} ${ratio(t.app.alertsPerSecond, t.am.alertsPerSecond).padStart(7)} ` +
         `${String(t.app.p99).padStart(8)} ${String(t.am.p99).padStart(7)} ${String(t.app.cpuMicrosPerAlert).padStart(11)} ${String(t.app.decidedLagP99).padStart(16)} ${String(t.app.maxBacklog).padStart(12)} ${String(t.app.drainSeconds).padStart(8)}` +
         ` ${String(t.app.pushAlertP99).padStart(15)} ${String(t.app.pushIncidentP99).padStart(18)} ${String(t.app.pushAfterDecisionP99).padStart(19)} ${String(t.app.pushDeliveryP99).padStart(22)}`,
+    );
+  }
+  console.log(
+    "\nthe same, alerts/s from the start to the last answer (autocannon rounds its duration up to whole seconds), the load generator's CPU (cores), and the app's group commits",
+  );
+  console.log(
+    'shape        app/s exact  ref/s exact  am/s exact  app÷am exact  loadgen app/ref/am  req/commit  PG xact/req',
+  );
+  for (const t of table) {
+    const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
+    console.log(
+      `${t.shape.padEnd(12)} ${String(t.app.alertsPerSecondExact).padStart(11)} ${String(t.ref.alertsPerSecondExact).padStart(12)} ${String(t.am.alertsPerSecondExact).padStart(11)} ` +
+        `${ratio(t.app.alertsPerSecondExact, t.am.alertsPerSecondExact).padStart(13)} ${`${t.app.loadgenCores}/${t.ref.loadgenCores}/${t.am.loadgenCores}`.padStart(19)} ${String(t.app.requestsPerCommit).padStart(11)} ${String(t.app.dbTransactionsPerRequest).padStart(12)}`,
     );
   }
   const load1 = os.loadavg();

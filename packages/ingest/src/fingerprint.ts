@@ -8,7 +8,8 @@ export function fingerprintOf(source: string, identity: string): string {
   return sha256HexSync(`${source}\n${identity}`);
 }
 
-export async function finalizeAlert(d: NormalizedAlertDraft): Promise<NormalizedAlert> {
+/** The fingerprint and dedup key of a draft (synchronous: node:crypto hashes). */
+export function finalizeAlertNow(d: NormalizedAlertDraft): NormalizedAlert {
   const fingerprint = fingerprintOf(d.source, d.identity);
   // Without a sender time, occurredAt is our receive time, which a redelivery does not share: the
   // hash of the alert's own payload stands in for it.
@@ -19,6 +20,10 @@ export async function finalizeAlert(d: NormalizedAlertDraft): Promise<Normalized
   return { ...d, fingerprint, dedupKey };
 }
 
+export function finalizeAlert(d: NormalizedAlertDraft): Promise<NormalizedAlert> {
+  return Promise.resolve(finalizeAlertNow(d));
+}
+
 export function finalizeAlerts(drafts: NormalizedAlertDraft[]): Promise<NormalizedAlert[]> {
-  return Promise.all(drafts.map(finalizeAlert));
+  return Promise.resolve(drafts.map(finalizeAlertNow));
 }

@@ -73,7 +73,6 @@ export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
 
 // Names of the writer's prepared statements (node-pg prepares a named statement once per
 // connection and then only binds and executes it: PostgreSQL plans it once per connection).
-export const WALL_STATEMENT = 'aw_ingest_wall';
 export const GROUP_COMMIT_STATEMENT = 'aw_ingest_group_commit';
 export const REDELIVERED_STATEMENT = 'aw_ingest_redelivered';
 
@@ -86,7 +85,7 @@ export const REDELIVERED_SQL = `SELECT a.id::text AS a, a."companyId"::text AS c
 
 /**
  * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run as a
- * prepared statement inside a walled transaction, writer.ts `walledTransaction`): data-modifying
+ * prepared statement inside a walled transaction, walled.ts `inWalledTransaction`): data-modifying
  * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
  * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
  * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`

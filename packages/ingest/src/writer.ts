@@ -20,10 +20,10 @@ import {
   NOW_UTC,
   REDELIVERED_SQL,
   REDELIVERED_STATEMENT,
-  WALL_STATEMENT,
   WALL_TRANSACTION_SQL,
   walledQuery,
 } from './writer-sql.ts';
+import { inWalledTransaction } from './walled.ts';
 
 export interface StoredAlertRef {
   id: string;
@@ -224,8 +224,8 @@ export class GroupCommitWriter {
   /**
    * The common case (no Idempotency-Key in the batch) in ONE data statement: data-modifying CTEs
    * re-check the keys, record the replay nonces and insert the alerts of the requests that passed
-   * both (GROUP_COMMIT_SQL, prepared once per connection), inside a walled transaction whose COMMIT
-   * has answered before any reply is built, so every reply follows the commit.
+   * both (GROUP_COMMIT_SQL, prepared once per connection), inside a walled transaction (walled.ts) whose
+   * COMMIT has answered before any reply is built, so every reply follows the commit.
    */
   private async commitOneStatement(batch: Pending[]): Promise<ResolvedOutcome[]> {
     const out = new Map<Pending, ResolvedOutcome>();
@@ -285,7 +285,8 @@ export class GroupCommitWriter {
     const idByKey = new Map<string, string>();
     const createdKeys = new Set<string>();
     let stored: Pending[] = [];
-    await this.walledTransaction(
+    await inWalledTransaction(
+      this.pool,
       open.map((p) => p.req.apiKeyId),
       async (client) => {
         const res = await client.query<{ kind: string; a: string; c: string | null; d: string | null }>({
@@ -348,33 +349,6 @@ export class GroupCommitWriter {
     );
     void this.sweep();
     return batch.map((p) => out.get(p)!);
-  }
-
-  /**
-   * Runs `f` in one transaction walled in to the companies of `keyIds` (BEGIN, `aw_ingest_wall`,
-   * f, COMMIT) and resolves only once PostgreSQL has answered the COMMIT. The statements are named
-   * (prepared once per connection, planned once for the role `aw_tenant`): a statement handed to
-   * `aw_ingest_walled` is planned again on every call by its EXECUTE, which cost about 1 ms of
-   * PostgreSQL CPU per group commit. Four short round trips cost less.
-   */
-  private async walledTransaction(keyIds: string[], f: (c: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    let ok = false;
-    try {
-      await client.query('BEGIN');
-      await client.query({
-        name: WALL_STATEMENT,
-        text: WALL_TRANSACTION_SQL,
-        values: [[...new Set(keyIds)]],
-      });
-      await f(client);
-      await client.query('COMMIT');
-      ok = true;
-    } finally {
-      if (!ok) await client.query('ROLLBACK').catch(() => undefined);
-      // A connection whose transaction failed is not reused.
-      client.release(!ok);
-    }
   }
 
   /**
