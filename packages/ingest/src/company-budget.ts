@@ -1,11 +1,15 @@
 // The per-company alert budget (issue 17), shared by every intake process through PostgreSQL: one
 // token bucket per company in the UNLOGGED table "IngestCompanyBudget", refilled and taken from by an
 // atomic upsert, so N web processes together accept what one would. Takes asked for in the same turn
-// of the event loop go to the database as ONE prepared statement (like the group-commit writer), in a
-// transaction walled in to the companies of the keys that asked (`inWalledTransaction`). Only built
-// when a budget is set.
+// of the event loop go to the database as ONE statement (like the group-commit writer), walled in to
+// the companies of the keys that asked (`aw_ingest_walled`). Only built when a budget is set.
+// It stays one round trip on purpose: every take of a company updates the same row, and in an
+// explicit transaction with prepared statements (walled.ts, as the writer does) that row stays locked
+// for two more round trips, so concurrent takes queue behind each other (bench/ingest-load.ts
+// --company-budget: 544–764 alerts/s that way against 1,064–1,371 with this statement; one take
+// statement at a time instead lowered PostgreSQL's CPU by a fifth but not the rate, and raised p99).
 import type pg from 'pg';
-import { inWalledTransaction } from './walled.ts';
+import { walledQuery } from './writer-sql.ts';
 
 export interface CompanyBudget {
   /**
@@ -20,21 +24,21 @@ export interface CompanyBudget {
   ): Promise<number | 'replay'>;
 }
 
-// Inputs, one entry per take in arrival order: $1 index, $2 company, $3 need (the cost capped at the
-// burst), $4 the request's verified signature (or null); $5 = {"rate": tokens per ms, "burst", "now":
+// Inputs, one entry per take in arrival order: $1 index, $2 company, $4 need (the cost capped at the
+// burst), $5 the request's verified signature (or null); $6 = {"rate": tokens per ms, "burst", "now":
 // ms}. A take whose signature is already in "ReplayNonce" is a replay: answered as such, it takes
 // nothing. Per company, the bucket is refilled (capped at the burst; a clock behind the last taker's
 // refills nothing) and the other takes are granted in order while their running sum fits:
 // `lastTaken` is what was granted, the largest running sum that fit.
-const RATE = `($5::jsonb->>'rate')::float8`;
-const BURST = `($5::jsonb->>'burst')::float8`;
-const NOW = `($5::jsonb->>'now')::float8`;
+const RATE = `($6->>'rate')::float8`;
+const BURST = `($6->>'burst')::float8`;
+const NOW = `($6->>'now')::float8`;
 const REFILL = `least(${BURST}, b.tokens + greatest(0, ${NOW} - b."atMs") * ${RATE})`;
 const FITS = (avail: string) => `(SELECT coalesce(max(x), 0) FROM unnest(t.cums) AS x WHERE x <= ${avail})`;
 const TAKE_SQL = `WITH q AS (
     SELECT i, c, need::float8 AS need, sig,
       sig IS NOT NULL AND EXISTS (SELECT 1 FROM "ReplayNonce" n WHERE n."companyId" = c AND n.signature = sig) AS replay
-    FROM unnest($1::int[], $2::uuid[], $3::text[], $4::text[]) AS q(i, c, need, sig)
+    FROM unnest($1::int[], $2::uuid[], $4::text[], $5::text[]) AS q(i, c, need, sig)
   ), r AS (
     SELECT i, c, need, sum(need) OVER (PARTITION BY c ORDER BY i) AS cum FROM q WHERE NOT replay
   ), t AS (
@@ -48,7 +52,7 @@ const TAKE_SQL = `WITH q AS (
       "atMs" = greatest(b."atMs", ${NOW})
     RETURNING "companyId", tokens, "lastTaken"
   )
-  SELECT 'take'::text AS kind, r.i::text AS a, (r.cum <= up."lastTaken")::text AS c, up.tokens::text AS d
+  SELECT 'take'::text, r.i::text, (r.cum <= up."lastTaken")::text, up.tokens::text
   FROM r JOIN up ON up."companyId" = r.c
   UNION ALL SELECT 'replay', i::text, NULL, NULL FROM q WHERE replay`;
 
@@ -98,21 +102,18 @@ export class PgCompanyBudget implements CompanyBudget {
   private async flush(batch: Pending[]) {
     const rate = this.perMinute / 60_000; // tokens per ms
     try {
-      const res = await inWalledTransaction(
-        this.pool,
-        batch.map((p) => p.keyId),
-        (client) =>
-          client.query<{ kind: string; a: string; c: string; d: string }>({
-            name: 'aw_ingest_budget_take',
-            text: TAKE_SQL,
-            values: [
-              batch.map((_, i) => i),
-              batch.map((p) => p.companyId),
-              batch.map((p) => String(p.need)),
-              batch.map((p) => p.signature),
-              JSON.stringify({ rate, burst: this.burst, now: this.now() }),
-            ],
-          }),
+      const res = await this.pool.query<{ kind: string; a: string; c: string; d: string }>(
+        walledQuery(
+          batch.map((p) => p.keyId),
+          TAKE_SQL,
+          {
+            p1: batch.map((_, i) => i),
+            p2: batch.map((p) => p.companyId),
+            p4: batch.map((p) => String(p.need)),
+            p5: batch.map((p) => p.signature),
+            p6: JSON.stringify({ rate, burst: this.burst, now: this.now() }),
+          },
+        ),
       );
       const byIndex = new Map(res.rows.map((r) => [Number(r.a), r]));
       batch.forEach((p, i) => {
