@@ -8,8 +8,7 @@ export function fingerprintOf(source: string, identity: string): string {
   return sha256HexSync(`${source}\n${identity}`);
 }
 
-/** The fingerprint and dedup key of a draft (synchronous: node:crypto hashes). */
-export function finalizeAlertNow(d: NormalizedAlertDraft): NormalizedAlert {
+export async function finalizeAlert(d: NormalizedAlertDraft): Promise<NormalizedAlert> {
   const fingerprint = fingerprintOf(d.source, d.identity);
   // Without a sender time, occurredAt is our receive time, which a redelivery does not share: the
   // hash of the alert's own payload stands in for it.
@@ -20,10 +19,6 @@ export function finalizeAlertNow(d: NormalizedAlertDraft): NormalizedAlert {
   return { ...d, fingerprint, dedupKey };
 }
 
-export function finalizeAlert(d: NormalizedAlertDraft): Promise<NormalizedAlert> {
-  return Promise.resolve(finalizeAlertNow(d));
-}
-
 export function finalizeAlerts(drafts: NormalizedAlertDraft[]): Promise<NormalizedAlert[]> {
-  return Promise.resolve(drafts.map(finalizeAlertNow));
+  return Promise.all(drafts.map(finalizeAlert));
 }

@@ -7,7 +7,7 @@ import { AppError, errorBody, HTTP_STATUS, isAppError } from '@aw/core/errors';
 import { appMetrics } from '@aw/observability';
 import type pg from 'pg';
 import { CredentialStore, type KeyInfo } from './auth.ts';
-import { finalizeAlertNow } from './fingerprint.ts';
+import { finalizeAlerts } from './fingerprint.ts';
 import {
   SIGNATURE_TOLERANCE_SECONDS,
   verifyGrafanaSignature,
@@ -397,9 +397,8 @@ async function ingest(req: IngestRequest, rt: IngestRuntime, fmt: Format): Promi
     }
   }
 
-  const alerts = out.alerts.map(finalizeAlertNow);
-  if (rt.companyBudget)
-    await budget(rt, key, alerts.length, verified && verified.ok ? verified.signature : null);
+  const alerts = await finalizeAlerts(out.alerts);
+  await budget(rt, key, alerts.length, verified && verified.ok ? verified.signature : null);
   const outcome = await rt.writer.submit({
     companyId: key.companyId,
     mspId: key.mspId,

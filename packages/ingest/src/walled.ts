@@ -1,10 +1,11 @@
-// A transaction walled in by row-level security for the intake's statements (the writer's group
-// commit, the company budget): BEGIN, `aw_ingest_wall` (prisma/migrations/20261129100000_ingest_writer_wall:
+// A transaction walled in by row-level security for the writer's group commit: BEGIN, `aw_ingest_wall` (prisma/migrations/20261129100000_ingest_writer_wall:
 // role `aw_tenant`, `aw.ingest_scope` naming the companies and MSPs of the keys that authenticated),
 // the caller's statements, COMMIT. Callers pass named statements (node-pg prepares a named statement
 // once per connection; PostgreSQL then only binds and executes it), where `aw_ingest_walled` hands its
 // statement to EXECUTE and so plans it again on every call: about 1 ms of PostgreSQL CPU for the
-// group commit. Four short round trips cost less than that.
+// group commit. Four short round trips cost less than that. (The company budget keeps its one
+// `aw_ingest_walled` round trip: company-budget.ts says why.) The role and the scope are
+// transaction-local (set_config(…, true)), so the connection goes back to the pool unwalled.
 import type pg from 'pg';
 import { WALL_TRANSACTION_SQL } from './writer-sql.ts';
 
@@ -28,8 +29,14 @@ export async function inWalledTransaction<T>(
     ok = true;
     return out;
   } finally {
-    if (!ok) await client.query('ROLLBACK').catch(() => undefined);
-    // A connection whose transaction failed is not reused.
-    client.release(!ok);
+    // A connection is reused when its transaction committed or rolled back cleanly, and dropped
+    // when even the ROLLBACK failed.
+    const broken = ok
+      ? false
+      : await client.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
+    client.release(broken);
   }
 }
