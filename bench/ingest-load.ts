@@ -4,6 +4,7 @@
 // sent. Reports alerts/s.
 //
 //   npx tsx bench/ingest-load.ts [--count 20000] [--seconds 30] [--concurrency 64] [--unsigned] [--workers 1] [--alertmanager]
+//     [--company-budget <alerts per minute>]
 //
 // --alertmanager then runs the same client against Debian's prometheus-alertmanager (alerts kept
 // in memory, POST /api/v2/alerts, one alert per request) on this machine, for comparison.
@@ -21,6 +22,7 @@ import { createPrismaClient } from '@aw/db';
 import { createTestDatabase, freePort } from '@aw/db/testing';
 import { createApiKey, rotateWebhookSecret, signatureHeaders } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { cpuMicros, postmasterFor } from './lib/procs.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
     unsigned: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
     alertmanager: { type: 'boolean', default: false },
+    // The per-company budget (INGEST_COMPANY_ALERTS_PER_MINUTE; on by default in the app): 0 = off.
+    'company-budget': { type: 'string', default: '0' },
   },
 });
 const COUNT = Math.min(Number(args.count), 1_000_000);
@@ -83,7 +87,8 @@ async function main() {
         INGEST_WORKERS: String(Math.min(Number(args.workers), 8)),
         HOST: '127.0.0.1',
         INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
-        INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
+        // One company by design: no per-company budget unless asked for (then set it far above the load).
+        INGEST_COMPANY_ALERTS_PER_MINUTE: String(Number(args['company-budget'])),
         NODE_ENV: 'production',
         AUTH_SECRET: 'x'.repeat(40),
         AUTH_URL: 'http://127.0.0.1',
@@ -122,7 +127,13 @@ async function main() {
       reqs.push({ body, headers });
     }
 
+    // CPU of the server's process tree and of the PostgreSQL server (its backends included).
+    const pgPid = postmasterFor(Number(new URL(url).port));
+    const server0 = cpuMicros([server.pid!]);
+    const pg0 = pgPid ? cpuMicros([pgPid]) : 0;
     const { statuses, latencies, elapsed } = await load(port, '/api/v1/alerts', reqs, agent);
+    const serverCpu = cpuMicros([server.pid!]) - server0;
+    const pgCpu = pgPid ? cpuMicros([pgPid]) - pg0 : 0;
     const accepted = statuses.get(202) ?? 0;
     const stored = await prisma.alert.count({ where: { companyId: company.id } });
     console.log(
@@ -131,6 +142,7 @@ async function main() {
         `statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
         `stored rows: ${stored} (each committed before its 202)`,
         `latency ms: ${latencySummary(latencies)}`,
+        `CPU µs per accepted alert: server ${Math.round(serverCpu / (accepted || 1))}, PostgreSQL ${pgPid ? Math.round(pgCpu / (accepted || 1)) : '-'} (load average ${os.loadavg()[0]!.toFixed(2)})`,
         `==> ${Math.round(accepted / elapsed)} alerts/s`,
       ].join('\n'),
     );

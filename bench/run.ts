@@ -21,6 +21,7 @@ import { createApiKey, rotateWebhookSecret } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './lib/checks.ts';
 import { fire, prepare, type Target } from './lib/load.ts';
+import { commitCounters, dbCounters, intakeStats, withOwnCpu, type IntakeStats } from './lib/intake-stats.ts';
 import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
 import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
 import { soak } from './lib/soak.ts';
@@ -68,6 +69,8 @@ interface RunResult {
   target: Target;
   shape: string;
   alertsPerSecond: number;
+  /** Accepted alerts over the time from the start to the last answer (bench/lib/load.ts `spanSeconds`). */
+  alertsPerSecondExact: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -83,6 +86,10 @@ interface RunResult {
   maxBacklog?: number;
   /** Push latency to a live subscriber (bench/lib/push.ts). */
   push?: PushFigures;
+  /** The load generator's (this process's) CPU during the run, in cores (1 = one full core). */
+  loadgenCores: number;
+  /** Group commits, PostgreSQL transactions and rows per request (app only; bench/lib/intake-stats.ts). */
+  intake?: IntakeStats;
 }
 const violations: string[] = [];
 
@@ -296,10 +303,17 @@ async function main() {
       const db0 = target === 'app' && pgPid ? cpuMicros([pgPid]) : 0;
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
-      const { res, statuses, sent, answeredAt } = await fire(url, reqs, {
-        connections: CONNECTIONS,
-        ...(paced ? { rate: paced / perRequest } : {}),
-      });
+      const commits0 = target === 'app' ? await commitCounters(appBase) : null;
+      const db0Counters = target === 'app' ? await dbCounters(pool) : null;
+      const {
+        value: { res, statuses, sent, answeredAt, spanSeconds },
+        cores: loadgenCores,
+      } = await withOwnCpu(() =>
+        fire(url, reqs, {
+          connections: CONNECTIONS,
+          ...(paced ? { rate: paced / perRequest } : {}),
+        }),
+      );
       const peak = rss.stop();
       const backlogSamples = backlog?.stop() ?? [];
       const cpu = cpuMicros(pids) - cpu0;
@@ -322,6 +336,7 @@ async function main() {
         target,
         shape,
         alertsPerSecond: Math.round(acceptedAlerts / (res.duration || 1)),
+        alertsPerSecondExact: Math.round(acceptedAlerts / (spanSeconds || 1)),
         p50: res.latency.p50,
         p99: res.latency.p99,
         non2xx: res.non2xx - badSent,
@@ -330,12 +345,21 @@ async function main() {
           ? { dbCpuMicrosPerAlert: acceptedAlerts ? Math.round(dbCpu / acceptedAlerts) : null }
           : {}),
         peakRssMiB: peak,
+        loadgenCores,
       };
       if (target === 'app') {
         const expected = sentReqs.filter((x) => !x.bad).reduce((s, x) => s + x.alerts, 0);
         if (expected !== acceptedAlerts)
           violations.push(`app ${shape}: ${acceptedAlerts} alerts accepted of ${expected} validly signed`);
         const drained = await waitDecided(pool, companyId, acceptedAlerts, DRAIN_SECONDS);
+        // Read before the checks below add queries of their own.
+        r.intake = intakeStats(
+          commits0,
+          await commitCounters(appBase),
+          db0Counters!,
+          await dbCounters(pool),
+          ok,
+        );
         violations.push(...drained.violations.map((v) => `app ${shape}: ${v}`));
         r.decidedLagP50 = drained.lagP50;
         r.decidedLagP99 = drained.lagP99;
@@ -355,13 +379,17 @@ async function main() {
       }
       results.push(r);
       console.log(
-        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMicrosPerAlert} µs/alert` +
+        `  ${target.padEnd(4)} ${shape.padEnd(12)} ${String(r.alertsPerSecond).padStart(8)} alerts/s (${r.alertsPerSecondExact} from start to last answer)  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${r.cpuMicrosPerAlert} µs/alert` +
           (r.dbCpuMicrosPerAlert != null ? ` (PostgreSQL ${r.dbCpuMicrosPerAlert})` : '') +
           (r.decidedLagP99 !== undefined
             ? `  decided lag p99 ${r.decidedLagP99} ms  max backlog ${r.maxBacklog}  drained ${r.drainSeconds} s`
             : '') +
           (r.push
             ? `  push p99: alert ${r.push.alertP99} ms, incident ${r.push.incidentP99} ms (after its decision ${r.push.decidedP99} ms, after publication ${r.push.deliveryP99} ms; ${r.push.incidentEvents}/${r.push.incidentsOpened} events)`
+            : '') +
+          `  load generator ${r.loadgenCores} cores` +
+          (r.intake
+            ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}`
             : ''),
       );
     };
@@ -395,6 +423,10 @@ async function main() {
       shape,
       app: {
         alertsPerSecond: m('app', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('app', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('app', (r) => r.loadgenCores),
+        requestsPerCommit: m('app', (r) => r.intake?.requestsPerCommit),
+        dbTransactionsPerRequest: m('app', (r) => r.intake?.dbTransactionsPerRequest),
         p50: m('app', (r) => r.p50),
         p99: m('app', (r) => r.p99),
         cpuMicrosPerAlert: m('app', (r) => r.cpuMicrosPerAlert),
@@ -415,11 +447,15 @@ async function main() {
       },
       ref: {
         alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('ref', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('ref', (r) => r.loadgenCores),
         p99: m('ref', (r) => r.p99),
         cpuMicrosPerAlert: m('ref', (r) => r.cpuMicrosPerAlert),
       },
       am: {
         alertsPerSecond: m('am', (r) => r.alertsPerSecond),
+        alertsPerSecondExact: m('am', (r) => r.alertsPerSecondExact),
+        loadgenCores: m('am', (r) => r.loadgenCores),
         p99: m('am', (r) => r.p99),
         cpuMicrosPerAlert: m('am', (r) => r.cpuMicrosPerAlert),
       },
@@ -436,6 +472,19 @@ async function main() {
         `${ratio(t.app.alertsPerSecond, t.ref.alertsPerSecond).padStart(8)} ${ratio(t.app.alertsPerSecond, t.am.alertsPerSecond).padStart(7)} ` +
         `${String(t.app.p99).padStart(8)} ${String(t.am.p99).padStart(7)} ${String(t.app.cpuMicrosPerAlert).padStart(11)} ${String(t.app.decidedLagP99).padStart(16)} ${String(t.app.maxBacklog).padStart(12)} ${String(t.app.drainSeconds).padStart(8)}` +
         ` ${String(t.app.pushAlertP99).padStart(15)} ${String(t.app.pushIncidentP99).padStart(18)} ${String(t.app.pushAfterDecisionP99).padStart(19)} ${String(t.app.pushDeliveryP99).padStart(22)}`,
+    );
+  }
+  console.log(
+    "\nthe same, alerts/s from the start to the last answer (autocannon rounds its duration up to whole seconds), the load generator's CPU (cores), and the app's group commits",
+  );
+  console.log(
+    'shape        app/s exact  ref/s exact  am/s exact  app÷am exact  loadgen app/ref/am  req/commit  PG xact/req',
+  );
+  for (const t of table) {
+    const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
+    console.log(
+      `${t.shape.padEnd(12)} ${String(t.app.alertsPerSecondExact).padStart(11)} ${String(t.ref.alertsPerSecondExact).padStart(12)} ${String(t.am.alertsPerSecondExact).padStart(11)} ` +
+        `${ratio(t.app.alertsPerSecondExact, t.am.alertsPerSecondExact).padStart(13)} ${`${t.app.loadgenCores}/${t.ref.loadgenCores}/${t.am.loadgenCores}`.padStart(19)} ${String(t.app.requestsPerCommit).padStart(11)} ${String(t.app.dbTransactionsPerRequest).padStart(12)}`,
     );
   }
   const load1 = os.loadavg();

@@ -573,18 +573,28 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
   it('answers 2xx only after commit, and 503 (never 2xx) when the database fails', async () => {
     const slow = runtime();
     let commitDone = false;
-    // Delay the answer of the statement that stores (and, in autocommit, commits) the alerts.
+    // Delay the answer to the COMMIT of the transaction that stored the alerts: the 202 must wait
+    // for it.
     const slowPool = {
-      query: async (...a: unknown[]) => {
-        const out = await (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a);
-        // (the statement travels as a parameter of the walled call, aw_ingest_walled)
-        const sql = [a[0], ...(Array.isArray(a[1]) ? a[1] : [])];
-        if (sql.some((x) => typeof x === 'string' && x.includes('INSERT INTO "Alert"'))) {
-          commitDone = true;
-          await new Promise((r) => setTimeout(r, 300));
-        }
-        return out;
+      connect: async () => {
+        const client = await pool.connect();
+        const query = client.query.bind(client) as (...x: unknown[]) => Promise<unknown>;
+        let storedAlerts = false;
+        return Object.assign(Object.create(client) as pg.PoolClient, {
+          release: (destroy?: boolean) => client.release(destroy),
+          query: async (...a: unknown[]) => {
+            const out = await query(...a);
+            const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
+            if (text?.includes('INSERT INTO "Alert"')) storedAlerts = true;
+            if (text === 'COMMIT' && storedAlerts) {
+              commitDone = true;
+              await new Promise((r) => setTimeout(r, 300));
+            }
+            return out;
+          },
+        });
       },
+      query: (...a: unknown[]) => (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a),
     } as unknown as pg.Pool;
     slow.writer = new GroupCommitWriter(slowPool, { logger: silentLogger });
     let settled = false;

@@ -71,8 +71,21 @@ export function walledQuery(
 /** Walls an explicit transaction (right after BEGIN) in to the companies of `keyIds`. */
 export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
 
+// Names of the writer's prepared statements (node-pg prepares a named statement once per
+// connection and then only binds and executes it: PostgreSQL plans it once per connection).
+export const GROUP_COMMIT_STATEMENT = 'aw_ingest_group_commit';
+export const REDELIVERED_STATEMENT = 'aw_ingest_redelivered';
+
 /**
- * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement: data-modifying
+ * The stored alerts of redelivered alerts (not inserted again): $1 company ids, $2 dedup keys.
+ * Returns `a` (id as text), `c` (company id) and `d` (dedup key). Runs inside the walled transaction.
+ */
+export const REDELIVERED_SQL = `SELECT a.id::text AS a, a."companyId"::text AS c, a."dedupKey" AS d FROM "Alert" a
+  JOIN unnest($1::uuid[], $2::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`;
+
+/**
+ * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run as a
+ * prepared statement inside a walled transaction, walled.ts `inWalledTransaction`): data-modifying
  * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
  * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
  * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`

@@ -140,6 +140,31 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     },
   );
 
+  it('hands its one connection back unwalled after a refused and after a committed batch', async () => {
+    // One connection: whatever the writer did on it, the next user of the pool gets it.
+    const one = createPool(db.url, { max: 1 });
+    try {
+      const writer = new GroupCommitWriter(one, { logger });
+      const who = async () =>
+        (
+          await one.query<{ role: string; scope: string | null }>(
+            `SELECT current_user AS role, nullif(current_setting('aw.ingest_scope', true), '') AS scope`,
+          )
+        ).rows[0]!;
+      const owner = await who();
+      expect(owner.role).not.toBe('aw_tenant');
+      expect((await writer.submit(request(t.a, t.b, await alerts('reuse-wrong-b')))).kind).toBe(
+        'unavailable',
+      );
+      expect(await who()).toEqual(owner);
+      expect((await writer.submit(request(t.a, t.a, await alerts('reuse-good-a')))).kind).toBe('stored');
+      expect(await who()).toEqual(owner);
+      expect(await count(t.a.id, 'reuse-good-a-')).toBe(2);
+    } finally {
+      await one.end();
+    }
+  });
+
   it('refuses a replay nonce for another company', async () => {
     const writer = new GroupCommitWriter(pool, { logger });
     const nonce = { signature: 'f'.repeat(64), expiresAt: new Date(Date.now() + 600_000) };

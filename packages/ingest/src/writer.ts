@@ -14,12 +14,16 @@ import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
 import {
   GROUP_COMMIT_SQL,
+  GROUP_COMMIT_STATEMENT,
   insertAlertsSql,
   insertReplayNoncesSql,
   NOW_UTC,
+  REDELIVERED_SQL,
+  REDELIVERED_STATEMENT,
   WALL_TRANSACTION_SQL,
   walledQuery,
 } from './writer-sql.ts';
+import { inWalledTransaction } from './walled.ts';
 
 export interface StoredAlertRef {
   id: string;
@@ -97,7 +101,10 @@ export class GroupCommitWriter {
     this.sink = opts.sink;
     this.logger = opts.logger ?? consoleLogger;
     this.maxBatchAlerts = opts.maxBatchAlerts ?? 5000;
-    this.maxInFlight = opts.maxInFlight ?? 4;
+    // Two transactions at a time: while they run the next batch fills. With four, on the 2-core
+    // bench machine, batches were half as large for no more throughput (bench/ingest-load.ts,
+    // alternated runs: 1,309–1,345 alerts/s at four, 1,553–1,974 at two, and less CPU per alert).
+    this.maxInFlight = opts.maxInFlight ?? 2;
     this.maxQueuedAlerts = opts.maxQueuedAlerts ?? 100_000;
   }
 
@@ -215,10 +222,10 @@ export class GroupCommitWriter {
   }
 
   /**
-   * The common case (no Idempotency-Key in the batch) in ONE statement, so one round trip and one
-   * implicit transaction: data-modifying CTEs re-check the keys, record the replay nonces and insert
-   * the alerts of the requests that passed both. PostgreSQL commits before it answers, so every
-   * reply built from the result follows the commit.
+   * The common case (no Idempotency-Key in the batch) in ONE data statement: data-modifying CTEs
+   * re-check the keys, record the replay nonces and insert the alerts of the requests that passed
+   * both (GROUP_COMMIT_SQL, prepared once per connection), inside a walled transaction (walled.ts) whose
+   * COMMIT has answered before any reply is built, so every reply follows the commit.
    */
   private async commitOneStatement(batch: Pending[]): Promise<ResolvedOutcome[]> {
     const out = new Map<Pending, ResolvedOutcome>();
@@ -240,16 +247,15 @@ export class GroupCommitWriter {
       for (const a of p.req.alerts) rows.push({ i, a });
     });
     const req = <T>(f: (p: Pending) => T) => open.map(f);
-    const wall = open.map((p) => p.req.apiKeyId);
-    const q = walledQuery(wall, GROUP_COMMIT_SQL, {
-      p1: open.map((_, i) => i),
-      p2: req((p) => p.req.apiKeyId),
-      p3: req((p) => p.req.companyId),
-      p4: req((p) => p.req.nonce?.signature ?? null),
-      p5: req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
+    const values = [
+      open.map((_, i) => i),
+      req((p) => p.req.apiKeyId),
+      req((p) => p.req.companyId),
+      req((p) => p.req.nonce?.signature ?? null),
+      req((p) => p.req.nonce?.expiresAt.toISOString() ?? null),
       // One JSON document instead of 17 arrays: JSON.stringify is far cheaper than pg's array
       // escaping, and the raw payload travels as JSON, not as an escaped string inside an array.
-      p6: JSON.stringify(
+      JSON.stringify(
         rows.map((r) => {
           const p = open[r.i]!.req;
           return {
@@ -274,43 +280,48 @@ export class GroupCommitWriter {
           };
         }),
       ),
-    });
-    const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>(
-      q.text,
-      q.values,
-    );
+    ];
     const accepted = new Set<number>();
     const idByKey = new Map<string, string>();
     const createdKeys = new Set<string>();
-    for (const r of res.rows) {
-      if (r.kind === 'ok') accepted.add(Number(r.a));
-      else {
-        const k = `${r.c}\n${r.d}`;
-        idByKey.set(k, r.a);
-        createdKeys.add(k);
-      }
-    }
+    let stored: Pending[] = [];
+    await inWalledTransaction(
+      this.pool,
+      open.map((p) => p.req.apiKeyId),
+      async (client) => {
+        const res = await client.query<{ kind: string; a: string; c: string | null; d: string | null }>({
+          name: GROUP_COMMIT_STATEMENT,
+          text: GROUP_COMMIT_SQL,
+          values,
+        });
+        for (const r of res.rows) {
+          if (r.kind === 'ok') accepted.add(Number(r.a));
+          else {
+            const k = `${r.c}\n${r.d}`;
+            idByKey.set(k, r.a);
+            createdKeys.add(k);
+          }
+        }
+        stored = open.filter((_, i) => accepted.has(i));
+        // Redelivered alerts of accepted requests (not inserted again): their stored ids.
+        const missing = [
+          ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
+        ].filter((k) => !idByKey.has(k));
+        if (missing.length) {
+          const sel = await client.query<{ a: string; c: string; d: string }>({
+            name: REDELIVERED_STATEMENT,
+            text: REDELIVERED_SQL,
+            values: [missing.map((k) => k.split('\n')[0]!), missing.map((k) => k.split('\n')[1]!)],
+          });
+          for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
+        }
+      },
+    );
     // Committed. Requests refused by the key check or the replay window get 401 (nothing of theirs
-    // was inserted); redelivered alerts of accepted requests are looked up (already committed).
-    const stored = open.filter((p, i) => {
-      if (accepted.has(i)) return true;
-      done(p, { kind: 'unauthorized', reason: p.req.nonce ? 'replay' : 'key' });
-      return false;
+    // was inserted).
+    open.forEach((p, i) => {
+      if (!accepted.has(i)) done(p, { kind: 'unauthorized', reason: p.req.nonce ? 'replay' : 'key' });
     });
-    const missing = [
-      ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
-    ].filter((k) => !idByKey.has(k));
-    if (missing.length) {
-      const sel = await this.pool.query<{ a: string; c: string; d: string }>(
-        walledQuery(
-          stored.map((p) => p.req.apiKeyId),
-          `SELECT 'alert', a.id::text, a."companyId"::text, a."dedupKey" FROM "Alert" a
-           JOIN unnest($2, $4) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`,
-          { p2: missing.map((k) => k.split('\n')[0]!), p4: missing.map((k) => k.split('\n')[1]!) },
-        ),
-      );
-      for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
-    }
     const claimedNew = new Set<string>();
     for (const p of stored) {
       const refs: StoredAlertRef[] = [];

@@ -68,10 +68,57 @@ export type Publish = (input: PublishInput) => Promise<RealtimeEvent | null>;
  * when a company's first alert arrived in the last two minutes (the onboarding wizard completes
  * live). A company's MSP never changes and its first alert matters once: only companies this
  * announcer has not seen yet cost a query, so a steady stream of alerts adds no reads.
+ *
+ * Under load the intake commits a batch every few milliseconds, and each `alert.received` is a row,
+ * a NOTIFY, a read by every process's LISTEN session and a frame per subscriber. So a company gets
+ * at most one `alert.received` per `coalesceMs` (default 50): the first batch after a quiet spell
+ * is announced at once, the batches that follow within the window are summed into one event at its
+ * end. No count is lost (the events' `received` add up to every alert announced), and a sparse
+ * stream is announced without delay. `onboarding.first_alert` is never held back.
  */
-export function createIntakeAnnouncer(o: { pool: pg.Pool; publish: Publish; now?: () => number }) {
+export function createIntakeAnnouncer(o: {
+  pool: pg.Pool;
+  publish: Publish;
+  now?: () => number;
+  coalesceMs?: number;
+  onError?: (e: unknown) => void;
+}) {
   const now = o.now ?? Date.now;
+  const coalesceMs = o.coalesceMs ?? 50;
+  const onError = o.onError ?? ((e: unknown) => console.error(`[intake] live event: ${String(e)}`));
   const mspOf = new Map<string, string>();
+  /** Per company: when its last alert.received went out, and what waits for the window's end. */
+  const windows = new Map<string, { lastAt: number; held: number; timer: NodeJS.Timeout | null }>();
+
+  const publishReceived = (companyId: string, received: number) =>
+    o.publish({ type: 'alert.received', mspId: mspOf.get(companyId)!, companyId, payload: { received } });
+
+  function receivedNowOrLater(companyId: string, received: number): Promise<unknown> | null {
+    const t = now();
+    const w = windows.get(companyId);
+    if (!w || (w.timer === null && t - w.lastAt >= coalesceMs)) {
+      windows.set(companyId, { lastAt: t, held: 0, timer: null });
+      if (windows.size > 10_000) pruneWindows(t);
+      return publishReceived(companyId, received);
+    }
+    w.held += received;
+    w.timer ??= setTimeout(
+      () => {
+        const n = w.held;
+        w.held = 0;
+        w.timer = null;
+        w.lastAt = now();
+        publishReceived(companyId, n).catch(onError);
+      },
+      Math.max(0, w.lastAt + coalesceMs - t),
+    );
+    return null;
+  }
+
+  function pruneWindows(t: number) {
+    for (const [c, w] of windows) if (w.timer === null && t - w.lastAt >= coalesceMs) windows.delete(c);
+  }
+
   return async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]): Promise<void> {
     const byCompany = new Map<string, number>();
     for (const b of batch) byCompany.set(b.companyId, (byCompany.get(b.companyId) ?? 0) + b.alertIds.length);
@@ -90,7 +137,7 @@ export function createIntakeAnnouncer(o: { pool: pg.Pool; publish: Publish; now?
     for (const [companyId, received] of byCompany) {
       const mspId = mspOf.get(companyId);
       if (!mspId) continue;
-      await o.publish({ type: 'alert.received', mspId, companyId, payload: { received } });
+      await receivedNowOrLater(companyId, received);
       const first = firsts.get(companyId);
       if (first) {
         const alertId = batch.find((b) => b.companyId === companyId)?.alertIds[0];

@@ -1,0 +1,106 @@
+// Where an app run's work went, for bench/run.ts (figures only, never asserted):
+//   - the intake writer's group commits, from the app's own /metrics (the histograms
+//     aw_ingest_commit_batch_requests / _alerts): how many requests one commit carried;
+//   - PostgreSQL transactions of the app's database (pg_stat_database.xact_commit; every statement
+//     outside an explicit transaction is one), per accepted request: intake, live events and
+//     correlation together. The counters are read after the drain; a backend flushes its counters at
+//     most once a second while busy, so a few of a run's last transactions may count in the next;
+//   - rows inserted per table (pg_stat_user_tables, the "Alert" partitions summed): realtime events
+//     per request, replay nonces per request;
+//   - the load generator's own CPU (this process: autocannon and the live subscriber), so a run that
+//     the load generator caps can be told from one the server caps.
+import type pg from 'pg';
+
+export interface CommitCounters {
+  batches: number;
+  requests: number;
+  alerts: number;
+}
+
+/** The writer's commit histograms summed over the app's process, from its /metrics. */
+export async function commitCounters(appBase: string): Promise<CommitCounters | null> {
+  try {
+    const text = await (await fetch(`${appBase}/metrics`)).text();
+    const sample = (name: string) => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    return {
+      batches: sample('aw_ingest_commit_batch_requests_count'),
+      requests: sample('aw_ingest_commit_batch_requests_sum'),
+      alerts: sample('aw_ingest_commit_batch_alerts_sum'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export interface DbCounters {
+  commits: number;
+  inserted: Record<string, number>;
+}
+
+/** Transactions committed in this database and rows inserted per table (partitions summed). */
+export async function dbCounters(pool: pg.Pool): Promise<DbCounters> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const x = await client.query<{ n: string }>(
+      `SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    const t = await client.query<{ t: string; n: string }>(
+      `SELECT regexp_replace(relname, '_p?\\d.*$', '') AS t, sum(n_tup_ins)::text AS n
+         FROM pg_stat_user_tables GROUP BY 1`,
+    );
+    return {
+      commits: Number(x.rows[0]?.n ?? 0),
+      inserted: Object.fromEntries(t.rows.map((r) => [r.t, Number(r.n)])),
+    };
+  } finally {
+    client.release();
+  }
+}
+
+export interface IntakeStats {
+  /** Group commits of the intake writer during the run, and requests and alerts per commit. */
+  commits: number;
+  requestsPerCommit: number;
+  alertsPerCommit: number;
+  /** PostgreSQL transactions (all of the app's) per accepted request. */
+  dbTransactionsPerRequest: number;
+  /** Rows inserted per accepted request, by table (only tables that grew). */
+  rowsPerRequest: Record<string, number>;
+}
+
+export function intakeStats(
+  c0: CommitCounters | null,
+  c1: CommitCounters | null,
+  d0: DbCounters,
+  d1: DbCounters,
+  acceptedRequests: number,
+): IntakeStats {
+  const per = (n: number, d: number) => (d ? Math.round((n / d) * 100) / 100 : 0);
+  const commits = c0 && c1 ? c1.batches - c0.batches : 0;
+  const rowsPerRequest: Record<string, number> = {};
+  for (const [t, n] of Object.entries(d1.inserted)) {
+    const grew = n - (d0.inserted[t] ?? 0);
+    if (grew > 0) rowsPerRequest[t] = per(grew, acceptedRequests);
+  }
+  return {
+    commits,
+    requestsPerCommit: c0 && c1 ? per(c1.requests - c0.requests, commits) : 0,
+    alertsPerCommit: c0 && c1 ? per(c1.alerts - c0.alerts, commits) : 0,
+    dbTransactionsPerRequest: per(d1.commits - d0.commits, acceptedRequests),
+    rowsPerRequest,
+  };
+}
+
+/** This process's CPU (user + system) while `f` runs, as a share of one core (1 = one full core). */
+export async function withOwnCpu<T>(f: () => Promise<T>): Promise<{ value: T; cores: number }> {
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const u = process.cpuUsage(u0);
+  const ms = performance.now() - t0;
+  return { value, cores: ms > 0 ? Math.round(((u.user + u.system) / 1000 / ms) * 100) / 100 : 0 };
+}
