@@ -148,14 +148,23 @@ describe.each(inject('pgTargets'))('alert partitions migration on $name', (targe
       `SELECT indexname FROM pg_indexes WHERE tablename = 'Alert' ORDER BY 1`,
     );
     expect(idx.rows.map((r) => r.indexname)).toEqual([
-      'Alert_companyId_decision_idx',
       'Alert_companyId_dedupKey_occurredAt_key',
       'Alert_companyId_occurredAt_idx',
       'Alert_companyId_receivedAt_idx',
       'Alert_incidentId_idx',
       'Alert_mspId_receivedAt_idx',
+      'Alert_pending_idx',
       'Alert_pkey',
     ]);
+    // The partial index of the PENDING alerts (migration correlation_turn_indexes) is on every
+    // partition, with its predicate.
+    for (const p of await partitions()) {
+      const pending = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%WHERE (decision = %PENDING%'`,
+        [p.name],
+      );
+      expect(pending.rows[0]!.n, p.name).toBe(1);
+    }
     const fks = await pool.query<{ conname: string }>(
       `SELECT conname FROM pg_constraint WHERE conrelid = '"Alert"'::regclass AND contype = 'f' ORDER BY 1`,
     );
