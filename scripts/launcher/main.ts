@@ -92,6 +92,14 @@ if (env.DEMO ?? local) {
   await prisma.$disconnect();
 }
 
+// What the web server and the worker processes run with.
+const childEnv = {
+  ...process.env,
+  ...demoAws?.env,
+  DATABASE_URL: db.url,
+  NODE_ENV: dev ? 'development' : 'production',
+};
+
 // apps/web/server.mjs: Next.js behind node:http, so requests carry the socket's remote address.
 const webServer = path.join(REPO_ROOT, 'apps', 'web', 'server.mjs');
 const web = spawn(
@@ -111,13 +119,7 @@ const web = spawn(
     // Its own process group: the launcher alone decides how it stops (a terminal's Ctrl-C reaches
     // only the launcher), and the whole group, next-server included, can be killed at once.
     detached: true,
-    env: {
-      ...process.env,
-      ...demoAws?.env,
-      DATABASE_URL: db.url,
-      NODE_ENV: dev ? 'development' : 'production',
-      ...(env.START_WORKERS > 0 ? { PROCESS_ROLE: 'web' } : {}),
-    },
+    env: { ...childEnv, ...(env.START_WORKERS > 0 ? { PROCESS_ROLE: 'web' } : {}) },
   },
 );
 
@@ -132,10 +134,7 @@ const workers = Array.from({ length: env.START_WORKERS }, (_, i) =>
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
       env: {
-        ...process.env,
-        ...demoAws?.env,
-        DATABASE_URL: db.url,
-        NODE_ENV: dev ? 'development' : 'production',
+        ...childEnv,
         PROCESS_ROLE: 'worker',
         // Consecutive ports from the one you set; otherwise any free port (the worker prints it).
         WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ? String(env.WORKER_METRICS_PORT + i) : '0',

@@ -37,18 +37,26 @@ export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` in a transaction on one pooled connection (rolled back when `fn` throws). */
+/**
+ * Runs `fn` in a transaction on one pooled connection (rolled back when `fn` throws); resolves only
+ * once PostgreSQL has answered the COMMIT. The connection goes back to the pool when its
+ * transaction committed or rolled back cleanly, and is dropped when even the ROLLBACK failed.
+ */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  let broken = false;
   try {
     await c.query('BEGIN');
     const out = await fn(c);
     await c.query('COMMIT');
     return out;
   } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
+    broken = await c.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
     throw e;
   } finally {
-    c.release();
+    c.release(broken);
   }
 }

@@ -6,37 +6,22 @@
 // group commit. Four short round trips cost less than that. (The company budget keeps its one
 // `aw_ingest_walled` round trip: company-budget.ts says why.) The role and the scope are
 // transaction-local (set_config(…, true)), so the connection goes back to the pool unwalled.
+import { inTransaction } from '@aw/db';
 import type pg from 'pg';
 import { WALL_TRANSACTION_SQL } from './writer-sql.ts';
 
-/** Resolves with f's result only once PostgreSQL has answered the COMMIT. */
+/** Resolves with f's result only once PostgreSQL has answered the COMMIT (inTransaction). */
 export async function inWalledTransaction<T>(
   pool: pg.Pool,
   keyIds: string[],
   f: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  let ok = false;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query({
       name: 'aw_ingest_wall',
       text: WALL_TRANSACTION_SQL,
       values: [[...new Set(keyIds)]],
     });
-    const out = await f(client);
-    await client.query('COMMIT');
-    ok = true;
-    return out;
-  } finally {
-    // A connection is reused when its transaction committed or rolled back cleanly, and dropped
-    // when even the ROLLBACK failed.
-    const broken = ok
-      ? false
-      : await client.query('ROLLBACK').then(
-          () => false,
-          () => true,
-        );
-    client.release(broken);
-  }
+    return f(client);
+  });
 }

@@ -19,7 +19,6 @@ import {
   COMPANY_CONFIG_FROM,
   INCIDENT_COLUMNS,
   STATE_COLUMNS,
-  loadCompanyConfig,
   loadRules,
   toCompanyConfig,
   toEngineAlert,
@@ -41,7 +40,7 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { inTransaction, isoOrNull, lockCompany, openTurn, qp, wallCompany, type Queryable } from './sql.ts';
+import { inTransaction, isoOrNull, openTurn, qp, type Queryable } from './sql.ts';
 
 const runner =
   (c: Queryable): SqlRunner =>
@@ -549,10 +548,9 @@ export async function tickCompany(
   now: Date,
 ): Promise<IncidentChangedEvent[]> {
   return inTransaction(pool, async (c) => {
-    await lockCompany(c, companyId);
-    const company = await loadCompanyConfig(runner(c), companyId);
-    if (!company) return [];
-    await wallCompany(c, company.mspId, companyId);
+    const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
+    if (!opened) return [];
+    const company = toCompanyConfig(opened);
     const { config } = company;
     const r = await qp<Record<string, unknown>>(
       c,
