@@ -2,9 +2,10 @@
 // embedded + PostgreSQL 15 when installed, browser e2e), the quick ingest bench (bench/run.ts --quick:
 // fails on a correctness violation, never on a speed figure), then one closing summary line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summarize } from './test-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reports = path.join(root, '.reports');
@@ -38,27 +39,11 @@ for (const [label, args] of stages) {
   }
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const perPackage = [];
-if (existsSync(reports)) {
-  for (const f of readdirSync(reports).filter((n) => n.endsWith('.json'))) {
-    const r = JSON.parse(readFileSync(path.join(reports, f), 'utf8'));
-    // vitest json and playwright json (stats) reports
-    const p = r.numPassedTests ?? r.stats?.expected ?? 0;
-    const fl = (r.numFailedTests ?? r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
-    const s = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) + (r.stats?.skipped ?? 0);
-    passed += p;
-    failed += fl;
-    skipped += s;
-    perPackage.push(
-      `${f.replace(/\.json$/, '').padEnd(14)} ${p} passed, ${fl} failed${s ? `, ${s} skipped` : ''}`,
-    );
-  }
-}
+const { passed, failures, perPackage, skipped, ...counts } = summarize(reports, root);
+let failed = counts.failed;
 console.log('\n━━ summary ━━');
-for (const line of perPackage.sort()) console.log(`  ${line}`);
+for (const line of perPackage) console.log(`  ${line}`);
+if (failures.length) console.log(`Failed tests:\n${failures.join('\n')}`);
 if (failedStages.length) console.log(`Failed stages: ${failedStages.join(', ')}`);
 if (process.env.CI === 'true' && skipped > 0) {
   console.log(`CI=true: ${skipped} skipped test(s) count as failures.`);
