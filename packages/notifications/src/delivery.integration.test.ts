@@ -261,8 +261,11 @@ describe(`policies and delivery on ${target.name}`, () => {
     );
     a.queue.start();
     b.queue.start();
-    for (let i = 0; i < 200 && at('two').length < 30; i++) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, 200));
+    // 30 messages at 600 a minute take 3 s at best; a loaded CI machine may take several times that.
+    const deadline = Date.now() + 60_000;
+    while (at('two').length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    // Then long enough for a duplicate, if any, to arrive too.
+    await new Promise((r) => setTimeout(r, 500));
     await a.queue.stop();
     await b.queue.stop();
     h.receivers.webhook.delayMs = 0;
