@@ -126,9 +126,18 @@ export async function linkSituations(
   const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
   const others = await qp<Record<string, unknown>>(
     c,
-    `SELECT ${SIT_INCIDENT} FROM "Incident"
-      WHERE "companyId" = $1 AND "entityKeys" && $2::text[]
-        AND (status <> 'RESOLVED' OR ("firstSeenAt" >= $3::timestamp AND "lastSeenAt" >= $3::timestamp))`,
+    // The open and the recently resolved incidents first (two ranges of the (companyId, status,
+    // lastSeenAt) index: bounded by what is live, not by the company's history), then their keys
+    // against the batch's in one hashed semi-join. Written as `"entityKeys" && $2`, PostgreSQL
+    // compared every key of every incident of the company with every key of the batch.
+    `WITH live AS (
+       SELECT ${SIT_INCIDENT} FROM "Incident" WHERE "companyId" = $1 AND status IN ('OPEN', 'ACKNOWLEDGED')
+       UNION ALL
+       SELECT ${SIT_INCIDENT} FROM "Incident"
+        WHERE "companyId" = $1 AND status = 'RESOLVED' AND "lastSeenAt" >= $3::timestamp AND "firstSeenAt" >= $3::timestamp
+     )
+     SELECT DISTINCT ON (live.id) live.* FROM live CROSS JOIN LATERAL unnest(live."entityKeys") AS e(k)
+      WHERE e.k IN (SELECT unnest($2::text[]))`,
     [companyId, keys, minFrom.toISOString()],
   );
   const index = new KeyIndex();
