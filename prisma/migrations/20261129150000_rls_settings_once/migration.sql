@@ -1,43 +1,24 @@
 -- Row-level security policies read the tenant settings (aw.msp_id, aw.company_id) once per statement
--- when they filter rows (USING). Written as aw_setting_uuid(...) the setting was parsed into a uuid for
--- every row a walled statement read (PostgreSQL inlines the STABLE function into the row filter).
+-- instead of once per row. Written as aw_setting_uuid(...) the setting was parsed into a uuid for every
+-- row a walled statement read or wrote (PostgreSQL inlines the STABLE function into the row filter).
 -- Wrapped in a scalar subquery it is an InitPlan: evaluated once, then compared like a parameter. The
--- check of written rows (WITH CHECK) keeps the inline form, and so do "Alert" (with its monthly
--- partitions) and "AlertDedupKey" altogether: the intake inserts into them a few rows per statement
--- with RETURNING and a per-row dedup trigger, where the InitPlans cost more than they save (about a
--- tenth more PostgreSQL CPU per accepted alert, measured with bench/ingest-load.ts). The rule itself
--- is unchanged (same tables, same conditions). The function is redefined so that later tables and
--- new monthly partitions of Alert get the same form, then every existing aw_tenant policy is made
--- again.
+-- rule itself is unchanged (same tables, same conditions). The function is redefined so that later
+-- tables and new monthly partitions of Alert get the same form, then every existing aw_tenant policy
+-- is made again.
 -- (No literal semicolon inside a statement: the migration runner splits scripts on every semicolon,
 -- so the PL/pgSQL bodies are E-strings with \x3B.)
 
 CREATE OR REPLACE FUNCTION aw_enable_tenant_rls(tbl text) RETURNS void
   LANGUAGE plpgsql AS E'
 DECLARE
-  pass int\x3B
-  intake_path boolean\x3B
-  msp text\x3B
-  company text\x3B
+  msp text := \'(SELECT aw_setting_uuid(\'\'aw.msp_id\'\'))\'\x3B
+  company text := \'(SELECT aw_setting_uuid(\'\'aw.company_id\'\'))\'\x3B
   has_msp boolean\x3B
   has_company boolean\x3B
   expr text\x3B
-  read_expr text\x3B
 BEGIN
   SELECT bool_or(column_name = \'mspId\'), bool_or(column_name = \'companyId\') INTO has_msp, has_company
     FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = tbl\x3B
-  intake_path := tbl IN (\'Alert\', \'AlertDedupKey\') OR EXISTS (
-    SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE c.relname = tbl AND c.relnamespace = current_schema()::regnamespace
-       AND i.inhparent = \'"Alert"\'::regclass)\x3B
-  FOR pass IN 1..2 LOOP
-  IF pass = 1 AND NOT intake_path THEN
-    msp := \'(SELECT aw_setting_uuid(\'\'aw.msp_id\'\'))\'\x3B
-    company := \'(SELECT aw_setting_uuid(\'\'aw.company_id\'\'))\'\x3B
-  ELSE
-    msp := \'aw_setting_uuid(\'\'aw.msp_id\'\')\'\x3B
-    company := \'aw_setting_uuid(\'\'aw.company_id\'\')\'\x3B
-  END IF\x3B
   IF tbl = \'Msp\' THEN
     expr := format(\'id = %s\', msp)\x3B
   ELSIF tbl = \'Company\' THEN
@@ -52,14 +33,10 @@ BEGIN
   ELSE
     RAISE EXCEPTION \'table % has neither "mspId" nor "companyId"\', tbl\x3B
   END IF\x3B
-  IF pass = 1 THEN
-    read_expr := expr\x3B
-  END IF\x3B
-  END LOOP\x3B
   EXECUTE format(\'GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO aw_tenant\', tbl)\x3B
   EXECUTE format(\'ALTER TABLE %I ENABLE ROW LEVEL SECURITY\', tbl)\x3B
   EXECUTE format(\'DROP POLICY IF EXISTS aw_tenant ON %I\', tbl)\x3B
-  EXECUTE format(\'CREATE POLICY aw_tenant ON %I TO aw_tenant USING (%s) WITH CHECK (%s)\', tbl, read_expr, expr)\x3B
+  EXECUTE format(\'CREATE POLICY aw_tenant ON %I TO aw_tenant USING (%s) WITH CHECK (%s)\', tbl, expr, expr)\x3B
 END
 ';
 
