@@ -1,6 +1,7 @@
 // `npm test`: typecheck, lint, then every package's tests (unit, integration on PostgreSQL 17
 // embedded + PostgreSQL 15 when installed, browser e2e), the quick ingest bench (bench/run.ts --quick:
-// fails on a correctness violation, never on a speed figure), then one closing summary line.
+// fails on a correctness violation, never on a speed figure), then the closing summary
+// (scripts/test-summary.mjs: per package, each failed test by name, one last line).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';

@@ -7,7 +7,6 @@ const targets = inject('pgTargets');
 interface PlanNode {
   'Node Type': string;
   'Parent Relationship'?: string;
-  'Subplan Name'?: string;
   Filter?: string;
   Plans?: PlanNode[];
 }
@@ -18,7 +17,7 @@ const walk = (n: PlanNode, out: PlanNode[] = []): PlanNode[] => {
 };
 
 // The tenant policies (prisma/migrations/*_row_level_security, *_rls_settings_once) read the session's
-// tenant settings read once per statement (an InitPlan), not once per row: a walled statement over many
+// tenant settings once per statement (an InitPlan), not once per row: a walled statement over many
 // rows must not parse aw.msp_id for each of them. The wall itself must still hold.
 describe.each(targets)('tenant policies on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
