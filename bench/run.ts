@@ -24,6 +24,17 @@ import { fire, prepare, type Target } from './lib/load.ts';
 import { commitCounters, dbCounters, intakeStats, withOwnCpu, type IntakeStats } from './lib/intake-stats.ts';
 import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
 import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
+import {
+  enableStatements,
+  PG_STATEMENTS_FLAGS,
+  resetStatements,
+  seqScanDelta,
+  statementsTable,
+  tableScans,
+  type TableScans,
+  topStatements,
+  type StatementCost,
+} from './lib/pg-statements.ts';
 import { soak } from './lib/soak.ts';
 import { alertStream } from './lib/stream.ts';
 import type { SseClient } from '@aw/realtime/testing';
@@ -40,9 +51,12 @@ const { values: args } = parseArgs({
     'soak-per-request': { type: 'string', default: '100' },
     'soak-rate': { type: 'string', default: '0' },
     'soak-no-replay': { type: 'boolean', default: false },
+    // Diagnostic: PostgreSQL's time per statement in each app run (bench/lib/pg-statements.ts).
+    'pg-statements': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
+const PG_STATEMENTS = args['pg-statements'];
 const SOAK_SECONDS = Number(args['soak-seconds']);
 const PER_SOAK_REQUEST = Number(args['soak-per-request']);
 const SOAK_RATE = Number(args['soak-rate']);
@@ -66,6 +80,10 @@ if (SOAK_RATE && !Number.isInteger(SOAK_RATE / PER_SOAK_REQUEST)) {
   process.exit(2);
 }
 interface RunResult {
+  /** With --pg-statements: the app run's costliest PostgreSQL statements. */
+  pgStatements?: StatementCost[];
+  /** With --pg-statements: the tables read by sequential scans in the app run. */
+  pgSeqScans?: TableScans[];
   target: Target;
   shape: string;
   alertsPerSecond: number;
@@ -142,7 +160,7 @@ async function main() {
   console.log(
     `bench${QUICK ? ' --quick' : ''}: ${SOAK ? 'soak' : `${ROUNDS} rounds`}, ${CONNECTIONS} connections, ${os.cpus().length} cores`,
   );
-  const server = await startEmbedded17();
+  const server = await startEmbedded17(PG_STATEMENTS ? { extraFlags: PG_STATEMENTS_FLAGS } : {});
   let app: ChildProcess | null = null;
   let ref: ChildProcess | null = null;
   let am: ChildProcess | null = null;
@@ -176,6 +194,7 @@ async function main() {
     const db = (dbHandle = await createTestDatabase(server));
     const prisma = (prismaHandle = createPrismaClient(db.url, { max: 2 }));
     const pool = (poolHandle = new pg.Pool({ connectionString: db.url, max: 3 }));
+    if (PG_STATEMENTS) await enableStatements(pool);
     const encryptionKey = randomBytes(32).toString('base64');
     const msp = await prisma.msp.create({
       data: { name: 'Bench', slug: `bench-${randomBytes(3).toString('hex')}` },
@@ -305,6 +324,8 @@ async function main() {
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
       const commits0 = target === 'app' ? await commitCounters(appBase) : null;
       const db0Counters = target === 'app' ? await dbCounters(pool) : null;
+      if (target === 'app' && PG_STATEMENTS) await resetStatements(pool);
+      const scans0 = target === 'app' && PG_STATEMENTS ? await tableScans(pool) : null;
       const {
         value: { res, statuses, sent, answeredAt, spanSeconds },
         cores: loadgenCores,
@@ -360,6 +381,10 @@ async function main() {
           await dbCounters(pool),
           ok,
         );
+        if (PG_STATEMENTS) {
+          r.pgStatements = await topStatements(pool, acceptedAlerts);
+          r.pgSeqScans = seqScanDelta(scans0!, await tableScans(pool));
+        }
         violations.push(...drained.violations.map((v) => `app ${shape}: ${v}`));
         r.decidedLagP50 = drained.lagP50;
         r.decidedLagP99 = drained.lagP99;
@@ -392,6 +417,7 @@ async function main() {
             ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}`
             : ''),
       );
+      if (r.pgStatements) console.log(statementsTable(`app ${shape}`, r.pgStatements, r.pgSeqScans));
     };
 
     for (let round = 0; round < ROUNDS; round++) {

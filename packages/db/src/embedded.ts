@@ -14,6 +14,8 @@ export interface EmbeddedOptions {
   database?: string;
   /** Print server log lines (default: only errors). */
   verbose?: boolean;
+  /** More `-c name=value` server flags (e.g. the bench's pg_stat_statements). */
+  extraFlags?: string[];
   /** How long stop() waits for a clean shutdown before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
 }
@@ -68,7 +70,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     createPostgresUser: process.getuid?.() === 0,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      // Autovacuum looks for tables to analyze every 10 s (PostgreSQL's default: every minute). A
+      // table without statistics gets default selectivities, and the correlation turn's plans were
+      // then wrong for the first minute of a fresh database (docs/PERFORMANCE.md).
+      '-c',
+      'autovacuum_naptime=10s',
+      ...(opts.extraFlags ?? []),
+    ],
     onLog: (m: string) => {
       log.push(m);
       if (log.length > 200) log.shift();

@@ -58,7 +58,7 @@ export async function prepareTemplate(adminUrl: string): Promise<string> {
   return url.toString();
 }
 
-export async function startEmbedded17(): Promise<StartedTarget> {
+export async function startEmbedded17(opts: { extraFlags?: string[] } = {}): Promise<StartedTarget> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-pg17-'));
   chmodSync(dir, 0o755); // the server may run as the `postgres` user (when we are root)
   const port = await freePort();
@@ -67,6 +67,7 @@ export async function startEmbedded17(): Promise<StartedTarget> {
     port,
     password: randomBytes(12).toString('hex'),
     database: 'postgres',
+    ...(opts.extraFlags ? { extraFlags: opts.extraFlags } : {}),
   });
   const templateUrl = await prepareTemplate(server.url);
   return {
