@@ -21,7 +21,16 @@ import { createApiKey, rotateWebhookSecret } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './lib/checks.ts';
 import { fire, prepare, type Target } from './lib/load.ts';
-import { commitCounters, dbCounters, intakeStats, withOwnCpu, type IntakeStats } from './lib/intake-stats.ts';
+import {
+  commitCounters,
+  dbCounters,
+  intakeStats,
+  metricsText,
+  stageTimes,
+  withOwnCpu,
+  type IntakeStats,
+  type StageTimes,
+} from './lib/intake-stats.ts';
 import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
 import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
 import {
@@ -82,6 +91,8 @@ if (SOAK_RATE && !Number.isInteger(SOAK_RATE / PER_SOAK_REQUEST)) {
 interface RunResult {
   /** With --pg-statements: the app run's costliest PostgreSQL statements. */
   pgStatements?: StatementCost[];
+  /** The app's group commits, writer waits and correlation turns (from its histograms). */
+  stages?: StageTimes | null;
   /** With --pg-statements: the tables read by sequential scans in the app run. */
   pgSeqScans?: TableScans[];
   target: Target;
@@ -323,6 +334,7 @@ async function main() {
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
       const commits0 = target === 'app' ? await commitCounters(appBase) : null;
+      const metrics0 = target === 'app' ? await metricsText(appBase) : null;
       const db0Counters = target === 'app' ? await dbCounters(pool) : null;
       if (target === 'app' && PG_STATEMENTS) await resetStatements(pool);
       const scans0 = target === 'app' && PG_STATEMENTS ? await tableScans(pool) : null;
@@ -381,6 +393,7 @@ async function main() {
           await dbCounters(pool),
           ok,
         );
+        r.stages = stageTimes(metrics0, await metricsText(appBase));
         if (PG_STATEMENTS) {
           r.pgStatements = await topStatements(pool, acceptedAlerts);
           r.pgSeqScans = seqScanDelta(scans0!, await tableScans(pool));
@@ -415,6 +428,9 @@ async function main() {
           `  load generator ${r.loadgenCores} cores` +
           (r.intake
             ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}`
+            : '') +
+          (r.stages
+            ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms`
             : ''),
       );
       if (r.pgStatements) console.log(statementsTable(`app ${shape}`, r.pgStatements, r.pgSeqScans));
@@ -470,6 +486,14 @@ async function main() {
         pushAfterDecisionP99: m('app', (r) => r.push?.decidedP99),
         pushDeliveryP50: m('app', (r) => r.push?.deliveryP50),
         pushDeliveryP99: m('app', (r) => r.push?.deliveryP99),
+        commitP50: m('app', (r) => r.stages?.commitP50),
+        commitP99: m('app', (r) => r.stages?.commitP99),
+        writeP50: m('app', (r) => r.stages?.writeP50),
+        writeP99: m('app', (r) => r.stages?.writeP99),
+        turns: m('app', (r) => r.stages?.turns),
+        alertsPerTurn: m('app', (r) => r.stages?.alertsPerTurn),
+        turnP50: m('app', (r) => r.stages?.turnP50),
+        turnP99: m('app', (r) => r.stages?.turnP99),
       },
       ref: {
         alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
@@ -513,6 +537,17 @@ async function main() {
         `${ratio(t.app.alertsPerSecondExact, t.am.alertsPerSecondExact).padStart(13)} ${`${t.app.loadgenCores}/${t.ref.loadgenCores}/${t.am.loadgenCores}`.padStart(19)} ${String(t.app.requestsPerCommit).padStart(11)} ${String(t.app.dbTransactionsPerRequest).padStart(12)}`,
     );
   }
+  console.log(
+    "\nwhere the app's time went (from its histograms; ms): group commits, a request's time in the writer (its 2xx waits for it), correlation turns",
+  );
+  console.log(
+    'shape        commit p50  commit p99  writer p50  writer p99  turns  alerts/turn  turn p50  turn p99',
+  );
+  for (const t of table)
+    console.log(
+      `${t.shape.padEnd(12)} ${String(t.app.commitP50).padStart(10)} ${String(t.app.commitP99).padStart(11)} ${String(t.app.writeP50).padStart(11)} ${String(t.app.writeP99).padStart(11)} ` +
+        `${String(t.app.turns).padStart(6)} ${String(t.app.alertsPerTurn).padStart(12)} ${String(t.app.turnP50).padStart(9)} ${String(t.app.turnP99).padStart(9)}`,
+    );
   const load1 = os.loadavg();
   const report = {
     date: new Date().toISOString(),

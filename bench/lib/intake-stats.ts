@@ -7,9 +7,18 @@
 //     most once a second while busy, so a few of a run's last transactions may count in the next;
 //   - rows inserted per table (pg_stat_user_tables, the "Alert" partitions summed): realtime events
 //     per request, replay nonces per request;
+//   - how long the app's group commits, its requests' waits in the writer and its correlation turns
+//     took (p50/p99 estimated from its histograms, aw_ingest_commit_seconds, aw_ingest_write_seconds,
+//     aw_correlation_turn_seconds), and alerts per turn;
 //   - the load generator's own CPU (this process: autocannon and the live subscriber), so a run that
 //     the load generator caps can be told from one the server caps.
 import type pg from 'pg';
+import {
+  histogramDelta,
+  histogramQuantile,
+  readHistogram,
+  type HistogramSnapshot,
+} from '../../packages/observability/src/histogram.ts';
 
 export interface CommitCounters {
   batches: number;
@@ -103,4 +112,54 @@ export async function withOwnCpu<T>(f: () => Promise<T>): Promise<{ value: T; co
   const u = process.cpuUsage(u0);
   const ms = performance.now() - t0;
   return { value, cores: ms > 0 ? Math.round(((u.user + u.system) / 1000 / ms) * 100) / 100 : 0 };
+}
+
+/** The app's /metrics text (null when it did not answer). */
+export async function metricsText(appBase: string): Promise<string | null> {
+  try {
+    return await (await fetch(`${appBase}/metrics`)).text();
+  } catch {
+    return null;
+  }
+}
+
+export interface StageTimes {
+  /** Group commits (aw_ingest_commit_seconds): p50/p99 ms. */
+  commitP50: number | null;
+  commitP99: number | null;
+  /** A request's time in the writer, queued to committed (aw_ingest_write_seconds): p50/p99 ms. */
+  writeP50: number | null;
+  writeP99: number | null;
+  /** Correlation turns (aw_correlation_turn_seconds): how many, p50/p99 ms, alerts per turn. */
+  turns: number;
+  turnP50: number | null;
+  turnP99: number | null;
+  alertsPerTurn: number;
+}
+
+/** Quantiles of what the app's histograms recorded between two scrapes (estimates from buckets). */
+export function stageTimes(before: string | null, after: string | null): StageTimes | null {
+  if (!after) return null;
+  const delta = (name: string) => {
+    const a = readHistogram(after, name);
+    return a ? histogramDelta(before ? readHistogram(before, name) : null, a) : null;
+  };
+  const ms = (h: HistogramSnapshot | null, q: number) => {
+    const v = h ? histogramQuantile(h, q) : null;
+    return v === null ? null : Math.round(v * 10_000) / 10;
+  };
+  const commit = delta('aw_ingest_commit_seconds');
+  const write = delta('aw_ingest_write_seconds');
+  const turn = delta('aw_correlation_turn_seconds');
+  const turnAlerts = delta('aw_correlation_turn_alerts');
+  return {
+    commitP50: ms(commit, 0.5),
+    commitP99: ms(commit, 0.99),
+    writeP50: ms(write, 0.5),
+    writeP99: ms(write, 0.99),
+    turns: turn?.count ?? 0,
+    turnP50: ms(turn, 0.5),
+    turnP99: ms(turn, 0.99),
+    alertsPerTurn: turnAlerts?.count ? Math.round(turnAlerts.sum / turnAlerts.count) : 0,
+  };
 }

@@ -83,6 +83,11 @@ describe.each(inject('pgTargets'))('ingest metrics on $name', (target) => {
     expect(d('aw_ingest_rejections_total{source="unknown",reason="invalid"}')).toBe(1);
     expect(d('aw_ingest_commit_batch_alerts_count')).toBe(1);
     expect(d('aw_ingest_commit_batch_alerts_sum')).toBe(3);
+    // The commit's duration and the accepted request's time in the writer (its 202 waited for both).
+    expect(d('aw_ingest_commit_seconds_count')).toBe(1);
+    expect(d('aw_ingest_commit_seconds_sum')).toBeGreaterThan(0);
+    expect(d('aw_ingest_write_seconds_count')).toBe(1);
+    expect(d('aw_ingest_write_seconds_sum')).toBeGreaterThanOrEqual(d('aw_ingest_commit_seconds_sum'));
     // Nothing decides alerts in this test: the three wait, and the oldest one's age is the lag.
     expect(v(after, 'aw_database_up')).toBe(1);
     expect(v(after, 'aw_alerts_pending')).toBe(3);

@@ -58,6 +58,8 @@ export type WriteOutcome =
 interface Pending {
   req: WriteRequest;
   resolve(o: WriteOutcome): void;
+  /** performance.now() when it was queued (aw_ingest_write_seconds). */
+  queuedAt: number;
 }
 
 export interface WriterOptions {
@@ -113,7 +115,7 @@ export class GroupCommitWriter {
     if (this.queuedAlerts + req.alerts.length > this.maxQueuedAlerts)
       return Promise.resolve({ kind: 'unavailable', reason: 'write queue full' });
     return new Promise((resolve) => {
-      this.queue.push({ req, resolve });
+      this.queue.push({ req, resolve, queuedAt: performance.now() });
       this.queuedAlerts += req.alerts.length;
       this.schedule();
     });
@@ -158,6 +160,7 @@ export class GroupCommitWriter {
 
   private async run(batch: Pending[]) {
     let results: ResolvedOutcome[];
+    const started = performance.now();
     try {
       results = batch.some((p) => p.req.idempotencyKey)
         ? await this.commit(batch)
@@ -165,6 +168,7 @@ export class GroupCommitWriter {
       appMetrics().commitBatch(
         batch.length,
         batch.reduce((n, p) => n + p.req.alerts.length, 0),
+        (performance.now() - started) / 1000,
       );
     } catch (e) {
       if (batch.length === 1) {
@@ -193,7 +197,12 @@ export class GroupCommitWriter {
         return;
       }
     }
-    for (const r of results) r.p.resolve(r.outcome);
+    const metrics = appMetrics();
+    const now = performance.now();
+    for (const r of results) {
+      metrics.intakeWrite((now - r.p.queuedAt) / 1000);
+      r.p.resolve(r.outcome);
+    }
     this.handOff(results);
   }
 

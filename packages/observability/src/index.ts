@@ -9,3 +9,4 @@ export { createDatabaseSnapshot, type Queryable, type Snapshot } from './databas
 export { checkReadiness, findMigrationsDir, shippedMigrations, type Readiness } from './readiness.ts';
 export { createJsonLogger, requestIdFrom, type Logger } from './logger.ts';
 export { metricsAuthorized, metricsResponse, serveMetrics, type MetricsServerOptions } from './http.ts';
+export { histogramDelta, histogramQuantile, readHistogram, type HistogramSnapshot } from './histogram.ts';

@@ -71,6 +71,32 @@ describe('app metrics (Prometheus text over HTTP)', () => {
     expect(samples.get('aw_sse_connections_opened_total')).toBe(2);
   });
 
+  it('records how long group commits, writer waits and correlation turns took', async () => {
+    const m = createAppMetrics();
+    m.commitBatch(3, 40, 0.004);
+    m.commitBatch(1, 1, 0.3);
+    m.intakeWrite(0.002);
+    m.intakeWrite(0.02);
+    m.intakeWrite(0.6);
+    m.correlationTurn(120, 0.08);
+    const { samples } = await scrape(m);
+    expect(samples.get('aw_ingest_commit_seconds_count')).toBe(2);
+    expect(samples.get('aw_ingest_commit_seconds_bucket{le="0.005"}')).toBe(1);
+    expect(samples.get('aw_ingest_commit_seconds_bucket{le="0.25"}')).toBe(1);
+    expect(samples.get('aw_ingest_commit_seconds_bucket{le="0.5"}')).toBe(2);
+    expect(samples.get('aw_ingest_write_seconds_count')).toBe(3);
+    expect(samples.get('aw_ingest_write_seconds_bucket{le="0.025"}')).toBe(2);
+    expect(samples.get('aw_correlation_turn_seconds_count')).toBe(1);
+    expect(samples.get('aw_correlation_turn_seconds_bucket{le="0.05"}')).toBe(0);
+    expect(samples.get('aw_correlation_turn_seconds_bucket{le="0.1"}')).toBe(1);
+    expect(samples.get('aw_correlation_turn_alerts_sum')).toBe(120);
+    // A commit recorded without its duration (older callers) counts its batch, not a duration.
+    m.commitBatch(2, 2);
+    const again = await scrape(m);
+    expect(again.samples.get('aw_ingest_commit_batch_requests_count')).toBe(3);
+    expect(again.samples.get('aw_ingest_commit_seconds_count')).toBe(2);
+  });
+
   it('reads the cluster-wide gauges from the database once per scrape', async () => {
     const m = createAppMetrics();
     const db = fakeDb((sql) => {

@@ -57,6 +57,32 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
     registers,
   });
+  // Seconds: from a millisecond to ten seconds (a turn that long is cut by its decision budget).
+  const secondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+  const commitSeconds = new Histogram({
+    name: 'aw_ingest_commit_seconds',
+    help: 'One intake transaction (group commit), from its first statement to the COMMIT answered',
+    buckets: secondsBuckets,
+    registers,
+  });
+  const writeSeconds = new Histogram({
+    name: 'aw_ingest_write_seconds',
+    help: 'A request in the intake writer: queued, waiting for a commit slot, committed (its 2xx waits for this)',
+    buckets: secondsBuckets,
+    registers,
+  });
+  const turnSeconds = new Histogram({
+    name: 'aw_correlation_turn_seconds',
+    help: 'One correlation turn (one company, one transaction), from its start to its COMMIT answered',
+    buckets: secondsBuckets,
+    registers,
+  });
+  const turnAlerts = new Histogram({
+    name: 'aw_correlation_turn_alerts',
+    help: 'Alerts decided in one correlation turn',
+    buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000],
+    registers,
+  });
   const sseConnections = new Gauge({
     name: 'aw_sse_connections',
     help: 'Open server-sent-event streams on this process',
@@ -141,10 +167,20 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
       const reason = rejectionReason(status);
       if (reason) ingestRejections.inc({ source, reason });
     },
-    /** One intake transaction committed. */
-    commitBatch(requests: number, alerts: number): void {
+    /** One intake transaction committed, in `seconds`. */
+    commitBatch(requests: number, alerts: number, seconds?: number): void {
       commitBatchRequests.observe(requests);
       commitBatchAlerts.observe(alerts);
+      if (seconds !== undefined) commitSeconds.observe(seconds);
+    },
+    /** One request's time in the intake writer (queued to outcome). */
+    intakeWrite(seconds: number): void {
+      writeSeconds.observe(seconds);
+    },
+    /** One correlation turn that decided `alerts` alerts in `seconds`. */
+    correlationTurn(alerts: number, seconds: number): void {
+      turnSeconds.observe(seconds);
+      turnAlerts.observe(alerts);
     },
     sseOpened(): void {
       sseConnections.inc();

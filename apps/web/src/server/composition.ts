@@ -31,6 +31,7 @@ import {
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { ingestRuntimeFromEnv, type IngestRuntime } from '@aw/ingest';
 import { JobQueue, type JobQueueOptions } from '@aw/jobs';
+import { appMetrics } from '@aw/observability';
 import {
   createIntakeAnnouncer,
   createRealtimeService,
@@ -266,6 +267,7 @@ export function createRoot(o: RootOptions = {}): Root {
         ...o.correlation,
         onIncidentsDecided: pushIncidentChanges,
         onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
+        onTurn: (t) => appMetrics().correlationTurn(t.decided, t.seconds),
       })
     : null;
 

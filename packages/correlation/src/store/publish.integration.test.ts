@@ -141,4 +141,53 @@ describe.each(inject('pgTargets'))('incident events beside the decisions on $nam
     expect(types.filter((t) => t === 'incident.created')).toHaveLength(3);
     expect(types.filter((t) => t === 'incident.resolved')).toHaveLength(3);
   });
+
+  it('reports each committed turn to onTurn: the alerts it decided and how long it took', async () => {
+    const c = await tenant.company('Turn report');
+    const turns: { companyId: string; decided: number; seconds: number }[] = [];
+    const pendingAtReport: number[] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 4,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onTurn: (t) => {
+        turns.push(t);
+        void pending(c).then((n) => pendingAtReport.push(n));
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    const started = performance.now();
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    const elapsed = (performance.now() - started) / 1000;
+    await worker.stop();
+    // Six alerts, four per turn: two turns, then one that finds nothing (not reported).
+    expect(turns.map((t) => t.decided)).toEqual([4, 2]);
+    expect(turns.every((t) => t.companyId === c)).toBe(true);
+    expect(turns.every((t) => t.seconds > 0 && t.seconds <= elapsed)).toBe(true);
+    // Reported after the commit: what a turn decided is no longer PENDING for anyone.
+    await vi.waitFor(() => expect(pendingAtReport).toHaveLength(2));
+    expect(pendingAtReport[0]).toBeLessThanOrEqual(2);
+    expect(pendingAtReport[1]).toBe(0);
+  });
+
+  it('a throwing onTurn is logged and the turns go on', async () => {
+    const c = await tenant.company('Turn report throws');
+    const warn = vi.fn();
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 2,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      logger: { error: vi.fn(), warn },
+      onTurn: () => {
+        throw new Error('metrics down');
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    await worker.stop();
+    expect(await pending(c)).toBe(0);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('onTurn failed: metrics down'));
+  });
 });

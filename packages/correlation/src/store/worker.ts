@@ -48,6 +48,11 @@ export interface CorrelationWorkerOptions {
   publishConcurrency?: number;
   clock?: () => Date;
   logger?: Pick<Console, 'error' | 'warn'>;
+  /**
+   * After each turn that decided alerts, committed: how many and how long it took, from its start
+   * to the COMMIT answered (the app records it as aw_correlation_turn_seconds). Must not throw.
+   */
+  onTurn?: (turn: { companyId: string; decided: number; seconds: number }) => void;
 }
 
 interface Drain {
@@ -67,11 +72,15 @@ const EVENTS_PER_CALL = 5000;
 
 export class CorrelationWorker implements AlertSink {
   private readonly opts: Required<
-    Omit<CorrelationWorkerOptions, 'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided'>
+    Omit<
+      CorrelationWorkerOptions,
+      'onIncidentChanged' | 'onIncidentsChanged' | 'onIncidentsDecided' | 'onTurn'
+    >
   > & {
     onIncidentChanged?: OnIncidentChanged;
     onIncidentsChanged?: OnIncidentsChanged;
     onIncidentsDecided?: OnIncidentsChanged;
+    onTurn?: CorrelationWorkerOptions['onTurn'];
   };
   private readonly drains = new Map<string, Drain>();
   private readonly queue: string[] = [];
@@ -152,11 +161,19 @@ export class CorrelationWorker implements AlertSink {
     let more = false;
     try {
       this.again.delete(companyId);
+      const started = performance.now();
       const r = await correlateCompany(this.opts.pool, companyId, {
         ...this.opts.budget,
         batchSize: this.opts.batchSize,
         logger: this.opts.logger,
       });
+      if (r.decided > 0 && this.opts.onTurn) {
+        try {
+          this.opts.onTurn({ companyId, decided: r.decided, seconds: (performance.now() - started) / 1000 });
+        } catch (e) {
+          this.opts.logger.warn(`[correlation] onTurn failed: ${(e as Error).message}`);
+        }
+      }
       d.total += r.decided;
       this.decided += r.decided;
       if (r.deferred) this.deferredTurns++;
