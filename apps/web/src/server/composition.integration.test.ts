@@ -6,6 +6,7 @@ import { createTestDatabase } from '@aw/db/testing';
 import { handleIngest } from '@aw/ingest';
 import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/testing';
 import { WAKE_APPLICATION_NAME } from '@aw/correlation';
+import { appMetrics, histogramDelta, readHistogram } from '@aw/observability';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testRoot } from '../testing/services';
 import type { QueueWorker, Root } from './composition';
@@ -90,6 +91,7 @@ describe('process roles', () => {
     worker = testRoot(db.url, { prisma, role: 'worker', ...fast });
     worker.queueWorkers.push(probe(ran, 'worker'));
     expect(() => worker!.ingest).toThrowError(/not served by a worker process/);
+    const turnsBefore = readHistogram(await appMetrics().render(), 'aw_correlation_turn_alerts');
     worker.start();
 
     const companyId = tenants.a.id;
@@ -100,6 +102,11 @@ describe('process roles', () => {
     await until(async () => ran.length > 0);
     expect(ran).toEqual(['worker']);
     expect(worker.correlation!.decided).toBe(1);
+    // The turn is on the process's /metrics: one turn, one alert, and how long it took.
+    const text = await appMetrics().render();
+    const turns = histogramDelta(turnsBefore, readHistogram(text, 'aw_correlation_turn_alerts')!);
+    expect([turns.count, turns.sum]).toEqual([1, 1]);
+    expect(readHistogram(text, 'aw_correlation_turn_seconds')!.sum).toBeGreaterThan(0);
   });
 });
 
