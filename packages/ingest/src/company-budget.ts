@@ -4,7 +4,7 @@
 // of the event loop go to the database as ONE statement (like the group-commit writer), walled in to
 // the companies of the keys that asked (`aw_ingest_walled`). Only built when a budget is set.
 // It stays one round trip on purpose: every take of a company updates the same row, and in an
-// explicit transaction with prepared statements (walled.ts, as the writer does) that row stays locked
+// explicit transaction with prepared statements (as the writer's Idempotency-Key path does) that row stays locked
 // for two more round trips, so concurrent takes queue behind each other (bench/ingest-load.ts
 // --company-budget: 544–764 alerts/s that way against 1,064–1,371 with this statement; one take
 // statement at a time instead lowered PostgreSQL's CPU by a fifth but not the rate, and raised p99).

@@ -573,8 +573,17 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
   it('answers 2xx only after commit, and 503 (never 2xx) when the database fails', async () => {
     const slow = runtime();
     let commitDone = false;
-    // Delay the answer to the COMMIT of the transaction that stored the alerts: the 202 must wait
-    // for it.
+    // Delay the answer to the statement that stored the alerts: the group commit is one statement
+    // sent outside an explicit transaction (aw_ingest_group_commit), so PostgreSQL answers it only
+    // once its implicit transaction has committed. The 202 must wait for that answer. (A batch
+    // with an Idempotency-Key commits in BEGIN … COMMIT: the COMMIT's answer is delayed the same way.)
+    const delayed = async (text: string | undefined, storedAlerts: boolean) => {
+      if (text?.includes('aw_ingest_group_commit(') || (text === 'COMMIT' && storedAlerts)) {
+        commitDone = true;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    };
+    const textOf = (a: unknown[]) => (typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text);
     const slowPool = {
       connect: async () => {
         const client = await pool.connect();
@@ -584,17 +593,17 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
           release: (destroy?: boolean) => client.release(destroy),
           query: async (...a: unknown[]) => {
             const out = await query(...a);
-            const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
-            if (text?.includes('INSERT INTO "Alert"')) storedAlerts = true;
-            if (text === 'COMMIT' && storedAlerts) {
-              commitDone = true;
-              await new Promise((r) => setTimeout(r, 300));
-            }
+            if (textOf(a)?.includes('INSERT INTO "Alert"')) storedAlerts = true;
+            await delayed(textOf(a), storedAlerts);
             return out;
           },
         });
       },
-      query: (...a: unknown[]) => (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a),
+      query: async (...a: unknown[]) => {
+        const out = await (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a);
+        await delayed(textOf(a), false);
+        return out;
+      },
     } as unknown as pg.Pool;
     slow.writer = new GroupCommitWriter(slowPool, { logger: silentLogger });
     let settled = false;

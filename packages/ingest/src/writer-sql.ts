@@ -71,21 +71,30 @@ export function walledQuery(
 /** Walls an explicit transaction (right after BEGIN) in to the companies of `keyIds`. */
 export const WALL_TRANSACTION_SQL = `SELECT aw_ingest_wall($1::uuid[])`;
 
-// Names of the writer's prepared statements (node-pg prepares a named statement once per
-// connection and then only binds and executes it: PostgreSQL plans it once per connection).
-export const GROUP_COMMIT_STATEMENT = 'aw_ingest_group_commit';
-export const REDELIVERED_STATEMENT = 'aw_ingest_redelivered';
-
 /**
- * The stored alerts of redelivered alerts (not inserted again): $1 company ids, $2 dedup keys.
- * Returns `a` (id as text), `c` (company id) and `d` (dedup key). Runs inside the walled transaction.
+ * The group commit in one round trip: `aw_ingest_group_commit` (prisma/migrations/
+ * 20261129190000_ingest_group_commit_function) walls its own implicit transaction in (as
+ * WALL_TRANSACTION_SQL does) and runs GROUP_COMMIT_SQL as static SQL, planned once per session.
+ * $1 the API key ids of the batch, $2…$7 the parameters of GROUP_COMMIT_SQL. Sent outside an explicit
+ * transaction: its answer comes once that transaction has committed.
  */
-export const REDELIVERED_SQL = `SELECT a.id::text AS a, a."companyId"::text AS c, a."dedupKey" AS d FROM "Alert" a
-  JOIN unnest($1::uuid[], $2::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`;
+// Named: node-pg prepares it once per connection, then only binds and executes it.
+export const GROUP_COMMIT_CALL_STATEMENT = 'aw_ingest_group_commit_call';
+export const GROUP_COMMIT_CALL_SQL = `SELECT kind, a, c, d FROM aw_ingest_group_commit($1::uuid[], $2::int[], $3::uuid[],
+  $4::uuid[], $5::text[], $6::text[], $7::jsonb)`;
 
 /**
- * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run as a
- * prepared statement inside a walled transaction, walled.ts `inWalledTransaction`): data-modifying
+ * The stored alerts of redelivered alerts (not inserted again), for `walledQuery` (aw_ingest_walled):
+ * company ids in p2, dedup keys in p4. Read after the group commit has committed. Returns
+ * `alert, <id>, <companyId>, <dedupKey>` per stored alert.
+ */
+export const REDELIVERED_WALLED_SQL = `SELECT 'alert'::text AS kind, a.id::text AS a, a."companyId"::text AS c,
+  a."dedupKey" AS d FROM "Alert" a JOIN unnest($2::uuid[], $4::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`;
+
+/**
+ * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run by
+ * `aw_ingest_group_commit`, which carries it with $1…$6 written p1…p6: change both together; the
+ * migration's function is compared with it in writer-wall.integration.test.ts): data-modifying
  * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
  * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
  * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`

@@ -13,7 +13,7 @@ import { finalizeAlerts } from './fingerprint.ts';
 import { normalizeNative } from './normalizers/index.ts';
 import { CredentialStore } from './auth.ts';
 import { createTenants, TEST_ENCRYPTION_KEY } from './testing/tenants.ts';
-import { walledQuery } from './writer-sql.ts';
+import { GROUP_COMMIT_SQL, walledQuery } from './writer-sql.ts';
 import type { Logger, NormalizedAlert } from './types.ts';
 import { GroupCommitWriter, type WriteOutcome, type WriteRequest } from './writer.ts';
 
@@ -199,5 +199,19 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     expect(rows.rows.filter((r) => r.c === t.b.id)).toEqual([]);
     // (what it sees is what its own MSP setting already showed it: A's and A2's)
     for (const r of rows.rows) expect([t.a.id, t.a2.id]).toContain(r.c);
+  });
+
+  it('runs the statement of GROUP_COMMIT_SQL in aw_ingest_group_commit, walled in before it', async () => {
+    // The migration carries the statement as static SQL (planned once per session); it must stay
+    // the one the writer's other paths and bench/ingest-wall.ts use.
+    const src = (
+      await pool.query<{ src: string }>(
+        `SELECT prosrc AS src FROM pg_proc WHERE proname = 'aw_ingest_group_commit'`,
+      )
+    ).rows[0]!.src;
+    const statement = GROUP_COMMIT_SQL.replace(/\$([1-6])\b/g, 'p$1');
+    expect(src).toContain(`RETURN QUERY ${statement};`);
+    expect(src.indexOf('PERFORM aw_ingest_wall(key_ids);')).toBeGreaterThan(-1);
+    expect(src.indexOf('PERFORM aw_ingest_wall(key_ids);')).toBeLessThan(src.indexOf('RETURN QUERY'));
   });
 });

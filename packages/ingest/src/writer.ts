@@ -13,17 +13,15 @@ import type pg from 'pg';
 import type { AlertSink, Logger, NormalizedAlert } from './types.ts';
 import { consoleLogger } from './types.ts';
 import {
-  GROUP_COMMIT_SQL,
-  GROUP_COMMIT_STATEMENT,
+  GROUP_COMMIT_CALL_SQL,
+  GROUP_COMMIT_CALL_STATEMENT,
   insertAlertsSql,
   insertReplayNoncesSql,
   NOW_UTC,
-  REDELIVERED_SQL,
-  REDELIVERED_STATEMENT,
+  REDELIVERED_WALLED_SQL,
   WALL_TRANSACTION_SQL,
   walledQuery,
 } from './writer-sql.ts';
-import { inWalledTransaction } from './walled.ts';
 
 export interface StoredAlertRef {
   id: string;
@@ -231,10 +229,10 @@ export class GroupCommitWriter {
   }
 
   /**
-   * The common case (no Idempotency-Key in the batch) in ONE data statement: data-modifying CTEs
-   * re-check the keys, record the replay nonces and insert the alerts of the requests that passed
-   * both (GROUP_COMMIT_SQL, prepared once per connection), inside a walled transaction (walled.ts) whose
-   * COMMIT has answered before any reply is built, so every reply follows the commit.
+   * The common case (no Idempotency-Key in the batch) in ONE round trip: `aw_ingest_group_commit`
+   * walls its implicit transaction in and runs GROUP_COMMIT_SQL (data-modifying CTEs re-check the
+   * keys, record the replay nonces and insert the alerts of the requests that passed both); its
+   * answer comes after the COMMIT, before any reply is built, so every reply follows the commit.
    */
   private async commitOneStatement(batch: Pending[]): Promise<ResolvedOutcome[]> {
     const out = new Map<Pending, ResolvedOutcome>();
@@ -294,38 +292,37 @@ export class GroupCommitWriter {
     const idByKey = new Map<string, string>();
     const createdKeys = new Set<string>();
     let stored: Pending[] = [];
-    await inWalledTransaction(
-      this.pool,
-      open.map((p) => p.req.apiKeyId),
-      async (client) => {
-        const res = await client.query<{ kind: string; a: string; c: string | null; d: string | null }>({
-          name: GROUP_COMMIT_STATEMENT,
-          text: GROUP_COMMIT_SQL,
-          values,
-        });
-        for (const r of res.rows) {
-          if (r.kind === 'ok') accepted.add(Number(r.a));
-          else {
-            const k = `${r.c}\n${r.d}`;
-            idByKey.set(k, r.a);
-            createdKeys.add(k);
-          }
-        }
-        stored = open.filter((_, i) => accepted.has(i));
-        // Redelivered alerts of accepted requests (not inserted again): their stored ids.
-        const missing = [
-          ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
-        ].filter((k) => !idByKey.has(k));
-        if (missing.length) {
-          const sel = await client.query<{ a: string; c: string; d: string }>({
-            name: REDELIVERED_STATEMENT,
-            text: REDELIVERED_SQL,
-            values: [missing.map((k) => k.split('\n')[0]!), missing.map((k) => k.split('\n')[1]!)],
-          });
-          for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
-        }
-      },
-    );
+    // One round trip: the function walls its implicit transaction in, runs the group commit and
+    // commits; its answer arrives only after the COMMIT.
+    const keyIds = [...new Set(open.map((p) => p.req.apiKeyId))];
+    const res = await this.pool.query<{ kind: string; a: string; c: string | null; d: string | null }>({
+      name: GROUP_COMMIT_CALL_STATEMENT,
+      text: GROUP_COMMIT_CALL_SQL,
+      values: [keyIds, ...values],
+    });
+    for (const r of res.rows) {
+      if (r.kind === 'ok') accepted.add(Number(r.a));
+      else {
+        const k = `${r.c}\n${r.d}`;
+        idByKey.set(k, r.a);
+        createdKeys.add(k);
+      }
+    }
+    stored = open.filter((_, i) => accepted.has(i));
+    // Redelivered alerts of accepted requests (not inserted again): their stored ids, committed by
+    // now (a concurrent insert of the same key made the group commit wait for it), read walled in.
+    const missing = [
+      ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
+    ].filter((k) => !idByKey.has(k));
+    if (missing.length) {
+      const sel = await this.pool.query<{ a: string; c: string; d: string }>(
+        walledQuery(keyIds, REDELIVERED_WALLED_SQL, {
+          p2: missing.map((k) => k.split('\n')[0]!),
+          p4: missing.map((k) => k.split('\n')[1]!),
+        }),
+      );
+      for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
+    }
     // Committed. Requests refused by the key check or the replay window get 401 (nothing of theirs
     // was inserted).
     open.forEach((p, i) => {
