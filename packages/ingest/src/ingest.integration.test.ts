@@ -102,8 +102,14 @@ describe.each(inject('pgTargets'))('ingestion on $name', (target) => {
       }),
     );
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ created: 0, duplicates: 1 });
+    const body = (await res.json()) as { alerts: { id: string; status: string }[] };
+    expect(body).toMatchObject({ created: 0, duplicates: 1 });
     expect(await count(t.a.id)).toBe(before);
+    // The answer names the alert stored by the first delivery (read back after the commit).
+    const stored = await prisma.alert.findFirst({ where: { companyId: t.a.id, asset: 'web-01' } });
+    expect(body.alerts).toEqual([
+      { id: stored!.id.toString(), fingerprint: stored!.fingerprint, status: 'duplicate' },
+    ]);
   });
 
   it('acknowledges a redelivered alert without a sender time (dated on receipt) without a second row', async () => {

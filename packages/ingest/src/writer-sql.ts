@@ -84,12 +84,13 @@ export const GROUP_COMMIT_CALL_SQL = `SELECT kind, a, c, d FROM aw_ingest_group_
   $4::uuid[], $5::text[], $6::text[], $7::jsonb)`;
 
 /**
- * The stored alerts of redelivered alerts (not inserted again), for `walledQuery` (aw_ingest_walled):
- * company ids in p2, dedup keys in p4. Read after the group commit has committed. Returns
+ * The stored alerts of redelivered alerts (not inserted again), read once the group commit has
+ * committed: `aw_ingest_redelivered` (same migration) walls its transaction in and reads them with
+ * static SQL. $1 the API key ids of the batch, $2 company ids, $3 dedup keys. Returns
  * `alert, <id>, <companyId>, <dedupKey>` per stored alert.
  */
-export const REDELIVERED_WALLED_SQL = `SELECT 'alert'::text AS kind, a.id::text AS a, a."companyId"::text AS c,
-  a."dedupKey" AS d FROM "Alert" a JOIN unnest($2::uuid[], $4::text[]) AS x(c, d) ON a."companyId" = x.c AND a."dedupKey" = x.d`;
+export const REDELIVERED_CALL_STATEMENT = 'aw_ingest_redelivered_call';
+export const REDELIVERED_CALL_SQL = `SELECT kind, a, c, d FROM aw_ingest_redelivered($1::uuid[], $2::uuid[], $3::text[])`;
 
 /**
  * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run by

@@ -18,7 +18,8 @@ import {
   insertAlertsSql,
   insertReplayNoncesSql,
   NOW_UTC,
-  REDELIVERED_WALLED_SQL,
+  REDELIVERED_CALL_SQL,
+  REDELIVERED_CALL_STATEMENT,
   WALL_TRANSACTION_SQL,
   walledQuery,
 } from './writer-sql.ts';
@@ -315,12 +316,11 @@ export class GroupCommitWriter {
       ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
     ].filter((k) => !idByKey.has(k));
     if (missing.length) {
-      const sel = await this.pool.query<{ a: string; c: string; d: string }>(
-        walledQuery(keyIds, REDELIVERED_WALLED_SQL, {
-          p2: missing.map((k) => k.split('\n')[0]!),
-          p4: missing.map((k) => k.split('\n')[1]!),
-        }),
-      );
+      const sel = await this.pool.query<{ a: string; c: string; d: string }>({
+        name: REDELIVERED_CALL_STATEMENT,
+        text: REDELIVERED_CALL_SQL,
+        values: [keyIds, missing.map((k) => k.split('\n')[0]!), missing.map((k) => k.split('\n')[1]!)],
+      });
       for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
     }
     // Committed. Requests refused by the key check or the replay window get 401 (nothing of theirs

@@ -43,3 +43,18 @@ BEGIN
        UNION ALL SELECT \'alert\', id::text, "companyId"::text, "dedupKey" FROM ins\x3B
 END
 ';
+
+-- The stored ids of alerts redelivered in a batch that aw_ingest_group_commit has just committed
+-- (the writer asks only when some alert of an accepted request was not inserted), walled in the
+-- same way, with static SQL: one round trip, planned once per session.
+CREATE OR REPLACE FUNCTION aw_ingest_redelivered(key_ids uuid[], company_ids uuid[], dedup_keys text[])
+  RETURNS TABLE(kind text, a text, c text, d text)
+  LANGUAGE plpgsql AS E'
+#variable_conflict use_column
+BEGIN
+  PERFORM aw_ingest_wall(key_ids)\x3B
+  RETURN QUERY SELECT \'alert\'::text, al.id::text, al."companyId"::text, al."dedupKey"
+    FROM "Alert" al JOIN unnest(company_ids, dedup_keys) AS x(cid, dk)
+      ON al."companyId" = x.cid AND al."dedupKey" = x.dk\x3B
+END
+';
