@@ -201,6 +201,40 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     for (const r of rows.rows) expect([t.a.id, t.a2.id]).toContain(r.c);
   });
 
+  it('answers a committed batch stored even when the read of its redelivered alerts fails', async () => {
+    // The ids of redelivered alerts are read after the commit. When that read fails the alerts are
+    // stored and the nonces taken: the requests must be answered as stored, not retried (a retry
+    // would find its own nonce taken and answer 401) and not 503.
+    const first = await alerts('redelivery-read');
+    expect((await new GroupCommitWriter(pool, { logger }).submit(request(t.a, t.a, first))).kind).toBe(
+      'stored',
+    );
+    let failedReads = 0;
+    const flaky = {
+      connect: () => pool.connect(),
+      query: (...a: unknown[]) => {
+        const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text;
+        if (text?.includes('aw_ingest_redelivered(')) {
+          failedReads++;
+          return Promise.reject(new Error('connection terminated'));
+        }
+        return (pool.query as (...x: unknown[]) => Promise<unknown>).apply(pool, a);
+      },
+    } as unknown as pg.Pool;
+    const before = errors.length;
+    const writer = new GroupCommitWriter(flaky, { logger });
+    const fresh = await alerts('redelivery-read-new', 1);
+    const nonce = { signature: 'e'.repeat(64), expiresAt: new Date(Date.now() + 600_000) };
+    const o = await writer.submit(request(t.a, t.a, [...first, ...fresh], { nonce }));
+    expect(failedReads).toBe(2);
+    expect(o).toMatchObject({ kind: 'stored', created: 1, reply: { status: 202 } });
+    expect(await count(t.a.id, 'redelivery-read-')).toBe(3); // 2 first, 1 new: nothing twice
+    expect(await prisma.replayNonce.count({ where: { companyId: t.a.id, signature: 'e'.repeat(64) } })).toBe(
+      1,
+    );
+    expect(errors.slice(before).map((e) => e.msg)).toEqual(['reading the ids of redelivered alerts failed']);
+  });
+
   it('runs the statement of GROUP_COMMIT_SQL in aw_ingest_group_commit, walled in before it', async () => {
     // The migration carries the statement as static SQL (planned once per session); it must stay
     // the one the writer's other paths and bench/ingest-wall.ts use.

@@ -316,12 +316,26 @@ export class GroupCommitWriter {
       ...new Set(stored.flatMap((p) => p.req.alerts.map((a) => `${p.req.companyId}\n${a.dedupKey}`))),
     ].filter((k) => !idByKey.has(k));
     if (missing.length) {
-      const sel = await this.pool.query<{ a: string; c: string; d: string }>({
-        name: REDELIVERED_CALL_STATEMENT,
-        text: REDELIVERED_CALL_SQL,
-        values: [keyIds, missing.map((k) => k.split('\n')[0]!), missing.map((k) => k.split('\n')[1]!)],
-      });
-      for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
+      // The batch is committed: a failure here must not fail it (a retry of its requests would find
+      // their replay nonces taken and answer 401). One more try, then the duplicates are answered
+      // without their stored id.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          const sel = await this.pool.query<{ a: string; c: string; d: string }>({
+            name: REDELIVERED_CALL_STATEMENT,
+            text: REDELIVERED_CALL_SQL,
+            values: [keyIds, missing.map((k) => k.split('\n')[0]!), missing.map((k) => k.split('\n')[1]!)],
+          });
+          for (const r of sel.rows) idByKey.set(`${r.c}\n${r.d}`, r.a);
+          break;
+        } catch (e) {
+          this.logger[attempt === 2 ? 'error' : 'warn']('reading the ids of redelivered alerts failed', {
+            error: (e as Error).message,
+            attempt,
+            alerts: missing.length,
+          });
+        }
+      }
     }
     // Committed. Requests refused by the key check or the replay window get 401 (nothing of theirs
     // was inserted).
