@@ -333,8 +333,8 @@ async function main() {
       const db0 = target === 'app' && pgPid ? cpuMicros([pgPid]) : 0;
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
-      const commits0 = target === 'app' ? await commitCounters(appBase) : null;
       const metrics0 = target === 'app' ? await metricsText(appBase) : null;
+      const commits0 = commitCounters(metrics0);
       const db0Counters = target === 'app' ? await dbCounters(pool) : null;
       if (target === 'app' && PG_STATEMENTS) await resetStatements(pool);
       const scans0 = target === 'app' && PG_STATEMENTS ? await tableScans(pool) : null;
@@ -386,14 +386,9 @@ async function main() {
           violations.push(`app ${shape}: ${acceptedAlerts} alerts accepted of ${expected} validly signed`);
         const drained = await waitDecided(pool, companyId, acceptedAlerts, DRAIN_SECONDS);
         // Read before the checks below add queries of their own.
-        r.intake = intakeStats(
-          commits0,
-          await commitCounters(appBase),
-          db0Counters!,
-          await dbCounters(pool),
-          ok,
-        );
-        r.stages = stageTimes(metrics0, await metricsText(appBase));
+        const metrics1 = await metricsText(appBase);
+        r.intake = intakeStats(commits0, commitCounters(metrics1), db0Counters!, await dbCounters(pool), ok);
+        r.stages = stageTimes(metrics0, metrics1);
         if (PG_STATEMENTS) {
           r.pgStatements = await topStatements(pool, acceptedAlerts);
           r.pgSeqScans = seqScanDelta(scans0!, await tableScans(pool));

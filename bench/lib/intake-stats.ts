@@ -26,22 +26,16 @@ export interface CommitCounters {
   alerts: number;
 }
 
-/** The writer's commit histograms summed over the app's process, from its /metrics. */
-export async function commitCounters(appBase: string): Promise<CommitCounters | null> {
-  try {
-    const text = await (await fetch(`${appBase}/metrics`)).text();
-    const sample = (name: string) => {
-      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-      return m ? Number(m[1]) : 0;
-    };
-    return {
-      batches: sample('aw_ingest_commit_batch_requests_count'),
-      requests: sample('aw_ingest_commit_batch_requests_sum'),
-      alerts: sample('aw_ingest_commit_batch_alerts_sum'),
-    };
-  } catch {
-    return null;
-  }
+/** The writer's commit histograms of the app's process, from a /metrics text (metricsText). */
+export function commitCounters(text: string | null): CommitCounters | null {
+  if (!text) return null;
+  const requests = readHistogram(text, 'aw_ingest_commit_batch_requests');
+  const alerts = readHistogram(text, 'aw_ingest_commit_batch_alerts');
+  return {
+    batches: requests?.count ?? 0,
+    requests: requests?.sum ?? 0,
+    alerts: alerts?.sum ?? 0,
+  };
 }
 
 export interface DbCounters {

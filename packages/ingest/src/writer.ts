@@ -292,7 +292,6 @@ export class GroupCommitWriter {
     const accepted = new Set<number>();
     const idByKey = new Map<string, string>();
     const createdKeys = new Set<string>();
-    let stored: Pending[] = [];
     // One round trip: the function walls its implicit transaction in, runs the group commit and
     // commits; its answer arrives only after the COMMIT.
     const keyIds = [...new Set(open.map((p) => p.req.apiKeyId))];
@@ -309,7 +308,7 @@ export class GroupCommitWriter {
         createdKeys.add(k);
       }
     }
-    stored = open.filter((_, i) => accepted.has(i));
+    const stored = open.filter((_, i) => accepted.has(i));
     // Redelivered alerts of accepted requests (not inserted again): their stored ids, committed by
     // now (a concurrent insert of the same key made the group commit wait for it), read walled in.
     const missing = [
