@@ -204,7 +204,7 @@ async function applyBatch(
   }
   const changes = state.drain();
   await writeChanges(c, company.mspId, companyId, changes);
-  await writeDecisions(c, decisions, alerts);
+  await writeDecisions(c, companyId, decisions, alerts);
   const sits = await link(c, {
     mspId: company.mspId,
     companyId,
@@ -470,11 +470,14 @@ async function writeChanges(
 
 async function writeDecisions(
   c: pg.PoolClient,
+  companyId: string,
   d: AlertDecisionOut[],
   alerts: { id: bigint; occurredAt: Date }[],
 ): Promise<void> {
-  // The whole primary key (id, occurredAt): each row is one index probe in its own month's
-  // partition, however long the PENDING backlog behind the batch.
+  // The company and the whole primary key (id, occurredAt): the planner probes each row in the
+  // PENDING index of its month's partition by (companyId, id). With the id alone it walked that
+  // partial index from its start for every row (auto_explain: 7-18 µs per row against 3 µs, growing
+  // with the backlog).
   const at = new Map(alerts.map((a) => [a.id, a.occurredAt]));
   const r = await qp(
     c,
@@ -482,7 +485,7 @@ async function writeDecisions(
             "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = clock_timestamp()
        FROM unnest($1::bigint[], $6::timestamp[], $2::text[], $3::text[], $4::text[], $5::text[])
             AS v(id, at, decision, key, inc, reason)
-      WHERE a.id = v.id AND a."occurredAt" = v.at AND a.decision = 'PENDING'`,
+      WHERE a."companyId" = $7::uuid AND a.id = v.id AND a."occurredAt" = v.at AND a.decision = 'PENDING'`,
     [
       d.map((x) => x.alertId.toString()),
       d.map((x) => x.decision),
@@ -490,6 +493,7 @@ async function writeDecisions(
       d.map((x) => x.incidentId),
       d.map((x) => JSON.stringify(x.reason)),
       d.map((x) => at.get(x.alertId)!.toISOString()),
+      companyId,
     ],
   );
   // Exactly once: the batch was read under the company lock, so every row must still be PENDING.
