@@ -214,7 +214,8 @@ async function main() {
 
     // The app, exactly as `npm start` serves it (production build, one port), on our database.
     const appPort = await freePort();
-    const workerMetricsPort = await freePort();
+    // With START_WORKERS the correlation turns run in a worker process: its /metrics on a known port.
+    const workerMetricsPort = Number(process.env.START_WORKERS ?? 0) > 0 ? await freePort() : null;
     console.log('starting the app (npm start; the first build takes a few minutes) …');
     app = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts')], {
       cwd: root,
@@ -234,8 +235,7 @@ async function main() {
         INGEST_RATE_LIMIT_PER_MINUTE: '1000000000',
         INGEST_COMPANY_ALERTS_PER_MINUTE: '0', // one company by design: no per-company budget
         LOG_LEVEL: 'warn',
-        // The worker process's /metrics (correlation turns) on a port the bench knows.
-        WORKER_METRICS_PORT: String(workerMetricsPort),
+        ...(workerMetricsPort ? { WORKER_METRICS_PORT: String(workerMetricsPort) } : {}),
         // Profiling the web server: BENCH_APP_NODE_OPTIONS='--import <abs>/bench/lib/cpu-profile.mjs'
         // (see that file; `--cpu-prof` is not allowed in NODE_OPTIONS).
         ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
@@ -243,7 +243,7 @@ async function main() {
     });
     await waitFor(`http://127.0.0.1:${appPort}/api/health`, 'the app', app, 900_000);
     const appBase = `http://127.0.0.1:${appPort}`;
-    const workerBase = `http://127.0.0.1:${workerMetricsPort}`;
+    const workerBase = workerMetricsPort ? `http://127.0.0.1:${workerMetricsPort}` : null;
     const pgPid = postmasterFor(Number(new URL(server.templateUrl).port));
     // A technician's browser: signed in and on the live stream for the whole bench.
     const sub = (subHandle = await liveSubscriber(appBase, await technicianCookie(prisma, msp.id, appBase)));
@@ -339,7 +339,7 @@ async function main() {
       const rss = rssSampler(pids);
       const backlog = target === 'app' ? backlogSampler(pool, companyId) : null;
       const metrics0 = target === 'app' ? await metricsText(appBase) : null;
-      const workerMetrics0 = target === 'app' ? await metricsText(workerBase) : null;
+      const workerMetrics0 = target === 'app' && workerBase ? await metricsText(workerBase) : null;
       const commits0 = commitCounters(metrics0);
       const db0Counters = target === 'app' ? await dbCounters(pool) : null;
       if (target === 'app' && PG_STATEMENTS) await resetStatements(pool);
@@ -396,7 +396,7 @@ async function main() {
         r.intake = intakeStats(commits0, commitCounters(metrics1), db0Counters!, await dbCounters(pool), ok);
         r.stages = withWorkerTurns(
           stageTimes(metrics0, metrics1),
-          stageTimes(workerMetrics0, await metricsText(workerBase)),
+          workerBase ? stageTimes(workerMetrics0, await metricsText(workerBase)) : null,
         );
         if (PG_STATEMENTS) {
           r.pgStatements = await topStatements(pool, acceptedAlerts);

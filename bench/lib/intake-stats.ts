@@ -159,16 +159,11 @@ export function stageTimes(before: string | null, after: string | null): StageTi
 }
 
 /**
- * The stage times of a split app (`START_WORKERS`, the default of `npm start`): the intake's
- * histograms come from the web server's /metrics, the correlation turns' from the worker's.
+ * The stage times of a split app (`START_WORKERS=1 npm start`): the intake's histograms come from
+ * the web server's /metrics, the correlation turns' from the worker's.
  */
 export function withWorkerTurns(web: StageTimes | null, worker: StageTimes | null): StageTimes | null {
-  if (!worker || worker.turns === 0) return web;
-  const turns = {
-    turns: worker.turns,
-    turnP50: worker.turnP50,
-    turnP99: worker.turnP99,
-    alertsPerTurn: worker.alertsPerTurn,
-  };
-  return web ? { ...web, ...turns } : { ...worker, ...turns };
+  if (!worker || worker.turns === 0 || !web) return web ?? worker;
+  const { turns, turnP50, turnP99, alertsPerTurn } = worker;
+  return { ...web, turns, turnP50, turnP99, alertsPerTurn };
 }

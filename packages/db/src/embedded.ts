@@ -75,8 +75,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Runn
       '-c',
       'listen_addresses=127.0.0.1',
       // The app connects through this Unix socket (embeddedUrl): no TCP stack between the app and
-      // its database. The standalone intake took 13-22 % less PostgreSQL CPU per alert and
-      // answered 13-20 % more alerts per second than over 127.0.0.1 (docs/PERFORMANCE.md).
+      // its database. A round trip took 15-25 % less node CPU than over 127.0.0.1; in the whole
+      // app the gain is within the bench's noise (docs/PERFORMANCE.md).
       '-c',
       `unix_socket_directories=${EMBEDDED_SOCKET_DIR}`,
       '-c',
