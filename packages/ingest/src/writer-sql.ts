@@ -96,8 +96,14 @@ export const REDELIVERED_CALL_SQL = `SELECT kind, a, c, d FROM aw_ingest_redeliv
  * The common case of a group commit (no Idempotency-Key in the batch) as ONE statement (run by
  * `aw_ingest_group_commit`, which carries it with $1…$6 written p1…p6: change both together; the
  * migration's function is compared with it in writer-wall.integration.test.ts): data-modifying
- * CTEs re-check the keys, record the replay nonces and insert the alerts of the requests that passed
- * both. Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
+ * CTEs re-check the keys, record the replay nonces, claim the dedup keys of the alerts of the
+ * requests that passed both (one set-based INSERT into "AlertDedupKey", where the per-row trigger
+ * aw_alert_dedup did it row by row) and insert the alerts whose key this statement claimed or whose
+ * earlier claim has the same occurredAt (the partition's unique index then skips a second copy):
+ * the rule of the trigger (migration 20261130000000_ingest_dedup_claim_set_based). The function
+ * sets `aw.dedup_claimed` to on around it, so the trigger skips these rows; run without it (as
+ * bench/ingest-wall.ts does) the trigger checks each row again and lets the claimed ones through.
+ * Parameters: $1 request index, $2 API key id, $3 company id, $4 signature, $5 its expiry (one
  * entry per request), $6 the alerts as one JSON array (`ri` = request index). Returns `ok, <index>`
  * per accepted request and `alert, <id>, <companyId>, <dedupKey>` per inserted alert.
  */
@@ -111,11 +117,20 @@ export const GROUP_COMMIT_SQL = `WITH req AS (
        ), accepted AS (
          SELECT o.i FROM ok_key o
          WHERE o.sig IS NULL OR EXISTS (SELECT 1 FROM nonce n WHERE n."companyId" = o.c AND n.signature = o.sig)
+       ), batch AS (
+         SELECT x.*, x.o::timestamptz AT TIME ZONE 'UTC' AS occ
+         FROM jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
+              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
+         WHERE x.ri IN (SELECT i FROM accepted)
+       ), claim AS (
+         INSERT INTO "AlertDedupKey" ("companyId", "dedupKey", "mspId", "occurredAt")
+         SELECT c, d, m, occ FROM batch
+         ON CONFLICT DO NOTHING RETURNING "companyId", "dedupKey", "occurredAt"
        ), ins AS (
          ${insertAlertsSql(
-           `jsonb_to_recordset($6::jsonb) AS x(ri int, m uuid, c uuid, s text, f text, d text, a text, sg text,
-              sv text, sm text, sev text, st text, o text, l jsonb, an jsonb, r jsonb, k uuid, ik text, kd text)
-            WHERE x.ri IN (SELECT i FROM accepted)`,
+           `batch x WHERE (x.c, x.d, x.occ) IN (SELECT "companyId", "dedupKey", "occurredAt" FROM claim)
+               OR EXISTS (SELECT 1 FROM "AlertDedupKey" dk
+                           WHERE dk."companyId" = x.c AND dk."dedupKey" = x.d AND dk."occurredAt" = x.occ)`,
          )}
        )
        SELECT 'ok' AS kind, i::text AS a, NULL::text AS c, NULL::text AS d FROM accepted

@@ -235,6 +235,57 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     expect(errors.slice(before).map((e) => e.msg)).toEqual(['reading the ids of redelivered alerts failed']);
   });
 
+  it('claims the dedup keys of a group commit in one statement, not by the per-row trigger, by the same rule', async () => {
+    const writer = new GroupCommitWriter(pool, { logger });
+    const errorsBefore = errors.length;
+    // The per-row trigger made to fail: the group commit must not run it.
+    const trigger = (
+      await pool.query<{ def: string }>(`SELECT pg_get_functiondef('aw_alert_dedup'::regproc) AS def`)
+    ).rows[0]!.def;
+    await pool.query(`CREATE OR REPLACE FUNCTION aw_alert_dedup() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'the per-row dedup trigger ran'; END $$`);
+    // Without a time from the sender, occurredAt is the receive time and the dedup key hashes the
+    // payload: a redelivery a month later has the same key in another partition.
+    const received = (at: string) =>
+      finalizeAlerts(
+        normalizeNative([{ asset: 'claim-a', signature: 'disk_full', severity: 'high' }], {
+          receivedAt: new Date(at),
+        }).alerts,
+      );
+    const nov = await received('2026-11-20T10:00:00Z');
+    const dec = await received('2026-12-20T10:00:00Z');
+    const jan = await received('2027-01-05T10:00:00Z');
+    expect(dec[0]!.dedupKey).toBe(nov[0]!.dedupKey);
+    expect(dec[0]!.occurredAt).not.toEqual(nov[0]!.occurredAt);
+    const b = await alerts('claim-b', 1);
+    try {
+      // One batch: the key twice (two months) and another alert. The first copy is stored.
+      const first = await writer.submit(request(t.a, t.a, [...nov, ...dec, ...b]));
+      expect(first).toMatchObject({ kind: 'stored', created: 2 });
+      const stored = await prisma.alert.findMany({ where: { companyId: t.a.id, asset: 'claim-a' } });
+      expect(stored.map((a) => a.occurredAt)).toEqual([nov[0]!.occurredAt]);
+      // The next batch: a redelivery (same key and time), the key in a third month, the other alert
+      // again and a new one. Only the new one is stored.
+      const c = await alerts('claim-c', 1);
+      const second = await writer.submit(request(t.a, t.a, [...nov, ...jan, ...b, ...c]));
+      expect(second).toMatchObject({ kind: 'stored', created: 1 });
+      expect(await count(t.a.id, 'claim-')).toBe(3);
+      const keys = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "AlertDedupKey" WHERE "companyId" = $1 AND "dedupKey" = ANY($2)`,
+        [t.a.id, [nov[0]!.dedupKey, b[0]!.dedupKey, c[0]!.dedupKey]],
+      );
+      expect(Number(keys.rows[0]!.n)).toBe(3);
+    } finally {
+      await pool.query(trigger);
+    }
+    // The explicit transaction (Idempotency-Key) still claims through the trigger, against the keys
+    // claimed above: the redelivery is not stored again.
+    const third = await writer.submit(request(t.a, t.a, [...dec, ...b], { idempotencyKey: 'claim-idem' }));
+    expect(third).toMatchObject({ kind: 'stored', created: 0 });
+    expect(await count(t.a.id, 'claim-')).toBe(3);
+    expect(errors.slice(errorsBefore)).toEqual([]);
+  });
+
   it('runs the statement of GROUP_COMMIT_SQL in aw_ingest_group_commit, walled in before it', async () => {
     // The migration carries the statement as static SQL (planned once per session); it must stay
     // the one the writer's other paths and bench/ingest-wall.ts use.
