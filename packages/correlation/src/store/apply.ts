@@ -309,6 +309,21 @@ async function loadState(
         cur.fingerprints.push(r.fingerprint as string);
       }
     }
+    // The states of the held alerts' fingerprints: the alert that reaches the minimum counts those
+    // still firing into its new incident and claims them. A group held in an earlier turn has
+    // fingerprints this batch does not carry (without them the incident opened with a firing count
+    // of one, and the held fingerprints kept no incident).
+    const heldFps = [...new Set([...state.held.values()].flatMap((g) => g.fingerprints))].filter(
+      (f) => !state.fingerprints.has(f),
+    );
+    if (heldFps.length) {
+      const more = await qp<Record<string, unknown>>(
+        c,
+        `SELECT ${STATE_COLUMNS} FROM "AlertState" WHERE "companyId" = $1 AND fingerprint = ANY($2::text[])`,
+        [companyId, heldFps],
+      );
+      for (const r of more.rows) state.putFingerprint(toFingerprintState(r));
+    }
   }
   return state;
 }

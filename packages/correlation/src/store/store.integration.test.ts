@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
 import { CorrelationEngine } from '../engine/engine.ts';
 import type { RuleSet } from '../engine/types.ts';
-import { correlateCompany, tickCompany, type IncidentChangedEvent } from './apply.ts';
+import { correlateCompany, OpenKeyConflict, tickCompany, type IncidentChangedEvent } from './apply.ts';
 import { poolRunner } from '../sql-runner.ts';
 import { loadRules, toEngineAlert, ALERT_COLUMNS } from './rows.ts';
 import { q } from './sql.ts';
@@ -161,6 +161,62 @@ describe.each(inject('pgTargets'))('correlation store on $name', (target) => {
     expect(inc.rows.some((r) => r.correlationKey === 'app-01|svc_flap' && r.flapping)).toBe(true);
     expect(events.some((e) => e.type === 'incident.created')).toBe(true);
     expect(events.some((e) => e.type === 'incident.resolved')).toBe(true);
+  });
+
+  it('links held alerts to the incident that opens for them in a later turn', async () => {
+    // Fewer alerts than the minimum are decided CORRELATED without an incident; the turn that
+    // reaches the minimum opens the incident and links the held alerts of its group to it.
+    const c = await tenant.company('Held', { minAlertsToOpen: 3, correlationWindowMinutes: 10 });
+    const ids = await storeAlerts(pool, tenant.mspId, c, [
+      { fingerprint: 'h-a', occurredAt: at(0) },
+      { fingerprint: 'h-b', occurredAt: at(1) },
+      { fingerprint: 'h-c', occurredAt: at(2) },
+    ]);
+    for (let turn = 0; turn < 3; turn++)
+      expect((await correlateCompany(pool, c, { batchSize: 1 })).decided).toBe(1);
+    const rows = await decisions(c);
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows.map((r) => r.decision)).toEqual(['CORRELATED', 'CORRELATED', 'CORRELATED']);
+    const incident = rows[2]!.incidentId as string;
+    expect(incident).toEqual(expect.any(String));
+    expect(rows.map((r) => r.incidentId)).toEqual([incident, incident, incident]);
+    const inc = await q<Record<string, unknown>>(
+      pool,
+      `SELECT "alertCount", "firingCount", status FROM "Incident" WHERE "companyId" = $1`,
+      [c],
+    );
+    expect(inc.rows).toEqual([{ alertCount: 3, firingCount: 3, status: 'OPEN' }]);
+    // The held fingerprints belong to the incident now: one of them resolving counts down.
+    await storeAlerts(pool, tenant.mspId, c, [{ fingerprint: 'h-a', status: 'RESOLVED', occurredAt: at(3) }]);
+    expect((await correlateCompany(pool, c)).decided).toBe(1);
+    const after = await q<Record<string, unknown>>(
+      pool,
+      `SELECT "alertCount", "firingCount" FROM "Incident" WHERE "companyId" = $1`,
+      [c],
+    );
+    expect(after.rows).toEqual([{ alertCount: 4, firingCount: 2 }]);
+  });
+
+  it('retries a turn whose new incident finds its open key taken, then reports it, deciding nothing', async () => {
+    const c = await tenant.company('Open key taken');
+    await storeAlerts(pool, tenant.mspId, c, [{ asset: 'ok-01', signature: 'disk_full', occurredAt: at(0) }]);
+    // A row the turn does not read as open (RESOLVED) that still holds the open key: what another
+    // writer ignoring the company lock could leave. The insert of the new incident conflicts.
+    await q(
+      pool,
+      `INSERT INTO "Incident" ("mspId", "companyId", "correlationKey", "openKey", title, asset, signature, source,
+              status, severity, "windowStart", "windowEnd", "firstSeenAt", "lastSeenAt", "updatedAt")
+       VALUES ($1, $2, 'ok-01|disk_full', 'ok-01|disk_full', 'taken', 'ok-01', 'disk_full', 'NATIVE',
+               'RESOLVED', 'MEDIUM', $3::timestamp, $3::timestamp, $3::timestamp, $3::timestamp, now())`,
+      [tenant.mspId, c, at(-5).toISOString()],
+    );
+    await expect(correlateCompany(pool, c)).rejects.toBeInstanceOf(OpenKeyConflict);
+    const rows = await decisions(c);
+    expect(rows.map((r) => r.decision)).toEqual(['PENDING']);
+    const n = await q<{ n: string }>(pool, `SELECT count(*) AS n FROM "Incident" WHERE "companyId" = $1`, [
+      c,
+    ]);
+    expect(Number(n.rows[0]!.n)).toBe(1);
   });
 
   it('sweeps PENDING alerts left by a crash, and replaying the stream gives the same incidents', async () => {
