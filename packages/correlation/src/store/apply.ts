@@ -203,8 +203,7 @@ async function applyBatch(
     decisions = decisions.map((d) => ({ ...d, reason: { ...d.reason, ignoredRules: ignored } }));
   }
   const changes = state.drain();
-  await writeChanges(c, company.mspId, companyId, changes);
-  await writeDecisions(c, companyId, decisions, alerts);
+  await writeTurn(c, company.mspId, companyId, changes, decisions, alerts);
   const sits = await link(c, {
     mspId: company.mspId,
     companyId,
@@ -328,191 +327,124 @@ async function loadState(
   return state;
 }
 
-/** Column arrays for the set-based incident writes (unnest), in the order both statements use. */
-function incidentColumns(incs: IncidentState[]): unknown[] {
-  return [
-    incs.map((i) => i.id),
-    incs.map((i) => i.key),
-    incs.map((i) => (i.status === 'RESOLVED' ? null : i.key)),
-    incs.map((i) => i.status),
-    incs.map((i) => i.severity),
-    incs.map((i) => i.alertCount),
-    incs.map((i) => i.firingCount),
-    incs.map((i) => i.windowEnd.toISOString()),
-    incs.map((i) => i.lastSeenAt.toISOString()),
-    incs.map((i) => i.flapping),
-    incs.map((i) => i.transitions),
-    incs.map((i) => isoOrNull(i.quietSince)),
-    incs.map((i) => isoOrNull(i.lastTransitionAt)),
-    incs.map((i) => isoOrNull(i.resolvedAt)),
-    incs.map((i) => i.resolution),
-    incs.map((i) => i.resolutionNote),
-  ];
+/** An incident as aw_correlation_write reads it (the columns both its incident statements set). */
+function incidentRow(i: IncidentState) {
+  return {
+    id: i.id,
+    key: i.key,
+    open: i.status === 'RESOLVED' ? null : i.key,
+    status: i.status,
+    sev: i.severity,
+    ac: i.alertCount,
+    fc: i.firingCount,
+    we: i.windowEnd.toISOString(),
+    ls: i.lastSeenAt.toISOString(),
+    fl: i.flapping,
+    tr: i.transitions,
+    qs: isoOrNull(i.quietSince),
+    lt: isoOrNull(i.lastTransitionAt),
+    ra: isoOrNull(i.resolvedAt),
+    res: i.resolution,
+    note: i.resolutionNote,
+    eu: isoOrNull(i.eventsUntil),
+    st: i.stale,
+  };
 }
 
-/** The event-hold and stale columns, appended after incidentColumns in both statements. */
-function kindColumns(incs: IncidentState[]): unknown[] {
-  return [incs.map((i) => isoOrNull(i.eventsUntil)), incs.map((i) => i.stale)];
-}
+/** SQLSTATE raised by aw_correlation_write when an open key of a new incident is taken. */
+const OPEN_KEY_TAKEN = 'AW409';
 
-async function writeChanges(
+/**
+ * The turn's writes in one round trip: aw_correlation_write (migration
+ * 20261130010000_correlation_write_function) runs, in this order, the update of the existing
+ * incidents (one that resolved frees its open key for a new one of this batch), the insert of the
+ * new ones, the alert states, the incident events, the held alerts linked to their new incident and
+ * the decisions (none from a tick). Everything travels as one JSON document: JSON.stringify instead
+ * of pg's escaping of some 40 arrays.
+ */
+async function writeTurn(
   c: pg.PoolClient,
   mspId: string,
   companyId: string,
   ch: StateChanges,
+  d: AlertDecisionOut[] = [],
+  alerts: { id: bigint; occurredAt: Date }[] = [],
 ): Promise<void> {
-  // Existing incidents first: one that resolved frees its open key for a new one of this batch.
-  if (ch.updated.length) {
-    await qp(
-      c,
-      `UPDATE "Incident" i SET "correlationKey" = v.key, "openKey" = v.open, status = v.status::"IncidentStatus",
-              severity = v.sev::"Severity", "alertCount" = v.ac, "firingCount" = v.fc, "windowEnd" = v.we::timestamp,
-              "lastSeenAt" = v.ls::timestamp, flapping = v.fl, transitions = v.tr, "quietSince" = v.qs::timestamp,
-              "lastTransitionAt" = v.lt::timestamp,
-              "resolvedAt" = COALESCE(i."resolvedAt", v.ra::timestamp),
-              resolution = COALESCE(i.resolution, v.res::"ResolutionKind"),
-              "resolutionNote" = COALESCE(i."resolutionNote", v.note), "eventsUntil" = v.eu::timestamp,
-              stale = v.st, "updatedAt" = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
-                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                     $17::text[], $18::bool[])
-              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note, eu, st)
-        WHERE i.id = v.id`,
-      [...incidentColumns(ch.updated), ...kindColumns(ch.updated)],
-    );
-  }
-  if (ch.created.length) {
-    const n = ch.created;
-    const r = await qp(
-      c,
-      `INSERT INTO "Incident" (id, "correlationKey", "openKey", status, severity, "alertCount", "firingCount",
-              "windowEnd", "lastSeenAt", flapping, transitions, "quietSince", "lastTransitionAt", "resolvedAt",
-              resolution, "resolutionNote", "mspId", "companyId", title, asset, signature, source, "windowMode",
-              "windowStart", "firstSeenAt", "eventsUntil", stale, "createdAt", "updatedAt")
-       SELECT v.id, v.key, v.open, v.status::"IncidentStatus", v.sev::"Severity", v.ac, v.fc, v.we::timestamp,
-              v.ls::timestamp, v.fl, v.tr, v.qs::timestamp, v.lt::timestamp, v.ra::timestamp,
-              v.res::"ResolutionKind", v.note, $17::uuid, $18::uuid, v.title, v.asset, v.signature,
-              v.source::"AlertSource", v.mode::"WindowMode", v.ws::timestamp, v.fs::timestamp, v.eu::timestamp, v.st,
-              now(), now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
-                     $9::text[], $10::bool[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                     $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[],
-                     $26::text[], $27::bool[])
-              WITH ORDINALITY
-              AS v(id, key, open, status, sev, ac, fc, we, ls, fl, tr, qs, lt, ra, res, note,
-                   title, asset, signature, source, mode, ws, fs, eu, st, ord)
-        ORDER BY v.ord
-       ON CONFLICT ("companyId", "openKey") DO NOTHING`,
-      [
-        ...incidentColumns(n),
-        mspId,
-        companyId,
-        n.map((i) => i.title.slice(0, 500)),
-        n.map((i) => i.asset),
-        n.map((i) => i.signature),
-        n.map((i) => i.source),
-        n.map((i) => i.windowMode),
-        n.map((i) => i.windowStart.toISOString()),
-        n.map((i) => i.firstSeenAt.toISOString()),
-        ...kindColumns(n),
-      ],
-    );
-    if (r.rowCount !== n.length)
-      throw new OpenKeyConflict('an open incident for one of these keys already exists');
-  }
-  if (ch.fingerprints.length) {
-    const f = ch.fingerprints;
-    await qp(
-      c,
-      `INSERT INTO "AlertState" ("mspId", "companyId", fingerprint, status, source, asset, signature, service,
-              severity, labels, "lastAlertId", "lastSeenAt", "incidentId", transitions, kind)
-       SELECT $1, $2, v.fp, v.status::"AlertStatus", v.source::"AlertSource", v.asset, v.signature, v.service,
-              v.severity::"Severity", v.labels::jsonb, v.last, v.seen::timestamp, v.inc::uuid,
-              ARRAY(SELECT jsonb_array_elements_text(v.tr::jsonb)::timestamp), v.kind::"AlertKind"
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[])
-              AS v(fp, status, source, asset, signature, service, severity, labels, last, seen, inc, tr, kind)
-       ON CONFLICT ("companyId", fingerprint) DO UPDATE SET status = EXCLUDED.status, source = EXCLUDED.source,
-              asset = EXCLUDED.asset, signature = EXCLUDED.signature, service = EXCLUDED.service,
-              severity = EXCLUDED.severity, labels = EXCLUDED.labels, "lastAlertId" = EXCLUDED."lastAlertId",
-              "lastSeenAt" = EXCLUDED."lastSeenAt", "incidentId" = EXCLUDED."incidentId",
-              transitions = EXCLUDED.transitions, kind = EXCLUDED.kind`,
-      [
-        mspId,
-        companyId,
-        f.map((x) => x.fingerprint),
-        f.map((x) => x.status),
-        f.map((x) => x.source),
-        f.map((x) => x.asset),
-        f.map((x) => x.signature),
-        f.map((x) => x.service),
-        f.map((x) => x.severity),
-        f.map((x) => JSON.stringify(x.labels)),
-        f.map((x) => x.lastAlertId.toString()),
-        f.map((x) => x.lastSeenAt.toISOString()),
-        f.map((x) => x.incidentId),
-        f.map((x) => JSON.stringify(x.transitions.map((d) => d.toISOString()))),
-        f.map((x) => x.kind ?? null),
-      ],
-    );
-  }
-  if (ch.events.length) {
-    const e = ch.events;
-    await qp(
-      c,
-      `INSERT INTO "IncidentEvent" ("mspId", "companyId", "incidentId", type, message, data, "createdAt")
-       SELECT $1, $2, v.inc::uuid, v.type, v.msg, v.data::jsonb, v.at::timestamp
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(inc, type, msg, data, at)`,
-      [
-        mspId,
-        companyId,
-        e.map((x) => x.incidentId),
-        e.map((x) => x.type),
-        e.map((x) => x.message),
-        e.map((x) => JSON.stringify(x.data)),
-        e.map((x) => x.at.toISOString()),
-      ],
-    );
-  }
-  for (const l of ch.links) {
-    await qp(
-      c,
-      `UPDATE "Alert" SET "incidentId" = $1::uuid WHERE id = ANY($2::bigint[]) AND "incidentId" IS NULL`,
-      [l.incidentId, l.alertIds.map(String)],
-    );
-  }
-}
-
-async function writeDecisions(
-  c: pg.PoolClient,
-  companyId: string,
-  d: AlertDecisionOut[],
-  alerts: { id: bigint; occurredAt: Date }[],
-): Promise<void> {
-  // The company and the whole primary key (id, occurredAt): the planner probes each row in the
-  // PENDING index of its month's partition by (companyId, id). With the id alone it walked that
-  // partial index from its start for every row (auto_explain: 7-18 µs per row against 3 µs, growing
-  // with the backlog).
+  const { updated, created, fingerprints, events, links } = ch;
+  if (
+    !updated.length &&
+    !created.length &&
+    !fingerprints.length &&
+    !events.length &&
+    !links.length &&
+    !d.length
+  )
+    return;
+  // Decisions name the company and the whole primary key (id, occurredAt): the planner probes each
+  // row in the PENDING index of its month's partition by (companyId, id). With the id alone it
+  // walked that partial index from its start for every row (auto_explain: 7-18 µs per row against
+  // 3 µs, growing with the backlog).
   const at = new Map(alerts.map((a) => [a.id, a.occurredAt]));
-  const r = await qp(
-    c,
-    `UPDATE "Alert" a SET decision = v.decision::"AlertDecision", "correlationKey" = v.key,
-            "incidentId" = v.inc::uuid, "decisionReason" = v.reason::jsonb, "decidedAt" = clock_timestamp()
-       FROM unnest($1::bigint[], $6::timestamp[], $2::text[], $3::text[], $4::text[], $5::text[])
-            AS v(id, at, decision, key, inc, reason)
-      WHERE a."companyId" = $7::uuid AND a.id = v.id AND a."occurredAt" = v.at AND a.decision = 'PENDING'`,
-    [
-      d.map((x) => x.alertId.toString()),
-      d.map((x) => x.decision),
-      d.map((x) => x.correlationKey),
-      d.map((x) => x.incidentId),
-      d.map((x) => JSON.stringify(x.reason)),
-      d.map((x) => at.get(x.alertId)!.toISOString()),
+  // A held alert linked twice keeps its first incident, as one UPDATE per link did.
+  const linked = new Map<bigint, string>();
+  for (const l of ch.links) for (const id of l.alertIds) if (!linked.has(id)) linked.set(id, l.incidentId);
+  const doc = {
+    updated: ch.updated.map(incidentRow),
+    created: ch.created.map((i) => ({
+      ...incidentRow(i),
+      title: i.title.slice(0, 500),
+      asset: i.asset,
+      signature: i.signature,
+      source: i.source,
+      mode: i.windowMode,
+      ws: i.windowStart.toISOString(),
+      fs: i.firstSeenAt.toISOString(),
+    })),
+    fingerprints: ch.fingerprints.map((x) => ({
+      fp: x.fingerprint,
+      status: x.status,
+      source: x.source,
+      asset: x.asset,
+      signature: x.signature,
+      service: x.service,
+      severity: x.severity,
+      labels: x.labels,
+      last: x.lastAlertId.toString(),
+      seen: x.lastSeenAt.toISOString(),
+      inc: x.incidentId,
+      tr: x.transitions.map((t) => t.toISOString()),
+      kind: x.kind ?? null,
+    })),
+    events: ch.events.map((x) => ({
+      inc: x.incidentId,
+      type: x.type,
+      msg: x.message,
+      data: x.data,
+      at: x.at.toISOString(),
+    })),
+    links: [...linked].map(([id, inc]) => ({ inc, id: id.toString() })),
+    decisions: d.map((x) => ({
+      id: x.alertId.toString(),
+      at: at.get(x.alertId)!.toISOString(),
+      decision: x.decision,
+      key: x.correlationKey,
+      inc: x.incidentId,
+      reason: x.reason,
+    })),
+  };
+  try {
+    await qp(c, `SELECT aw_correlation_write($1::uuid, $2::uuid, $3::jsonb)`, [
+      mspId,
       companyId,
-    ],
-  );
-  // Exactly once: the batch was read under the company lock, so every row must still be PENDING.
-  if (r.rowCount !== d.length) throw new Error(`expected ${d.length} pending alerts, updated ${r.rowCount}`);
+      JSON.stringify(doc),
+    ]);
+  } catch (e) {
+    // Exactly once: the batch was read under the company lock, so every alert must still be PENDING
+    // and every open key free; the function raises otherwise and the transaction rolls back.
+    if ((e as { code?: string }).code === OPEN_KEY_TAKEN)
+      throw new OpenKeyConflict('an open incident for one of these keys already exists');
+    throw e;
+  }
 }
 
 const resolvedOf = (ch: StateChanges) =>
@@ -583,7 +515,7 @@ export async function tickCompany(
     for (const row of r.rows) state.putIncident(toIncidentState(row));
     for (const inc of state.incidents.values()) advanceIncident(state, inc, now, config);
     const ch = state.drain();
-    await writeChanges(c, company.mspId, companyId, ch);
+    await writeTurn(c, company.mspId, companyId, ch);
     const closed = await closeFinishedSituations(c, companyId, resolvedOf(ch));
     return withSituations(changeEvents(company.mspId, companyId, ch), [], closed);
   });
