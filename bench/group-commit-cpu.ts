@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
 const ROUNDS = Number(args.rounds);
 const REQUESTS = Number(args.requests);
 const PER = Number(args['per-request']);
+// Per request: this many redeliveries of the batch before, the rest fresh alerts.
+const AGAIN = Math.floor(PER / 10);
 
 // The per-row form: the function of the earlier migration, and the trigger without its WHEN.
 const earlier = readFileSync(
@@ -40,10 +42,8 @@ const earlier = readFileSync(
   ),
   'utf8',
 );
-const earlierFunction = earlier.slice(
-  earlier.indexOf('CREATE OR REPLACE FUNCTION aw_ingest_group_commit'),
-  earlier.indexOf("';", earlier.indexOf('CREATE OR REPLACE FUNCTION aw_ingest_group_commit')) + 1,
-);
+const earlierStart = earlier.indexOf('CREATE OR REPLACE FUNCTION aw_ingest_group_commit');
+const earlierFunction = earlier.slice(earlierStart, earlier.indexOf("';", earlierStart) + 1);
 const PER_ROW = [
   earlierFunction,
   `DROP TRIGGER aw_alert_dedup ON "Alert"`,
@@ -67,7 +67,7 @@ async function run(form: 'set-based' | 'per-row'): Promise<{ us: number; stored:
       const reqs: WriteRequest[] = [];
       const sent: NormalizedAlert[] = [];
       for (let r = 0; r < REQUESTS; r++) {
-        const body = Array.from({ length: PER - Math.floor(PER / 10) }, () => {
+        const body = Array.from({ length: PER - AGAIN }, () => {
           n++;
           return {
             asset: `host-${n % 500}`,
@@ -79,7 +79,7 @@ async function run(form: 'set-based' | 'per-row'): Promise<{ us: number; stored:
           };
         });
         const fresh = await finalizeAlerts(normalizeNative(body, { receivedAt: new Date() }).alerts);
-        const again = previous.slice(r * Math.floor(PER / 10), (r + 1) * Math.floor(PER / 10));
+        const again = previous.slice(r * AGAIN, (r + 1) * AGAIN);
         sent.push(...fresh);
         reqs.push({
           companyId: t.a.id,
@@ -106,7 +106,7 @@ async function run(form: 'set-based' | 'per-row'): Promise<{ us: number; stored:
     const after = (await pool.query<{ n: string }>('SELECT count(*) AS n FROM "Alert"')).rows[0]!.n;
     const stored = Number(after) - Number(before);
     // Every fresh alert stored once, no redelivery stored again.
-    const expected = ROUNDS * REQUESTS * (PER - Math.floor(PER / 10));
+    const expected = ROUNDS * REQUESTS * (PER - AGAIN);
     if (stored !== expected) throw new Error(`${form}: stored ${stored} alerts, expected ${expected}`);
     return { us: us / stored, stored, offered };
   } finally {

@@ -370,16 +370,6 @@ async function writeTurn(
   d: AlertDecisionOut[] = [],
   alerts: { id: bigint; occurredAt: Date }[] = [],
 ): Promise<void> {
-  const { updated, created, fingerprints, events, links } = ch;
-  if (
-    !updated.length &&
-    !created.length &&
-    !fingerprints.length &&
-    !events.length &&
-    !links.length &&
-    !d.length
-  )
-    return;
   // Decisions name the company and the whole primary key (id, occurredAt): the planner probes each
   // row in the PENDING index of its month's partition by (companyId, id). With the id alone it
   // walked that partial index from its start for every row (auto_explain: 7-18 µs per row against
@@ -432,6 +422,7 @@ async function writeTurn(
       reason: x.reason,
     })),
   };
+  if (Object.values(doc).every((rows) => rows.length === 0)) return;
   try {
     await qp(c, `SELECT aw_correlation_write($1::uuid, $2::uuid, $3::jsonb)`, [
       mspId,
