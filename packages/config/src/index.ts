@@ -50,6 +50,11 @@ export const ZEnv = z.object({
    * server (which then serves only; PROCESS_ROLE web and worker). 0: one process does everything.
    */
   START_WORKERS: z.coerce.number().int().min(0).max(16).default(0),
+  /**
+   * A process of role `all`: correlation runs in a worker thread of its own (its own event loop and
+   * pool) instead of on the web server's event loop (apps/web/src/server/correlation-thread.ts).
+   */
+  CORRELATION_THREAD: bool.optional(),
   STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),

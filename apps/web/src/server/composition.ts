@@ -55,6 +55,12 @@ import {
 } from '@aw/notifications';
 import { registerRetentionWorker, startRetention, type RetentionWorkerDeps } from '@aw/retention';
 import type pg from 'pg';
+import {
+  CorrelationThread,
+  correlationThreadAvailable,
+  type CorrelationRunner,
+  type ThreadWorkerOptions,
+} from './correlation-thread';
 import { appBaseUrl, mailer } from './mail';
 import { encryptionKey } from './routers/ingest/access';
 
@@ -94,8 +100,8 @@ export interface AppServices {
 export interface Root extends AppServices {
   runsWeb: boolean;
   runsWorkers: boolean;
-  /** The correlation worker (null in a `web` process). */
-  correlation: CorrelationWorker | null;
+  /** Correlation: in-process, or in its own thread under CORRELATION_THREAD (null in a `web` process). */
+  correlation: CorrelationRunner | null;
   incidentListeners: IncidentListener[];
   queueWorkers: QueueWorker[];
   /** Starts what this role runs (idempotent). */
@@ -259,17 +265,35 @@ export function createRoot(o: RootOptions = {}): Root {
   ];
 
   // Correlation: a worker role decides PENDING alerts (handed over in-process under `all`, swept
-  // from the database otherwise) and applies time-based transitions.
-  const correlation = runsWorkers
-    ? new CorrelationWorker({
-        pool,
-        logger,
-        ...o.correlation,
-        onIncidentsDecided: pushIncidentChanges,
-        onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
-        onTurn: (t) => appMetrics().correlationTurn(t.decided, t.seconds),
-      })
-    : null;
+  // from the database otherwise) and applies time-based transitions. Under `all` with
+  // CORRELATION_THREAD it runs in a worker thread of this process (correlation-thread.ts): the
+  // turns no longer hold the event loop the intake and pages answer on.
+  const onTurn = (t: { decided: number; seconds: number }) =>
+    appMetrics().correlationTurn(t.decided, t.seconds);
+  const threaded = runsWeb && runsWorkers && env.CORRELATION_THREAD === true;
+  if (threaded && !correlationThreadAvailable())
+    logger.warn(
+      '[correlation] CORRELATION_THREAD is set, but this build has no thread sources: correlating in-process',
+    );
+  const correlation: CorrelationRunner | null = !runsWorkers
+    ? null
+    : threaded && correlationThreadAvailable()
+      ? new CorrelationThread({
+          connectionString: url,
+          realtime: realtime.settings,
+          options: threadOptions(o.correlation),
+          logger,
+          onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
+          onTurn,
+        })
+      : new CorrelationWorker({
+          pool,
+          logger,
+          ...o.correlation,
+          onIncidentsDecided: pushIncidentChanges,
+          onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
+          onTurn,
+        });
 
   // New PENDING alerts: handed straight to this process's correlation worker under `all`; a web
   // process without one wakes the worker processes (NOTIFY; packages/correlation/src/store/wake.ts),
@@ -371,4 +395,16 @@ export function replaceRoot(root: Root | undefined): Root | undefined {
   const old = slot.__awRoot;
   slot.__awRoot = root;
   return old;
+}
+
+/** The worker options a thread can take (plain data; a clock or a logger stays in this thread). */
+function threadOptions(c: RootOptions['correlation']): ThreadWorkerOptions {
+  const out: ThreadWorkerOptions = {};
+  if (c?.batchSize !== undefined) out.batchSize = c.batchSize;
+  if (c?.sweepIntervalMs !== undefined) out.sweepIntervalMs = c.sweepIntervalMs;
+  if (c?.tickIntervalMs !== undefined) out.tickIntervalMs = c.tickIntervalMs;
+  if (c?.concurrency !== undefined) out.concurrency = c.concurrency;
+  if (c?.budget !== undefined) out.budget = c.budget;
+  if (c?.maxUnpublished !== undefined) out.maxUnpublished = c.maxUnpublished;
+  return out;
 }
