@@ -55,6 +55,12 @@ export const ZEnv = z.object({
    * pool) instead of on the web server's event loop (apps/web/src/server/correlation-thread.ts).
    */
   CORRELATION_THREAD: bool.optional(),
+  /**
+   * A company that keeps up starts its next correlation turn no sooner than this many ms after the
+   * last one (fewer, larger turns: less CPU per alert, a little more decided lag). Unset: 0
+   * in-process, 100 on the correlation thread.
+   */
+  CORRELATION_TURN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).optional(),
   STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),

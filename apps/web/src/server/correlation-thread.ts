@@ -34,7 +34,13 @@ export interface CorrelationRunner {
 /** The worker options that can cross to the thread (plain data). */
 export type ThreadWorkerOptions = Pick<
   CorrelationWorkerOptions,
-  'batchSize' | 'sweepIntervalMs' | 'tickIntervalMs' | 'concurrency' | 'budget' | 'maxUnpublished'
+  | 'batchSize'
+  | 'sweepIntervalMs'
+  | 'tickIntervalMs'
+  | 'concurrency'
+  | 'budget'
+  | 'maxUnpublished'
+  | 'minTurnIntervalMs'
 >;
 
 export interface ThreadData {

@@ -37,6 +37,13 @@ export interface CorrelationWorkerOptions {
   tickIntervalMs?: number;
   /** Batches (of different companies) in flight at once. Default 2. */
   concurrency?: number;
+  /**
+   * A company that keeps up (its last turn took less than a full batch) starts its next turn no
+   * sooner than this many ms after the last one started; the alerts of that gap are decided
+   * together. A company with a backlog goes on at once, and other companies are not held back.
+   * Fewer, larger turns cost less per alert (each turn has a fixed cost). Default 0: at once.
+   */
+  minTurnIntervalMs?: number;
   /** Decision budget per batch and poisoned-alert limit (budget.ts). */
   budget?: Partial<DecisionBudget>;
   /**
@@ -86,6 +93,10 @@ export class CorrelationWorker implements AlertSink {
   private readonly queue: string[] = [];
   private readonly inFlight = new Set<string>();
   private readonly again = new Set<string>();
+  /** When each company's last turn started (performance.now()), and whether it left a backlog. */
+  private readonly lastTurn = new Map<string, { at: number; backlog: boolean }>();
+  /** Companies waiting out minTurnIntervalMs before their next turn. */
+  private readonly held = new Map<string, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
   /** Events are published in decision order on one chain, beside the turns (not between them). */
   private publishing: Promise<void> = Promise.resolve();
@@ -109,6 +120,7 @@ export class CorrelationWorker implements AlertSink {
       sweepIntervalMs: 5000,
       tickIntervalMs: 30_000,
       concurrency: 2,
+      minTurnIntervalMs: 0,
       budget: {},
       maxUnpublished: 50_000,
       publishConcurrency: 4,
@@ -151,9 +163,34 @@ export class CorrelationWorker implements AlertSink {
   private pump(): void {
     while (!this.stopped && this.inFlight.size < this.opts.concurrency && this.queue.length) {
       const id = this.queue.shift()!;
+      const wait = this.waitBeforeTurn(id);
+      if (wait > 0) {
+        this.hold(id, wait);
+        continue;
+      }
       this.inFlight.add(id);
       void this.turn(id);
     }
+  }
+
+  /** How long the company must wait before its next turn (minTurnIntervalMs). */
+  private waitBeforeTurn(companyId: string): number {
+    const gap = this.opts.minTurnIntervalMs;
+    const last = gap > 0 ? this.lastTurn.get(companyId) : undefined;
+    if (!last || last.backlog) return 0;
+    return last.at + gap - performance.now();
+  }
+
+  /** Out of the queue (no turn slot taken) until its interval has passed, then to the back. */
+  private hold(companyId: string, ms: number): void {
+    const timer = setTimeout(() => {
+      this.held.delete(companyId);
+      if (this.stopped) return;
+      this.queue.push(companyId);
+      this.pump();
+    }, Math.ceil(ms));
+    timer.unref();
+    this.held.set(companyId, timer);
   }
 
   private async turn(companyId: string): Promise<void> {
@@ -162,6 +199,8 @@ export class CorrelationWorker implements AlertSink {
     try {
       this.again.delete(companyId);
       const started = performance.now();
+      const last = { at: started, backlog: false };
+      if (this.opts.minTurnIntervalMs > 0) this.lastTurn.set(companyId, last);
       const r = await correlateCompany(this.opts.pool, companyId, {
         ...this.opts.budget,
         batchSize: this.opts.batchSize,
@@ -184,6 +223,7 @@ export class CorrelationWorker implements AlertSink {
       if (this.unpublished + this.unpushed > this.opts.maxUnpublished)
         await Promise.all([this.publishing, this.live]);
       more = r.decided >= this.opts.batchSize || r.deferred > 0 || r.failure !== null;
+      last.backlog = more;
     } catch (e) {
       this.opts.logger.error(`[correlation] company ${companyId}: ${(e as Error).message}`);
       this.inFlight.delete(companyId);
@@ -264,7 +304,10 @@ export class CorrelationWorker implements AlertSink {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     // Companies still waiting for a turn stop here (their alerts stay PENDING for the next start).
-    for (const id of this.queue.splice(0)) {
+    for (const timer of this.held.values()) clearTimeout(timer);
+    const waiting = [...this.queue.splice(0), ...this.held.keys()];
+    this.held.clear();
+    for (const id of waiting) {
       const d = this.drains.get(id);
       this.drains.delete(id);
       d?.resolve(d.total);
