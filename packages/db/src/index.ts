@@ -22,8 +22,12 @@ export function createPrismaClient(url: string, opts: { max?: number } = {}): Pr
 }
 
 /** A plain pg pool for the few set-based hot paths (ingestion, correlation) Prisma cannot express. */
-export function createPool(url: string, opts: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+export function createPool(url: string, opts: { max?: number; applicationName?: string } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+  });
   // An idle client the server disconnects (restart, shutdown, failover) emits 'error' on the pool;
   // without a listener that would crash the process. The pool replaces the client on next use.
   pool.on('error', (err) => console.error(`[db] idle connection lost: ${err.message}`));

@@ -88,6 +88,11 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     help: 'Open server-sent-event streams on this process',
     registers,
   });
+  const threadRestarts = new Counter({
+    name: 'aw_correlation_thread_restarts_total',
+    help: 'Correlation threads (CORRELATION_THREAD) started again after they died',
+    registers,
+  });
   const sseOpened = new Counter({
     name: 'aw_sse_connections_opened_total',
     help: 'Server-sent-event streams opened on this process',
@@ -181,6 +186,10 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     correlationTurn(alerts: number, seconds: number): void {
       turnSeconds.observe(seconds);
       turnAlerts.observe(alerts);
+    },
+    /** The correlation thread died and is being started again. */
+    correlationThreadRestarted(): void {
+      threadRestarts.inc();
     },
     sseOpened(): void {
       sseConnections.inc();

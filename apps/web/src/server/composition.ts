@@ -288,6 +288,7 @@ export function createRoot(o: RootOptions = {}): Root {
           logger,
           onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
           onTurn,
+          onRestart: () => appMetrics().correlationThreadRestarted(),
         })
       : new CorrelationWorker({
           pool,

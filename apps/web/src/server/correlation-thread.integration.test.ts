@@ -11,7 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testRoot } from '../testing/services';
 import type { IncidentChangeSource, Root } from './composition';
-import { CorrelationThread } from './correlation-thread';
+import { CorrelationThread, THREAD_APPLICATION_NAME } from './correlation-thread';
 
 const [target] = inject('pgTargets');
 
@@ -70,6 +70,17 @@ describe('correlation in a worker thread', () => {
     expect(res.status).toBe(202);
   };
   const pending = () => prisma.alert.count({ where: { companyId: tenants.a.id, decision: 'PENDING' } });
+  const threadSessions = async () =>
+    Number(
+      (
+        await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+          THREAD_APPLICATION_NAME,
+        )
+      )[0]!.n,
+    );
+  const restarts = async () =>
+    Number(/^aw_correlation_thread_restarts_total (\d+)/m.exec(await appMetrics().render())?.[1] ?? 'NaN');
 
   it('decides what the intake stored, in the thread, and reports it to this process', async () => {
     expect(root.correlation).toBeInstanceOf(CorrelationThread);
@@ -105,16 +116,20 @@ describe('correlation in a worker thread', () => {
     expect([turns.count, turns.sum]).toEqual([1, 1]);
     expect(root.correlation!.decided).toBe(1);
     expect(await root.correlation!.drainCompany(tenants.a.id)).toBe(0);
+    // The turns ran on the thread's own connections.
+    expect(await threadSessions()).toBeGreaterThan(0);
   });
 
   it('starts a dead thread again, which decides what was stored while it was down', async () => {
     const thread = root.correlation as CorrelationThread;
     const starts = thread.starts;
+    const restartsBefore = await restarts();
     await thread.kill();
     expect(thread.running).toBe(false);
     await post('th-02'); // handed to no thread: the next one's first sweep finds it
     expect(await pending()).toBe(1);
     await until(() => thread.running && thread.starts === starts + 1, 10_000);
+    expect(await restarts()).toBe(restartsBefore + 1);
     await until(async () => (await pending()) === 0, 10_000);
     await post('th-03'); // and the hand-over reaches the new thread
     await until(async () => (await pending()) === 0, 10_000);
@@ -130,6 +145,8 @@ describe('correlation in a worker thread', () => {
     await root.correlation!.stop();
     expect(thread.running).toBe(false);
     await expect(thread.sweep()).rejects.toThrow(/not running/);
+    // Its pool is closed: no session of the thread is left.
+    await until(async () => (await threadSessions()) === 0, 5_000);
     // Stored and either decided before the stop or left PENDING for the next start: never lost.
     expect(await prisma.alert.count({ where: { companyId: tenants.a.id } })).toBe(4);
   });

@@ -19,6 +19,9 @@ import { Worker } from 'node:worker_threads';
 import type { CorrelationWorkerOptions, IncidentChangedEvent } from '@aw/correlation';
 import type { RealtimeSettings } from '@aw/realtime';
 
+/** `application_name` of the thread's connections (pg_stat_activity tells them apart). */
+export const THREAD_APPLICATION_NAME = 'aw-correlation-thread';
+
 /** What the composition root needs of correlation, in-process or in a thread. */
 export interface CorrelationRunner {
   /** Ingestion's hand-over after a commit (never throws). */
@@ -69,6 +72,8 @@ export interface CorrelationThreadOptions extends Omit<ThreadData, 'poolMax'> {
   /** A turn's incident events, in decision order (this process's incident listeners). */
   onIncidentsChanged(events: IncidentChangedEvent[]): unknown;
   onTurn?(turn: { companyId: string; decided: number; seconds: number }): void;
+  /** The thread died and will be started again (the app counts it on /metrics). */
+  onRestart?(): void;
   logger?: Pick<Console, 'error' | 'warn'>;
   /** First delay before starting a dead thread again (doubles up to 30 s). Default 1 s. */
   restartMs?: number;
@@ -182,6 +187,11 @@ export class CorrelationThread implements CorrelationRunner {
     const wait = this.delay;
     this.delay = Math.min(this.delay * 2, 30_000);
     this.logger.error(`[correlation thread] exited (code ${code}); starting it again in ${wait} ms`);
+    try {
+      this.o.onRestart?.();
+    } catch {
+      // counting must not stop the restart
+    }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.start();

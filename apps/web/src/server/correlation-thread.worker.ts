@@ -5,14 +5,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CorrelationWorker, type IncidentChangedEvent } from '@aw/correlation';
 import { createPool } from '@aw/db';
 import { createRealtimeService, incidentChangeEvent, situationChangeEvents } from '@aw/realtime';
-import type { HostMessage, ThreadData, ThreadMessage } from './correlation-thread.ts';
+import {
+  THREAD_APPLICATION_NAME,
+  type HostMessage,
+  type ThreadData,
+  type ThreadMessage,
+} from './correlation-thread.ts';
 
 const port = parentPort;
 if (!port) throw new Error('correlation-thread.worker.ts runs only as a worker thread');
 const data = (workerData as { data: ThreadData }).data;
 const post = (m: ThreadMessage) => port.postMessage(m);
 
-const pool = createPool(data.connectionString, { max: data.poolMax });
+const pool = createPool(data.connectionString, {
+  max: data.poolMax,
+  applicationName: THREAD_APPLICATION_NAME,
+});
 const realtime = createRealtimeService({
   pool,
   connectionString: data.connectionString,
