@@ -8,7 +8,7 @@ import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/te
 import { WAKE_APPLICATION_NAME } from '@aw/correlation';
 import { appMetrics, histogramDelta, readHistogram } from '@aw/observability';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testRoot } from '../testing/services';
+import { sessionsNamed, testRoot, until } from '../testing/services';
 import type { QueueWorker, Root } from './composition';
 
 const [target] = inject('pgTargets');
@@ -23,14 +23,6 @@ function probe(ran: string[], who: string): QueueWorker {
         ran.push(who);
       }),
   };
-}
-
-async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('process roles', () => {
@@ -121,15 +113,7 @@ describe('waking a worker process', () => {
   let tenants: Awaited<ReturnType<typeof createTenants>>;
   const slowSweep = { correlation: { sweepIntervalMs: 60_000, tickIntervalMs: 0 }, queue: { pollMs: 100 } };
 
-  const wakeSessions = async () =>
-    Number(
-      (
-        await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-          `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-          WAKE_APPLICATION_NAME,
-        )
-      )[0]!.n,
-    );
+  const wakeSessions = () => sessionsNamed(prisma, WAKE_APPLICATION_NAME);
   const post = async (asset: string) => {
     const t = tenants.a;
     const res = await handleIngest(

@@ -58,8 +58,8 @@ import type pg from 'pg';
 import {
   CorrelationThread,
   correlationThreadAvailable,
+  threadWorkerOptions,
   type CorrelationRunner,
-  type ThreadWorkerOptions,
 } from './correlation-thread';
 import { appBaseUrl, mailer } from './mail';
 import { encryptionKey } from './routers/ingest/access';
@@ -270,20 +270,21 @@ export function createRoot(o: RootOptions = {}): Root {
   // turns no longer hold the event loop the intake and pages answer on.
   const onTurn = (t: { decided: number; seconds: number }) =>
     appMetrics().correlationTurn(t.decided, t.seconds);
-  const threaded = runsWeb && runsWorkers && env.CORRELATION_THREAD === true;
-  if (threaded && !correlationThreadAvailable())
+  const wantsThread = runsWeb && runsWorkers && env.CORRELATION_THREAD === true;
+  const threaded = wantsThread && correlationThreadAvailable();
+  if (wantsThread && !threaded)
     logger.warn(
       '[correlation] CORRELATION_THREAD is set, but this build has no thread sources: correlating in-process',
     );
   const correlation: CorrelationRunner | null = !runsWorkers
     ? null
-    : threaded && correlationThreadAvailable()
+    : threaded
       ? new CorrelationThread({
           connectionString: url,
           realtime: realtime.settings,
           options: {
             minTurnIntervalMs: env.CORRELATION_TURN_INTERVAL_MS ?? THREAD_TURN_INTERVAL_MS,
-            ...threadOptions(o.correlation),
+            ...threadWorkerOptions(o.correlation),
           },
           logger,
           onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
@@ -408,16 +409,3 @@ export function replaceRoot(root: Root | undefined): Root | undefined {
  * and cost a quarter more CPU per alert (docs/PERFORMANCE.md).
  */
 const THREAD_TURN_INTERVAL_MS = 100;
-
-/** The worker options a thread can take (plain data; a clock or a logger stays in this thread). */
-function threadOptions(c: RootOptions['correlation']): ThreadWorkerOptions {
-  const out: ThreadWorkerOptions = {};
-  if (c?.batchSize !== undefined) out.batchSize = c.batchSize;
-  if (c?.sweepIntervalMs !== undefined) out.sweepIntervalMs = c.sweepIntervalMs;
-  if (c?.tickIntervalMs !== undefined) out.tickIntervalMs = c.tickIntervalMs;
-  if (c?.concurrency !== undefined) out.concurrency = c.concurrency;
-  if (c?.budget !== undefined) out.budget = c.budget;
-  if (c?.maxUnpublished !== undefined) out.maxUnpublished = c.maxUnpublished;
-  if (c?.minTurnIntervalMs !== undefined) out.minTurnIntervalMs = c.minTurnIntervalMs;
-  return out;
-}

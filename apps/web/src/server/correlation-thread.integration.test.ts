@@ -9,19 +9,11 @@ import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/te
 import { appMetrics, histogramDelta, readHistogram } from '@aw/observability';
 import { isMainThread } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testRoot } from '../testing/services';
+import { sessionsNamed, testRoot, until } from '../testing/services';
 import type { IncidentChangeSource, Root } from './composition';
 import { CorrelationThread, THREAD_APPLICATION_NAME } from './correlation-thread';
 
 const [target] = inject('pgTargets');
-
-async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('correlation in a worker thread', () => {
   let db: { url: string; drop(): Promise<void> };
@@ -70,15 +62,7 @@ describe('correlation in a worker thread', () => {
     expect(res.status).toBe(202);
   };
   const pending = () => prisma.alert.count({ where: { companyId: tenants.a.id, decision: 'PENDING' } });
-  const threadSessions = async () =>
-    Number(
-      (
-        await prisma.$queryRawUnsafe<{ n: bigint }[]>(
-          `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-          THREAD_APPLICATION_NAME,
-        )
-      )[0]!.n,
-    );
+  const threadSessions = () => sessionsNamed(prisma, THREAD_APPLICATION_NAME);
   const restarts = async () =>
     Number(/^aw_correlation_thread_restarts_total (\d+)/m.exec(await appMetrics().render())?.[1] ?? 'NaN');
 

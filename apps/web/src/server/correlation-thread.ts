@@ -34,17 +34,22 @@ export interface CorrelationRunner {
   readonly decided: number;
 }
 
-/** The worker options that can cross to the thread (plain data). */
-export type ThreadWorkerOptions = Pick<
-  CorrelationWorkerOptions,
-  | 'batchSize'
-  | 'sweepIntervalMs'
-  | 'tickIntervalMs'
-  | 'concurrency'
-  | 'budget'
-  | 'maxUnpublished'
-  | 'minTurnIntervalMs'
->;
+/** The worker options that can cross to the thread (plain data; a clock or a logger cannot). */
+const THREAD_OPTION_KEYS = [
+  'batchSize',
+  'sweepIntervalMs',
+  'tickIntervalMs',
+  'concurrency',
+  'budget',
+  'maxUnpublished',
+  'minTurnIntervalMs',
+] as const satisfies readonly (keyof CorrelationWorkerOptions)[];
+export type ThreadWorkerOptions = Pick<CorrelationWorkerOptions, (typeof THREAD_OPTION_KEYS)[number]>;
+
+/** The options of `o` the thread can take; unset ones are left out (not sent as undefined). */
+export function threadWorkerOptions(o: Partial<CorrelationWorkerOptions> = {}): ThreadWorkerOptions {
+  return Object.fromEntries(THREAD_OPTION_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
 
 export interface ThreadData {
   connectionString: string;
@@ -64,8 +69,7 @@ export type ThreadMessage =
   | { t: 'ready' }
   | { t: 'turn'; companyId: string; decided: number; seconds: number }
   | { t: 'changed'; id: number; events: IncidentChangedEvent[] }
-  | { t: 'result'; id: number; value?: number; error?: string }
-  | { t: 'stopped' };
+  | { t: 'result'; id: number; value?: number; error?: string };
 
 export interface CorrelationThreadOptions extends Omit<ThreadData, 'poolMax'> {
   poolMax?: number;
@@ -172,8 +176,6 @@ export class CorrelationThread implements CorrelationRunner {
         else p?.resolve(m.value ?? 0);
         return;
       }
-      case 'stopped':
-        return;
     }
   }
 

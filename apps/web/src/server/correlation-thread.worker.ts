@@ -57,8 +57,7 @@ async function stop(): Promise<void> {
   await worker.stop();
   await realtime.close();
   await pool.end();
-  post({ t: 'stopped' });
-  port!.close();
+  port!.close(); // the host sees the thread exit
 }
 
 port.on('message', (m: HostMessage) => {

@@ -22,3 +22,21 @@ export function testRoot(
     logger: { error: () => undefined, warn: () => undefined },
   });
 }
+
+/** Polls `check` every 50 ms until it holds; throws after `ms`. */
+export async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sessions on this test database whose `application_name` is `name`. */
+export async function sessionsNamed(prisma: PrismaClient, name: string): Promise<number> {
+  const rows = await prisma.$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+    name,
+  );
+  return Number(rows[0]!.n);
+}
