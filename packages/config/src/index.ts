@@ -61,6 +61,13 @@ export const ZEnv = z.object({
    * in-process, 100 on the correlation thread.
    */
   CORRELATION_TURN_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).optional(),
+  /**
+   * While the machine's CPUs are more than 80 % busy, the interval also grows with the company's
+   * last turn: no sooner than this many times its duration after it started (larger turns, less
+   * CPU per alert, when the machine is saturated). Unset: 0 in-process, 2 on the correlation
+   * thread.
+   */
+  CORRELATION_TURN_INTERVAL_FACTOR: z.coerce.number().min(0).max(20).optional(),
   STOP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Behind a reverse proxy that sets X-Forwarded-For: sign-in throttling counts per client address. */
   TRUST_PROXY: bool.optional(),

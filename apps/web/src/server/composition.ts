@@ -284,6 +284,7 @@ export function createRoot(o: RootOptions = {}): Root {
           realtime: realtime.settings,
           options: {
             minTurnIntervalMs: env.CORRELATION_TURN_INTERVAL_MS ?? THREAD_TURN_INTERVAL_MS,
+            turnIntervalFactor: env.CORRELATION_TURN_INTERVAL_FACTOR ?? THREAD_TURN_INTERVAL_FACTOR,
             ...threadWorkerOptions(o.correlation),
           },
           logger,
@@ -295,6 +296,7 @@ export function createRoot(o: RootOptions = {}): Root {
           pool,
           logger,
           minTurnIntervalMs: env.CORRELATION_TURN_INTERVAL_MS ?? 0,
+          turnIntervalFactor: env.CORRELATION_TURN_INTERVAL_FACTOR ?? 0,
           ...o.correlation,
           onIncidentsDecided: pushIncidentChanges,
           onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
@@ -409,3 +411,9 @@ export function replaceRoot(root: Root | undefined): Root | undefined {
  * and cost a quarter more CPU per alert (docs/PERFORMANCE.md).
  */
 const THREAD_TURN_INTERVAL_MS = 100;
+/**
+ * …and, while the machine's CPUs are more than 80 % busy, no sooner than twice the last turn's
+ * duration after it started: a saturated machine makes longer turns, so the turns grow with the
+ * load and cost less CPU per alert (docs/PERFORMANCE.md, "Turns that grow when the CPUs are busy").
+ */
+const THREAD_TURN_INTERVAL_FACTOR = 2;

@@ -43,6 +43,7 @@ const THREAD_OPTION_KEYS = [
   'budget',
   'maxUnpublished',
   'minTurnIntervalMs',
+  'turnIntervalFactor',
 ] as const satisfies readonly (keyof CorrelationWorkerOptions)[];
 export type ThreadWorkerOptions = Pick<CorrelationWorkerOptions, (typeof THREAD_OPTION_KEYS)[number]>;
 

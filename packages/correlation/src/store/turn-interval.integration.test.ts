@@ -1,11 +1,13 @@
 // minTurnIntervalMs: a company that keeps up waits out the interval before its next turn (the
 // alerts of the gap are decided together), a company with a backlog goes on at once, and another
-// company is not held back by the one waiting.
+// company is not held back by the one waiting. turnIntervalFactor: while the CPUs are busy the
+// interval grows with the last turn's duration, and falls back to the floor when they are not.
 import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant, storeAlerts } from '../testing/fixtures.ts';
+import { lockCompany } from './sql.ts';
 import { CorrelationWorker } from './worker.ts';
 
 const T0 = Date.now() - 3600_000;
@@ -82,5 +84,68 @@ describe.each(inject('pgTargets'))('minimum interval between a company’s turns
     const ts = of(b);
     expect(ts.map((t) => t.decided)).toEqual([2, 2, 1]);
     expect(ts[2]!.start - ts[0]!.start).toBeLessThan(GAP);
+  });
+
+  it('spaces the turns by a multiple of the last one’s duration while the CPUs are busy', async () => {
+    const FLOOR = 50;
+    const HOLD = 600;
+    let busy = 1;
+    const seen: { decided: number; start: number; ms: number }[] = [];
+    const w = new CorrelationWorker({
+      pool,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      minTurnIntervalMs: FLOOR,
+      turnIntervalFactor: 2,
+      cpuBusy: () => busy,
+      logger: quiet,
+      onTurn: (t) =>
+        seen.push({ decided: t.decided, start: performance.now() - t.seconds * 1000, ms: t.seconds * 1000 }),
+    });
+    const s = await tenant.company('Slow Co');
+    let n = 0;
+    const one = async () => {
+      await store(s, 1, `s${n++}-`);
+      return w.drainCompany(s);
+    };
+    // A slow turn: another session holds the company's correlation lock for HOLD ms.
+    const slow = async () => {
+      const holder = await pool.connect();
+      await holder.query('BEGIN');
+      await lockCompany(holder, s);
+      const turn = one();
+      await new Promise((r) => setTimeout(r, HOLD));
+      await holder.query('COMMIT');
+      holder.release();
+      return turn;
+    };
+    try {
+      expect(await slow()).toBe(1);
+      // Busy: the next alert waits out twice that turn's duration, well beyond the floor…
+      expect(await one()).toBe(1);
+      // …and after a quick turn the wait falls back towards the floor.
+      expect(await one()).toBe(1);
+      // Idle CPUs: after a slow turn the next one waits only for the floor.
+      busy = 0;
+      expect(await slow()).toBe(1);
+      expect(await one()).toBe(1);
+      expect(seen.map((t) => t.decided)).toEqual([1, 1, 1, 1, 1]);
+      const [t1, t2, t3, t4, t5] = seen as [
+        (typeof seen)[0],
+        (typeof seen)[0],
+        (typeof seen)[0],
+        (typeof seen)[0],
+        (typeof seen)[0],
+      ];
+      expect(t1.ms).toBeGreaterThanOrEqual(HOLD / 2);
+      expect(t2.start - t1.start).toBeGreaterThanOrEqual(2 * t1.ms - 5);
+      expect(t2.ms).toBeLessThan(t1.ms / 2);
+      expect(t3.start - t2.start).toBeGreaterThanOrEqual(Math.max(FLOOR, 2 * t2.ms) - 5);
+      expect(t3.start - t2.start).toBeLessThan(2 * t1.ms);
+      expect(t4.ms).toBeGreaterThanOrEqual(HOLD / 2);
+      expect(t5.start - t4.start).toBeLessThan(1.5 * t4.ms);
+    } finally {
+      await w.stop();
+    }
   });
 });

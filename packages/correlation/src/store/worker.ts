@@ -8,6 +8,7 @@ import type { AlertSink } from '@aw/core/domain';
 import type pg from 'pg';
 import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
 import type { DecisionBudget } from './budget.ts';
+import { CpuLoad } from './cpu-busy.ts';
 import { q } from './sql.ts';
 
 /** Takes a turn's incident events at once, in decision order. */
@@ -44,6 +45,19 @@ export interface CorrelationWorkerOptions {
    * Fewer, larger turns cost less per alert (each turn has a fixed cost). Default 0: at once.
    */
   minTurnIntervalMs?: number;
+  /**
+   * While the machine's CPUs are busy (more than `busyAbove` of their time over about the last
+   * second, as a turn ends), the interval grows with the company's last turn: its next turn starts
+   * no sooner than this many times that turn's duration after it started (never sooner than
+   * minTurnIntervalMs). A saturated machine makes longer turns, so the turns grow and their fixed
+   * cost is shared by more alerts, and the intake keeps more of the CPU; with CPU to spare the
+   * floor stays at minTurnIntervalMs and the board stays quick. Default 0: off.
+   */
+  turnIntervalFactor?: number;
+  /** The busy share of the CPUs above which turnIntervalFactor applies. Default 0.8. */
+  busyAbove?: number;
+  /** The CPUs' busy share lately (0…1). Default: the machine's, over about a second (cpu-busy.ts). */
+  cpuBusy?: () => number;
   /** Decision budget per batch and poisoned-alert limit (budget.ts). */
   budget?: Partial<DecisionBudget>;
   /**
@@ -93,8 +107,11 @@ export class CorrelationWorker implements AlertSink {
   private readonly queue: string[] = [];
   private readonly inFlight = new Set<string>();
   private readonly again = new Set<string>();
-  /** When each company's last turn started (performance.now()), and whether it left a backlog. */
-  private readonly lastTurn = new Map<string, { at: number; backlog: boolean }>();
+  /**
+   * When each company's last turn started (performance.now()), how long it took (ms; 0 while it
+   * runs), whether the CPUs were busy when it ended and whether it left a backlog.
+   */
+  private readonly lastTurn = new Map<string, { at: number; ms: number; busy: boolean; backlog: boolean }>();
   /** Companies waiting out minTurnIntervalMs before their next turn. */
   private readonly held = new Map<string, NodeJS.Timeout>();
   private timers: NodeJS.Timeout[] = [];
@@ -109,6 +126,8 @@ export class CorrelationWorker implements AlertSink {
   private live: Promise<void> = Promise.resolve();
   private unpushed = 0;
   private stopped = false;
+  /** Samples the machine's CPUs while turnIntervalFactor is on (and no cpuBusy was given). */
+  private cpuLoad: CpuLoad | null = null;
   /** Alerts decided by this worker since it was created. */
   decided = 0;
   /** Turns cut short by the decision budget (the company went to the back of the queue). */
@@ -121,6 +140,9 @@ export class CorrelationWorker implements AlertSink {
       tickIntervalMs: 30_000,
       concurrency: 2,
       minTurnIntervalMs: 0,
+      turnIntervalFactor: 0,
+      busyAbove: 0.8,
+      cpuBusy: () => this.cpuLoad?.busy() ?? 0,
       budget: {},
       maxUnpublished: 50_000,
       publishConcurrency: 4,
@@ -128,6 +150,7 @@ export class CorrelationWorker implements AlertSink {
       logger: console,
       ...opts,
     };
+    if (this.opts.turnIntervalFactor > 0 && !opts.cpuBusy) this.cpuLoad = new CpuLoad();
   }
 
   /** AlertSink: never throws at ingestion; the sweeper catches anything missed. */
@@ -173,12 +196,17 @@ export class CorrelationWorker implements AlertSink {
     }
   }
 
-  /** How long the company must wait before its next turn (minTurnIntervalMs). */
+  /** Whether turns are spaced at all (minTurnIntervalMs or turnIntervalFactor). */
+  private get spaced(): boolean {
+    return this.opts.minTurnIntervalMs > 0 || this.opts.turnIntervalFactor > 0;
+  }
+
+  /** How long the company must wait before its next turn (minTurnIntervalMs, turnIntervalFactor). */
   private waitBeforeTurn(companyId: string): number {
-    const gap = this.opts.minTurnIntervalMs;
-    const last = gap > 0 ? this.lastTurn.get(companyId) : undefined;
+    const last = this.spaced ? this.lastTurn.get(companyId) : undefined;
     if (!last || last.backlog) return 0;
-    return last.at + gap - performance.now();
+    const grown = last.busy ? this.opts.turnIntervalFactor * last.ms : 0;
+    return last.at + Math.max(this.opts.minTurnIntervalMs, grown) - performance.now();
   }
 
   /** Out of the queue (no turn slot taken) until its interval has passed, then to the back. */
@@ -199,16 +227,18 @@ export class CorrelationWorker implements AlertSink {
     try {
       this.again.delete(companyId);
       const started = performance.now();
-      const last = { at: started, backlog: false };
-      if (this.opts.minTurnIntervalMs > 0) this.lastTurn.set(companyId, last);
+      const last = { at: started, ms: 0, busy: false, backlog: false };
+      if (this.spaced) this.lastTurn.set(companyId, last);
       const r = await correlateCompany(this.opts.pool, companyId, {
         ...this.opts.budget,
         batchSize: this.opts.batchSize,
         logger: this.opts.logger,
       });
+      last.ms = performance.now() - started;
+      if (this.opts.turnIntervalFactor > 0) last.busy = this.opts.cpuBusy() > this.opts.busyAbove;
       if (r.decided > 0 && this.opts.onTurn) {
         try {
-          this.opts.onTurn({ companyId, decided: r.decided, seconds: (performance.now() - started) / 1000 });
+          this.opts.onTurn({ companyId, decided: r.decided, seconds: last.ms / 1000 });
         } catch (e) {
           this.opts.logger.warn(`[correlation] onTurn failed: ${(e as Error).message}`);
         }
@@ -301,6 +331,7 @@ export class CorrelationWorker implements AlertSink {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.cpuLoad?.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     // Companies still waiting for a turn stop here (their alerts stay PENDING for the next start).
