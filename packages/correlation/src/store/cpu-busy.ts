@@ -52,18 +52,16 @@ export function cgroupTotals(dir = '/sys/fs/cgroup', now = () => performance.now
   };
 }
 
-/** The counters that tell how busy this process's CPUs are: its cgroup's limit, else the host's. */
-export function defaultTotals(): () => Totals {
-  return cgroupTotals() ?? cpuTotals;
-}
-
 export class CpuLoad {
   private last: Totals;
   private share = 0;
   private readonly timer: NodeJS.Timeout;
 
-  /** Samples `read` every `everyMs`; each sample weighs `weight` in the smoothed share. */
-  constructor(everyMs = 250, weight = 0.25, read: () => Totals = defaultTotals()) {
+  /**
+   * Samples `read` every `everyMs`; each sample weighs `weight` in the smoothed share. By default
+   * `read` is the cgroup's limit where one is set, else the host's counters.
+   */
+  constructor(everyMs = 250, weight = 0.25, read: () => Totals = cgroupTotals() ?? cpuTotals) {
     this.last = read();
     this.timer = setInterval(() => {
       let t: Totals;
