@@ -6,6 +6,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { entityKeyRows } from '../testing/entity-keys.ts';
 import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
 import { linkSituationsPerIncident } from '../testing/situation-links-reference.ts';
 import { correlateCompany } from './apply.ts';
@@ -150,5 +151,10 @@ describe.each(inject('pgTargets'))('set-based situation linking on $name', (targ
       true,
     );
     expect(got).toEqual(want);
+    // The linker read the incidents sharing its keys from "IncidentEntityKey", which the turns kept.
+    const rows = await entityKeyRows(pool, setBased);
+    expect(rows.derived.length).toBeGreaterThan(50);
+    expect(rows.derived.some((r) => !r.open)).toBe(true);
+    expect(rows.kept).toEqual(rows.derived);
   });
 });

@@ -80,7 +80,9 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
  * Opens a company's turn in one round trip: reads its correlation settings, takes the company lock
  * (lockCompany) and walls the rest of the transaction in (wallCompany), in that order (a target
  * list is evaluated left to right, once for the one row). Null when the company does not exist:
- * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*.
+ * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*. It also turns
+ * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
+ * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
  */
 export async function openTurn(
   c: Queryable,
@@ -94,7 +96,8 @@ export async function openTurn(
             pg_advisory_xact_lock(hashtextextended('aw-correlation:' || $1::text, 0))::text AS "locked",
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
-            set_config('aw.company_id', $1::text, true) AS "wallCompany"
+            set_config('aw.company_id', $1::text, true) AS "wallCompany",
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"
        FROM ${from} WHERE c.id = $1::uuid`,
     [companyId],
   );
