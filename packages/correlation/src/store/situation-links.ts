@@ -124,6 +124,7 @@ export async function linkSituations(
   // Every other incident that shares a key of the batch: hub counts (first seen in the lookback)
   // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
   const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
+  const gains = new Map(gaining.map((g) => [g.inc.id, g.added]));
   const others = await qp<Record<string, unknown>>(
     c,
     // The incidents that share a key of the batch, by index ("IncidentEntityKey", kept by triggers
@@ -155,18 +156,33 @@ export async function linkSituations(
     index.add(inc, inc.entityKeys);
   }
   for (const g of gaining) index.add(g.inc, g.inc.entityKeys);
-  // Incidents first seen in the lookback: those from the latest lookback start, plus the times of
-  // those between the earliest and the latest start (the batch's span), to count from any start.
-  const totals = await qp<{ base: string; early: Date[] | null }>(
+  // Incidents first seen in the lookback (hub detection: a key is a hub when it is on more than
+  // hubShare of them). The most incidents any key can count in this batch is `most` (every key each
+  // incident has or gains), so a total of `cap` or more makes no key a hub, whatever the exact
+  // figure: the times are read newest first and the read stops at `cap`. Of the times read, those
+  // from the latest lookback start are counted, and those between the earliest and the latest start
+  // (the batch's span) are kept, to count from any start.
+  const perKey = new Map<string, number>();
+  for (const inc of byId.values())
+    for (const k of new Set([...inc.entityKeys, ...(gains.get(inc.id) ?? [])]))
+      perKey.set(k, (perKey.get(k) ?? 0) + 1);
+  const most = Math.max(0, ...perKey.values());
+  const cap = config.hubShare > 0 ? Math.floor(most / config.hubShare) + 1 : null;
+  const totals = await qp<{ base: string; early: Date[] | null; n: string; oldest: Date | null }>(
     c,
-    `SELECT count(*) FILTER (WHERE "firstSeenAt" >= $3::timestamp)::text AS base,
-            array_agg("firstSeenAt") FILTER (WHERE "firstSeenAt" < $3::timestamp) AS early
-       FROM "Incident" WHERE "companyId" = $1 AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp`,
-    [companyId, minFrom.toISOString(), maxFrom.toISOString()],
+    `SELECT count(*) FILTER (WHERE f >= $3::timestamp)::text AS base,
+            array_agg(f) FILTER (WHERE f < $3::timestamp) AS early, count(*)::text AS n, min(f) AS oldest
+       FROM (SELECT "firstSeenAt" AS f FROM "Incident"
+              WHERE "companyId" = $1 AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp
+              ORDER BY "firstSeenAt" DESC LIMIT $4) s`,
+    [companyId, minFrom.toISOString(), maxFrom.toISOString(), cap],
   );
   const base = Number(totals.rows[0]?.base ?? 0);
   const early = totals.rows[0]?.early ?? [];
-  const totalFrom = (from: Date) => base + early.filter((d) => d >= from).length;
+  // Cut short: from a start at or before the oldest time read, there are at least `cap`.
+  const oldest = cap !== null && Number(totals.rows[0]?.n ?? 0) >= cap ? totals.rows[0]!.oldest : null;
+  const totalFrom = (from: Date) =>
+    oldest && from <= oldest ? cap! : base + early.filter((d) => d >= from).length;
 
   // Situations of every incident that may take part.
   const sitIds = [...new Set([...byId.values()].map((i) => i.situationId).filter((x): x is string => !!x))];
