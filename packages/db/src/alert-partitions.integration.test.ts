@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createPool } from './index.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deployMigrations } from './migrate/ops.ts';
 import { MIGRATIONS_DIR } from './paths.ts';
@@ -49,7 +50,7 @@ describe.each(inject('pgTargets'))('alert partitions migration on $name', (targe
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    pool = new pg.Pool({ connectionString: url.toString(), max: 3 });
+    pool = createPool(url.toString(), { max: 3 });
     const tenant = async (slug: string) => {
       const m = await pool.query<{ id: string }>(
         `INSERT INTO "Msp" (name, slug, "updatedAt") VALUES ($1, $1, now()) RETURNING id`,

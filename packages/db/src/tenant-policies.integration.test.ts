@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from './index.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from './testing/postgres.ts';
 
@@ -40,7 +41,7 @@ describe.each(targets)('tenant policies on $name', (target) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pool = createPool(db.url, { max: 2 });
     for (const [i, id] of msp.entries()) {
       await pool.query(`INSERT INTO "Msp" (id, name, slug, "updatedAt") VALUES ($1, $2, $3, now())`, [
         id,

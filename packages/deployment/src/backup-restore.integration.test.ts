@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createPool } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CorrelationWorker, kpiReport, poolRunner } from '@aw/correlation';
 import { createTenant, storeAlerts, type StoredAlertInput } from '@aw/correlation/testing';
@@ -51,7 +52,7 @@ describe('backup and restore (pg_dump, pg_restore) on postgres-15', () => {
     if (!target)
       throw new Error('PostgreSQL 15 is not installed (apt-get install -y postgresql): no target to back up');
     source = await createTestDatabase(target);
-    pool = new pg.Pool({ connectionString: source.url, max: 4 });
+    pool = createPool(source.url, { max: 4 });
     const major = Math.floor(
       Number(
         (await pool.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v,
@@ -99,7 +100,7 @@ describe('backup and restore (pg_dump, pg_restore) on postgres-15', () => {
     const u = new URL(source.url);
     u.pathname = `/${name}`;
     restoredUrl = u.toString();
-    restored = new pg.Pool({ connectionString: restoredUrl, max: 4 });
+    restored = createPool(restoredUrl, { max: 4 });
   });
 
   afterAll(async () => {

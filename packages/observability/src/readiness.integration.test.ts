@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createPool } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MIGRATIONS_DIR } from '@aw/db/paths';
 import { createTestDatabase } from '@aw/db/testing';
@@ -14,7 +15,7 @@ describe.each(inject('pgTargets'))('readiness on $name', (target) => {
   let pool: pg.Pool;
   beforeAll(async () => {
     db = await createTestDatabase(target);
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    pool = createPool(db.url, { max: 2 });
   });
   afterAll(async () => {
     await pool.end();

@@ -2,7 +2,8 @@
 // same time create each once and leave no gap, an alert stored in the default partition (a time
 // past every month) is moved into its month when that month is created (same id, dedup intact),
 // and a month the worker created is walled per tenant like "Alert" when read directly.
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant } from '@aw/correlation/testing';
 import { createTestDatabase } from '@aw/db/testing';
@@ -28,7 +29,7 @@ describe.each(inject('pgTargets'))('alert partitions on $name', (target) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
-    pools = [0, 1].map(() => new pg.Pool({ connectionString: db.url, max: 2 }));
+    pools = [0, 1].map(() => createPool(db.url, { max: 2 }));
     for (const slot of ['mine', 'theirs'] as const) {
       const t = await createTenant(pools[0]!);
       const tenant = { mspId: t.mspId, companyId: await t.company(`Company ${slot}`) };

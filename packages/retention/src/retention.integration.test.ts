@@ -5,7 +5,8 @@
 // number of partitions stays bounded, raw payloads go after their own window, the KPI report for an
 // old period and for the whole year is the same as before the drops, a second run finds nothing to
 // do, and undecided alerts are never dropped (nor the month that holds one).
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CorrelationWorker, kpiReport, poolRunner } from '@aw/correlation';
 import { createTenant } from '@aw/correlation/testing';
@@ -46,7 +47,7 @@ describe.each(inject('pgTargets'))('retention on $name', (target) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    pool = createPool(db.url, { max: 4 });
     // The worker has run for a year: a partition per month from a year back to 3 months ahead.
     const yearAgo = daysAgo(DAYS + 1);
     const months =
