@@ -127,15 +127,16 @@ export async function linkSituations(
   const gains = new Map(gaining.map((g) => [g.inc.id, g.added]));
   const others = await qp<Record<string, unknown>>(
     c,
-    // The incidents that share a key of the batch, by index ("IncidentEntityKey", kept by triggers
-    // on "Incident": migration 20261130130000_incident_entity_keys): for each key, the open ones and
-    // the resolved ones first seen since the earliest lookback start. The incidents are then read by
-    // primary key and kept if live: open, or resolved and first and last seen in the lookback. Before,
+    // The incidents that share a key of the batch, by index ("IncidentEntityKey": migration
+    // 20261130130000_incident_entity_keys; a turn writes its rows itself, triggers on "Incident" for
+    // every other writer): for each key, the open ones and the resolved ones first seen since the
+    // earliest lookback start. The incidents are then read by primary key (the semi-join drops the
+    // repeats) and kept if live: open, or resolved and first and last seen in the lookback. Before,
     // this read every live incident of the company and unnested its keys (11-13 ms a turn at 7,000).
     `WITH hit AS (
        SELECT "incidentId" FROM "IncidentEntityKey"
         WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = true
-       UNION
+       UNION ALL
        SELECT "incidentId" FROM "IncidentEntityKey"
         WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = false AND "firstSeenAt" >= $3::timestamp
      )
