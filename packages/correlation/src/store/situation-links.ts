@@ -92,8 +92,9 @@ export async function linkSituations(
   if (!fresh.size) return [];
   const rows = await qp<Record<string, unknown>>(
     c,
-    `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE "companyId" = $1 AND id = ANY($2::uuid[]) ORDER BY "firstSeenAt", id`,
-    [companyId, [...fresh.keys()]],
+    // By primary key alone, as every read and write of incidents by id below (see Writes.flush).
+    `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE id = ANY($1::uuid[]) ORDER BY "firstSeenAt", id`,
+    [[...fresh.keys()]],
   );
   // The incidents that gain keys, in linking order, and what they gain.
   const gaining: { inc: SituationIncident; added: string[]; t: Date }[] = [];
@@ -133,12 +134,12 @@ export async function linkSituations(
     // earliest lookback start. The incidents are then read by primary key and kept if live: open,
     // or resolved and first and last seen in the lookback. Before, this read every live incident of
     // the company and unnested its keys (11-13 ms a turn at 7,000).
-    // The ids go in as one array (an InitPlan, evaluated once), never as a join: on a fresh
-    // database, without statistics, the prepared statement's plan joined the two as a nested loop
-    // that read the keys again for every incident of the company (0.5-1 s a turn at 1,000).
+    // The ids go in as one array (an InitPlan, evaluated once), never as a join, and the incidents
+    // are found by primary key alone (see Writes.flush): on a database without statistics the
+    // prepared statement's plan joined the two as a nested loop that read the keys again for every
+    // incident of the company (0.5-1 s a turn at 1,000 incidents).
     `SELECT ${SIT_INCIDENT} FROM "Incident"
-      WHERE "companyId" = $1
-        AND id = ANY (ARRAY(
+      WHERE id = ANY (ARRAY(
               SELECT "incidentId" FROM "IncidentEntityKey"
                WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = true
               UNION
@@ -193,9 +194,8 @@ export async function linkSituations(
   if (sitIds.length) {
     const s = await qp<Record<string, unknown>>(
       c,
-      `SELECT id, "firstSeenAt", "lastSeenAt", "incidentCount", status FROM "Situation"
-        WHERE "companyId" = $1 AND id = ANY($2::uuid[])`,
-      [companyId, sitIds],
+      `SELECT id, "firstSeenAt", "lastSeenAt", "incidentCount", status FROM "Situation" WHERE id = ANY($1::uuid[])`,
+      [sitIds],
     );
     for (const r of s.rows)
       situations.set(r.id as string, {
@@ -312,9 +312,14 @@ class Writes {
     // the new situations exist, for the foreign key), and a row per new key in "IncidentEntityKey"
     // (open state and first-seen time from the incident; the turn's transaction has the table's
     // triggers off: migration 20261130130000_incident_entity_keys).
-    // Each statement below that joins its arrays with a table also names the table's rows by
-    // `= ANY(<ids>)`: read by primary key whatever the planner estimates (without statistics it
-    // rescanned the arrays once per incident of the MSP: 60-130 ms a turn on a fresh database).
+    // The statements below find incidents by primary key only (one probe per id in a LATERAL
+    // subquery that conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a
+    // condition on the company: the planner would weigh the company's index on its estimate of the
+    // company's incidents, and for a company new to the statistics (or a database without them)
+    // that estimate is a row or two. Such plans rescanned the arrays once per incident of the MSP
+    // (60-130 ms a turn on a database without statistics) or read the company's incidents once per
+    // key (1.1-1.3 s a turn for a company the statistics had not seen). The turn is walled in to
+    // its company (tenant policies), and the ids come from rows read for it.
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
     if (ids.length)
       await qp(
@@ -323,7 +328,8 @@ class Writes {
            INSERT INTO "IncidentEntityKey" ("incidentId", key, "mspId", "companyId", open, "firstSeenAt")
            SELECT i.id, v.key, i."mspId", i."companyId", i.status <> 'RESOLVED', i."firstSeenAt"
              FROM unnest($4::uuid[], $5::text[]) AS v(id, key)
-             CROSS JOIN LATERAL (SELECT * FROM "Incident" i WHERE i.id = v.id AND i."companyId" = $6::uuid OFFSET 0) i
+             CROSS JOIN LATERAL (SELECT * FROM "Incident" i WHERE i.id = v.id OFFSET 0) i
+            WHERE i."companyId" = $6::uuid
            ON CONFLICT ("incidentId", key) DO NOTHING
          )
          UPDATE "Incident" i
@@ -332,7 +338,7 @@ class Writes {
                 "situationId" = COALESCE(v.s, i."situationId"),
                 "updatedAt" = CASE WHEN v.s IS NULL THEN i."updatedAt" ELSE now() END
            FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, k, s)
-          WHERE i.id = v.id AND i.id = ANY($1::uuid[]) AND i."companyId" = $6::uuid`,
+          WHERE i.id = v.id AND i.id = ANY($1::uuid[])`,
         [
           ids,
           ids.map((id) => {
@@ -373,12 +379,12 @@ class Writes {
         `WITH agg AS (
            SELECT i."situationId" AS id, count(*)::int AS n, min(i."firstSeenAt") AS fs,
                   (array_agg(i.severity ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW','INFO'], i.severity::text)))[1] AS sev
-             FROM "Incident" i WHERE i."companyId" = $1 AND i."situationId" = ANY($2::uuid[]) GROUP BY 1)
+             FROM "Incident" i WHERE i."situationId" = ANY($1::uuid[]) GROUP BY 1)
          UPDATE "Situation" s SET "incidentCount" = agg.n, "firstSeenAt" = LEAST(s."firstSeenAt", agg.fs),
                 "lastSeenAt" = GREATEST(s."lastSeenAt", v.t::timestamp), severity = agg.sev, "updatedAt" = now()
-           FROM unnest($2::uuid[], $3::text[]) AS v(id, t) JOIN agg ON agg.id = v.id
-          WHERE s.id = v.id AND s.id = ANY($2::uuid[]) AND s."companyId" = $1`,
-        [companyId, [...this.touched.keys()], [...this.touched.values()].map((t) => t.toISOString())],
+           FROM unnest($1::uuid[], $2::text[]) AS v(id, t) JOIN agg ON agg.id = v.id
+          WHERE s.id = v.id AND s.id = ANY($1::uuid[])`,
+        [[...this.touched.keys()], [...this.touched.values()].map((t) => t.toISOString())],
       );
   }
 }
