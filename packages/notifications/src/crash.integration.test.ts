@@ -101,6 +101,13 @@ describe(`two worker processes and a kill -9 on ${target.name}`, () => {
         (await h.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'SENT' } })) === N,
       60_000,
     );
+    // A delivery is SENT by its handler before the queue marks its job COMPLETED (the next
+    // statement of the survivor): wait for the jobs too, or the last one may still read ACTIVE.
+    await until(
+      async () =>
+        (await h.prisma.job.count({ where: { singletonKey: { in: ids }, state: { not: 'ACTIVE' } } })) === N,
+      30_000,
+    );
     const keys = (await h.prisma.notificationDelivery.findMany({ where: { id: { in: ids } } })).map(
       (d) => d.key,
     );
