@@ -104,13 +104,6 @@ export class OpenKeyConflict extends Error {}
 
 const MIN = 60_000;
 
-/**
- * The open incidents of the batch (by open key, and by id for alerts already linked), locked. The
- * ids are found first (the open keys through the company's open-key index), checked against the
- * company in a subquery the planner cannot merge (OFFSET 0), and the rows read by primary key alone:
- * named beside the company, the planner could read them through a company index and, for a company
- * whose history the statistics have not seen, read every incident of it on every turn.
- */
 async function loadIncidentsForUpdate(
   c: pg.PoolClient,
   companyId: string,
@@ -121,13 +114,7 @@ async function loadIncidentsForUpdate(
   const r = await qp<Record<string, unknown>>(
     c,
     `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
-      WHERE id = ANY (ARRAY(
-              SELECT c.id FROM (SELECT id, "companyId" FROM "Incident"
-                                 WHERE id = ANY (ARRAY(SELECT id FROM "Incident" WHERE "companyId" = $1 AND "openKey" = ANY($2::text[])
-                                                       UNION ALL SELECT unnest($3::uuid[])))
-                                OFFSET 0) AS c
-               WHERE c."companyId" = $1))
-        AND status <> 'RESOLVED'
+      WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("openKey" = ANY($2::text[]) OR id = ANY($3::uuid[]))
       ORDER BY id FOR UPDATE`,
     [companyId, keys, ids],
   );

@@ -313,7 +313,7 @@ class Writes {
     // (open state and first-seen time from the incident; the turn's transaction has the table's
     // triggers off: migration 20261130130000_incident_entity_keys).
     // The statements below find incidents by primary key only (one probe per id in a LATERAL
-    // subquery that conditions from outside cannot enter, or a join on the ids), never beside a
+    // subquery that conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a
     // condition on the company: the planner would weigh the company's index on its estimate of the
     // company's incidents, and for a company new to the statistics (or a database without them)
     // that estimate is a row or two. Such plans rescanned the arrays once per incident of the MSP
@@ -338,7 +338,7 @@ class Writes {
                 "situationId" = COALESCE(v.s, i."situationId"),
                 "updatedAt" = CASE WHEN v.s IS NULL THEN i."updatedAt" ELSE now() END
            FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, k, s)
-          WHERE i.id = v.id`,
+          WHERE i.id = v.id AND i.id = ANY($1::uuid[])`,
         [
           ids,
           ids.map((id) => {
@@ -376,14 +376,14 @@ class Writes {
     if (this.touched.size)
       await qp(
         c,
-        `UPDATE "Situation" s SET "incidentCount" = agg.n, "firstSeenAt" = LEAST(s."firstSeenAt", agg.fs),
+        `WITH agg AS (
+           SELECT i."situationId" AS id, count(*)::int AS n, min(i."firstSeenAt") AS fs,
+                  (array_agg(i.severity ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW','INFO'], i.severity::text)))[1] AS sev
+             FROM "Incident" i WHERE i."situationId" = ANY($1::uuid[]) GROUP BY 1)
+         UPDATE "Situation" s SET "incidentCount" = agg.n, "firstSeenAt" = LEAST(s."firstSeenAt", agg.fs),
                 "lastSeenAt" = GREATEST(s."lastSeenAt", v.t::timestamp), severity = agg.sev, "updatedAt" = now()
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, t)
-           CROSS JOIN LATERAL (
-             SELECT count(*)::int AS n, min(i."firstSeenAt") AS fs,
-                    (array_agg(i.severity ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW','INFO'], i.severity::text)))[1] AS sev
-               FROM "Incident" i WHERE i."situationId" = v.id OFFSET 0) agg
-          WHERE s.id = v.id AND agg.n > 0`,
+           FROM unnest($1::uuid[], $2::text[]) AS v(id, t) JOIN agg ON agg.id = v.id
+          WHERE s.id = v.id AND s.id = ANY($1::uuid[])`,
         [[...this.touched.keys()], [...this.touched.values()].map((t) => t.toISOString())],
       );
   }

@@ -30,9 +30,7 @@ export async function closeFinishedSituations(
          FROM "Incident" i WHERE i.id = ANY($2::uuid[]) AND i."situationId" IS NOT NULL GROUP BY 1
      ), done AS MATERIALIZED (
        SELECT h.id, h.ids FROM hit h
-         LEFT JOIN LATERAL (SELECT 1 AS x FROM "Incident" o
-                             WHERE o."situationId" = h.id AND o.status <> 'RESOLVED' LIMIT 1) open ON true
-        WHERE open.x IS NULL
+        WHERE NOT EXISTS (SELECT 1 FROM "Incident" o WHERE o."situationId" = h.id AND o.status <> 'RESOLVED')
      )
      UPDATE "Situation" s SET status = 'RESOLVED', "resolvedAt" = now() AT TIME ZONE 'UTC', "updatedAt" = now()
        FROM done WHERE s.id = done.id AND s."companyId" = $1 AND s.status <> 'RESOLVED'

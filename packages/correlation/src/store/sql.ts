@@ -83,16 +83,6 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
  * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*. It also turns
  * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
- *
- * The turn's statements run on generic plans (`plan_cache_mode`, transaction-local): planned once
- * per connection without the company's id, so no plan rests on the statistics' estimate for one
- * company. A custom plan sees the literal id, and for a company (or MSP) the last ANALYZE did not
- * see, or saw small, that estimate is a row or two: the planner then read the rows of a turn through
- * the tenant's index, every incident of the tenant on every turn (151,000 rows thrown away per
- * statement for a company with 150,000 incidents added after the ANALYZE). Generic plans estimate a
- * tenant at the average tenant, and an array parameter at ten elements, so the statements are
- * written to probe by primary key per element (a join on the array, or a LATERAL subquery) rather
- * than to scan a table and filter it against the array (fresh-database-plans.integration.test.ts).
  */
 export async function openTurn(
   c: Queryable,
@@ -107,8 +97,7 @@ export async function openTurn(
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
             set_config('aw.company_id', $1::text, true) AS "wallCompany",
-            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept",
-            set_config('plan_cache_mode', 'force_generic_plan', true) AS "genericPlans"
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"
        FROM ${from} WHERE c.id = $1::uuid`,
     [companyId],
   );
