@@ -104,6 +104,16 @@ export class OpenKeyConflict extends Error {}
 
 const MIN = 60_000;
 
+/**
+ * The open incidents of the batch (by open key, and by id for alerts already linked), locked. The
+ * ids are found first, checked against the company in a subquery the planner cannot merge
+ * (OFFSET 0), and the rows read by primary key alone. The open-key lookup gives the company as a
+ * one-time subquery (an InitPlan): the planner then estimates it at an average company, not at the
+ * statistics' figure for this id. For a company whose history the statistics have not seen that
+ * figure is a row or two, and the planner read the company's incidents through a company index
+ * with the company alone as its condition, all of them on every turn
+ * (fresh-database-plans.integration.test.ts).
+ */
 async function loadIncidentsForUpdate(
   c: pg.PoolClient,
   companyId: string,
@@ -114,7 +124,13 @@ async function loadIncidentsForUpdate(
   const r = await qp<Record<string, unknown>>(
     c,
     `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
-      WHERE "companyId" = $1 AND status <> 'RESOLVED' AND ("openKey" = ANY($2::text[]) OR id = ANY($3::uuid[]))
+      WHERE id = ANY (ARRAY(
+              SELECT c.id FROM (SELECT id, "companyId" FROM "Incident"
+                                 WHERE id = ANY (ARRAY(SELECT id FROM "Incident" WHERE "companyId" = (SELECT $1::uuid) AND "openKey" = ANY($2::text[])
+                                                       UNION ALL SELECT unnest($3::uuid[])))
+                                OFFSET 0) AS c
+               WHERE c."companyId" = $1))
+        AND status <> 'RESOLVED'
       ORDER BY id FOR UPDATE`,
     [companyId, keys, ids],
   );

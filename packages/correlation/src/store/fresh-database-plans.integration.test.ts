@@ -6,9 +6,12 @@
 // without statistics its key read joined as a nested loop that read the keys again for every
 // incident (2.3 million buffers in one turn of 500 alerts here, 0.5-1 s a turn), and a form that
 // named the company beside the incident id read the company's incidents once per key for a company
-// new to the statistics (1.1-1.3 s a turn in the bench). This drives real turns in both cases and
-// reads, through auto_explain, how many buffers every statement touched and how many rows it read
-// and threw away: measures of work, not of time, so a slow machine cannot fail them.
+// new to the statistics (1.1-1.3 s a turn in the bench). A company whose long history the
+// statistics have not seen (imported, or grown since the last ANALYZE) is the same trap at scale:
+// statements that named the company beside the ids, or gave the planner its id as a literal, read
+// its 150,000 old incidents on every turn. This drives real turns in these cases and reads, through
+// auto_explain, how many buffers every statement touched and how many rows it read and threw away:
+// measures of work, not of time, so a slow machine cannot fail them.
 import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
@@ -20,6 +23,8 @@ const ALERTS = 3000;
 const PER_TURN = 500;
 const HOSTS = 300;
 const SIGNATURES = 10;
+/** Resolved incidents of the imported company, added after the last ANALYZE. */
+const HISTORY = 150_000;
 /**
  * Buffers one statement of a turn may touch per alert of the turn. The largest seen here (the
  * linker's key and incident write) is about 22 per alert; the broken plans took 100 to 4,500.
@@ -142,12 +147,12 @@ describe.each(inject('pgTargets'))(
 
     async function expectInProportion(companyId: string, plans: Plan[]) {
       const { rows: counts } = await pool.query<{ incidents: number; keys: number }>(
-        `SELECT (SELECT count(*)::int FROM "Incident" WHERE "companyId" = $1) AS incidents,
+        `SELECT (SELECT count(*)::int FROM "Incident" WHERE "companyId" = $1 AND title <> 'old') AS incidents,
               (SELECT count(*)::int FROM "IncidentEntityKey" WHERE "companyId" = $1) AS keys`,
         [companyId],
       );
-      // The company has far more incidents than a turn has alerts, so a plan that reads them all (or
-      // once per row) shows.
+      // The stream alone makes far more incidents than a turn has alerts (the imported history aside),
+      // so a plan that reads them all (or once per row) shows.
       expect(counts[0]!.incidents).toBeGreaterThan(3 * PER_TURN);
       expect(counts[0]!.keys).toBeGreaterThan(counts[0]!.incidents);
       // The linker's reads and writes ran (the statements this guards).
@@ -196,5 +201,39 @@ describe.each(inject('pgTargets'))(
       await drain(companyId, plans);
       await expectInProportion(companyId, plans);
     }, 180_000);
+
+    it.each([
+      ['a new MSP', false],
+      ['an MSP the statistics know', true],
+    ])(
+      'keeps them in proportion for a company of %s whose long history the statistics have not seen',
+      async (_, knownMsp) => {
+        // A client imported with its history (or grown since the last ANALYZE): 150,000 resolved
+        // incidents the planner does not know of. A statement that lets the planner pick a company
+        // index for its rows reads all of them on every turn.
+        const known = await createTenant(pool);
+        const seen = await known.company('Seen');
+        await storeStream(known.mspId, seen, 23);
+        await drain(seen);
+        await pool.query('ANALYZE');
+        const tenant = knownMsp ? known : await createTenant(pool);
+        const mspId = tenant.mspId;
+        const companyId = await tenant.company('Imported');
+        await pool.query(
+          `INSERT INTO "Incident" ("mspId", "companyId", "correlationKey", title, asset, signature, source, status,
+                severity, "windowStart", "windowEnd", "firstSeenAt", "lastSeenAt", "resolvedAt", "updatedAt")
+           SELECT $1, $2, 'old-' || g || '|sig', 'old', 'old-' || g, 'sig', 'NATIVE', 'RESOLVED', 'LOW',
+                  ts, ts, ts, ts, ts, ts
+             FROM generate_series(1, $3::int) AS g,
+                  LATERAL (SELECT timestamp '2025-06-01' + g * interval '1 minute' AS ts) AS t`,
+          [mspId, companyId, HISTORY],
+        );
+        await storeStream(mspId, companyId, 17);
+        const plans: Plan[] = [];
+        await drain(companyId, plans);
+        await expectInProportion(companyId, plans);
+      },
+      240_000,
+    );
   },
 );

@@ -165,7 +165,10 @@ export async function linkSituations(
   // incident has or gains), so a total of `cap` or more makes no key a hub, whatever the exact
   // figure: the times are read newest first and the read stops at `cap`. Of the times read, those
   // from the latest lookback start are counted, and those between the earliest and the latest start
-  // (the batch's span) are kept, to count from any start.
+  // (the batch's span) are kept, to count from any start. The company is a one-time subquery (an
+  // InitPlan), estimated at an average company: as a literal id unseen by the statistics it was
+  // estimated at a row, and the planner read every incident of the company through another company
+  // index (fresh-database-plans.integration.test.ts).
   const perKey = new Map<string, number>();
   for (const inc of byId.values())
     for (const k of new Set([...inc.entityKeys, ...(gains.get(inc.id) ?? [])]))
@@ -177,7 +180,7 @@ export async function linkSituations(
     `SELECT count(*) FILTER (WHERE f >= $3::timestamp)::text AS base,
             array_agg(f) FILTER (WHERE f < $3::timestamp) AS early, count(*)::text AS n, min(f) AS oldest
        FROM (SELECT "firstSeenAt" AS f FROM "Incident"
-              WHERE "companyId" = $1 AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp
+              WHERE "companyId" = (SELECT $1::uuid) AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp
               ORDER BY "firstSeenAt" DESC LIMIT $4) s`,
     [companyId, minFrom.toISOString(), maxFrom.toISOString(), cap],
   );
