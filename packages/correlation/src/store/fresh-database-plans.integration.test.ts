@@ -174,6 +174,22 @@ describe.each(inject('pgTargets'))(
       ).toEqual([]);
     }
 
+    /** A company of `t` whose turns ran before the ANALYZE that follows: one the statistics know. */
+    async function seenByStatistics(t: Awaited<ReturnType<typeof createTenant>>, name: string, seed: number) {
+      const companyId = await t.company(name);
+      await storeStream(t.mspId, companyId, seed);
+      await drain(companyId);
+      await pool.query('ANALYZE');
+    }
+
+    /** Stores the company's stream, decides it with every statement explained, and checks the plans. */
+    async function expectTurnsInProportion(mspId: string, companyId: string, seed: number) {
+      await storeStream(mspId, companyId, seed);
+      const plans: Plan[] = [];
+      await drain(companyId, plans);
+      await expectInProportion(companyId, plans);
+    }
+
     it('keeps every statement of a turn in proportion to the turn on a database never analyzed', async () => {
       const { rows: never } = await pool.query<{ n: string }>(
         `SELECT count(*)::text AS n FROM pg_stat_user_tables
@@ -181,25 +197,14 @@ describe.each(inject('pgTargets'))(
       );
       expect(never[0]!.n).toBe('0');
       const t = await createTenant(pool);
-      const companyId = await t.company('Fresh');
-      await storeStream(t.mspId, companyId, 7);
-      const plans: Plan[] = [];
-      await drain(companyId, plans);
-      await expectInProportion(companyId, plans);
+      await expectTurnsInProportion(t.mspId, await t.company('Fresh'), 7);
     }, 180_000);
 
     it('keeps them in proportion for a company the statistics have not seen', async () => {
       // The statistics know one company (the one above, and one more of this MSP); the next one is new.
       const t = await createTenant(pool);
-      const known = await t.company('Known');
-      await storeStream(t.mspId, known, 11);
-      await drain(known);
-      await pool.query('ANALYZE');
-      const companyId = await t.company('New');
-      await storeStream(t.mspId, companyId, 13);
-      const plans: Plan[] = [];
-      await drain(companyId, plans);
-      await expectInProportion(companyId, plans);
+      await seenByStatistics(t, 'Known', 11);
+      await expectTurnsInProportion(t.mspId, await t.company('New'), 13);
     }, 180_000);
 
     it.each([
@@ -212,10 +217,7 @@ describe.each(inject('pgTargets'))(
         // incidents the planner does not know of. A statement that lets the planner pick a company
         // index for its rows reads all of them on every turn.
         const known = await createTenant(pool);
-        const seen = await known.company('Seen');
-        await storeStream(known.mspId, seen, 23);
-        await drain(seen);
-        await pool.query('ANALYZE');
+        await seenByStatistics(known, 'Seen', 23);
         const tenant = knownMsp ? known : await createTenant(pool);
         const mspId = tenant.mspId;
         const companyId = await tenant.company('Imported');
@@ -228,10 +230,7 @@ describe.each(inject('pgTargets'))(
                   LATERAL (SELECT timestamp '2025-06-01' + g * interval '1 minute' AS ts) AS t`,
           [mspId, companyId, HISTORY],
         );
-        await storeStream(mspId, companyId, 17);
-        const plans: Plan[] = [];
-        await drain(companyId, plans);
-        await expectInProportion(companyId, plans);
+        await expectTurnsInProportion(mspId, companyId, 17);
       },
       240_000,
     );
