@@ -1,5 +1,7 @@
-// The load side of bench/run.ts: requests built and signed before a run starts, fired by autocannon
-// (one load generator for every target), with each request's 2xx time kept for the push latency.
+// The load side of bench/run.ts: requests built and signed before a run starts, fired at every
+// target the same way, with each request's 2xx time kept for the push latency. Saturating runs go
+// through autocannon; paced runs through `firePaced` below (autocannon's rate is not a pace).
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { signatureHeaders } from '@aw/ingest';
 import { toAlertmanager, type StreamAlert } from './stream.ts';
@@ -43,8 +45,19 @@ export async function prepare(
   return out;
 }
 
+/** What a run's load generator reports (autocannon's figures, or the same from `firePaced`). */
+export interface LoadResult {
+  /** Seconds (autocannon: whole seconds, see `spanSeconds`). */
+  duration: number;
+  /** ms; for paced runs from each request's due time (see `firePaced`). */
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
 export interface Fired {
-  res: autocannon.Result;
+  res: LoadResult;
   statuses: Map<number, number>;
   /** Requests handed to the connections. */
   sent: number;
@@ -58,12 +71,16 @@ export interface Fired {
   spanSeconds: number;
 }
 
-/** Fires every request once over `connections` keep-alive connections (at `rate` requests/s if set). */
+/**
+ * Fires every request once over `connections` keep-alive connections: as fast as they are answered,
+ * or at `rate` requests/s (`firePaced`).
+ */
 export async function fire(
   url: string,
   reqs: Prepared[],
   opts: { connections: number; rate?: number },
 ): Promise<Fired> {
+  if (opts.rate) return firePaced(url, reqs, { connections: opts.connections, rate: opts.rate });
   let i = 0;
   const statuses = new Map<number, number>();
   const answeredAt = new Float64Array(reqs.length).fill(NaN);
@@ -76,7 +93,6 @@ export async function fire(
         method: 'POST',
         connections: opts.connections,
         amount: reqs.length,
-        ...(opts.rate ? { overallRate: opts.rate } : {}),
         timeout: 30,
         requests: [
           {
@@ -102,10 +118,126 @@ export async function fire(
     });
   });
   return {
-    res,
+    res: {
+      duration: res.duration,
+      latency: { p50: res.latency.p50, p99: res.latency.p99 },
+      non2xx: res.non2xx,
+      errors: res.errors,
+      timeouts: res.timeouts,
+    },
     statuses,
     sent: Math.min(i, reqs.length),
     answeredAt,
     spanSeconds: (lastAnswer - started) / 1000,
+  };
+}
+
+/** The p-th percentile (nearest rank) of `xs`, rounded to 0.1; 0 when empty. */
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const v = s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+  return Math.round(v * 10) / 10;
+}
+
+/**
+ * Open-loop pacing: request i is due `i / rate` seconds after the start, whatever happened to the
+ * requests before it, as alerts reach a sender when they happen. Each request goes out on a free
+ * keep-alive connection of at most `connections`, or waits for one; its latency counts from its
+ * due time, so that wait is part of it (no coordinated omission, as wrk2 measures).
+ *
+ * autocannon's `overallRate` is not this: each connection sends its share of a second's requests
+ * back to back when its one-second timer fires, then nothing until the next tick
+ * (autocannon/lib/httpClient.js: `reqsMadeThisSecond`, reset by a 1 s interval), so "1,000/s" was
+ * a burst of 1,000 requests at the start of every second, answered at the server's saturated rate.
+ * Due requests are sent on a 1 ms timer: at 5,000/s about five leave together each millisecond.
+ */
+export async function firePaced(
+  url: string,
+  reqs: Prepared[],
+  opts: { connections: number; rate: number },
+): Promise<Fired> {
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: opts.connections,
+    maxFreeSockets: opts.connections,
+    scheduling: 'fifo',
+  });
+  const u = new URL(url);
+  const base = { host: u.hostname, port: Number(u.port), path: u.pathname + u.search, method: 'POST', agent };
+  const headers = reqs.map((r) => ({ ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }));
+  const statuses = new Map<number, number>();
+  const answeredAt = new Float64Array(reqs.length).fill(NaN);
+  const latencies: number[] = [];
+  let errors = 0;
+  let timeouts = 0;
+  let non2xx = 0;
+  let sent = 0;
+  let pending = reqs.length;
+  const interval = 1000 / opts.rate;
+  const started = performance.now();
+  let lastAnswer = started;
+  await new Promise<void>((resolve) => {
+    if (!reqs.length) return resolve();
+    const settled = () => {
+      if (--pending === 0) resolve();
+    };
+    const send = (i: number) => {
+      const r = reqs[i]!;
+      const due = started + i * interval;
+      let finished = false;
+      const finish = (status: number | null) => {
+        if (finished) return;
+        finished = true;
+        const t = performance.now();
+        if (status !== null) {
+          lastAnswer = t;
+          latencies.push(t - due);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (status >= 200 && status < 300) answeredAt[i] = t;
+          else non2xx++;
+        }
+        settled();
+      };
+      const req = http.request({ ...base, headers: headers[i] }, (res) => {
+        res.resume();
+        res.on('end', () => finish(res.statusCode ?? 0));
+        res.on('error', () => {
+          errors++;
+          finish(null);
+        });
+      });
+      req.setTimeout(30_000, () => {
+        timeouts++;
+        req.destroy();
+        finish(null);
+      });
+      req.on('error', () => {
+        if (!finished) errors++;
+        finish(null);
+      });
+      req.end(r.body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < reqs.length && started + sent * interval <= now) send(sent++);
+      if (sent < reqs.length) setTimeout(tick, Math.max(0, started + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  agent.destroy();
+  const span = (lastAnswer - started) / 1000;
+  return {
+    res: {
+      duration: span,
+      latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+      non2xx,
+      errors,
+      timeouts,
+    },
+    statuses,
+    sent,
+    answeredAt,
+    spanSeconds: span,
   };
 }
