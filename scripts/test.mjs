@@ -1,7 +1,8 @@
-// `npm test`: typecheck, lint, then every package's tests (unit, integration on PostgreSQL 17
-// embedded + PostgreSQL 15 when installed, browser e2e), the quick ingest bench (bench/run.ts --quick:
-// fails on a correctness violation, never on a speed figure), then the closing summary
-// (scripts/test-summary.mjs: per package, each failed test by name, one last line).
+// `npm test`: typecheck, lint, the launcher's and the bench's own tests, then every package's tests
+// (unit, integration on PostgreSQL 17 embedded + PostgreSQL 15 when installed, browser e2e), the
+// quick ingest bench (bench/run.ts --quick: fails on a correctness violation, never on a speed
+// figure), then the closing summary (scripts/test-summary.mjs: per package, each failed test by
+// name, one last line).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ const stages = [
   ['lint', ['turbo', 'run', 'lint', '--output-logs=errors-only']],
   ['lint scripts and bench', ['eslint', 'scripts', 'bench']],
   ['launcher tests', ['vitest', 'run', '--config', 'scripts/vitest.config.ts']],
+  ['bench tests', ['vitest', 'run', '--config', 'bench/vitest.config.ts']],
   ['tests', ['turbo', 'run', 'test', '--concurrency=1', '--continue']],
   ['browser tests', ['turbo', 'run', 'e2e', '--concurrency=1', '--continue']],
   ['bench --quick (fails on correctness, never on speed)', ['tsx', 'bench/run.ts', '--quick']],
