@@ -64,6 +64,8 @@ const { values: args } = parseArgs({
     'soak-no-replay': { type: 'boolean', default: false },
     // Diagnostic: PostgreSQL's time per statement in each app run (bench/lib/pg-statements.ts).
     'pg-statements': { type: 'boolean', default: false },
+    // The paced runs' rates (one-alert requests per second), comma-separated.
+    paced: { type: 'string', default: '1000,5000' },
   },
 });
 const QUICK = args.quick;
@@ -76,6 +78,14 @@ const CONNECTIONS = Number(args.connections);
 const SINGLE = QUICK ? 3_000 : 20_000; // requests of 1 alert per run
 const BATCHED = QUICK ? 100 : 1_000; // requests of 100 alerts per run
 const PACED_SECONDS = QUICK ? 3 : 10;
+const PACED_RATES = args.paced
+  .split(',')
+  .filter(Boolean)
+  .map((x) => Number(x));
+if (PACED_RATES.some((r) => !Number.isInteger(r) || r < 1 || r > 100_000)) {
+  console.error(`--paced ${args.paced}: whole requests per second, 1 to 100,000, comma-separated`);
+  process.exit(2);
+}
 // After each app run every accepted alert must be decided within this bound (a correctness check:
 // a backlog that does not drain is a failure; how fast it drains is reported, never asserted).
 const DRAIN_SECONDS = Number(args['drain-seconds'] ?? 120);
@@ -444,7 +454,7 @@ async function main() {
       console.log(`round ${round + 1}/${ROUNDS}`);
       for (const perRequest of [1, 100])
         for (const target of ['app', 'ref', 'am'] as const) await runOne(target, perRequest);
-      if (round === 0) {
+      if (round === 0 && PACED_RATES.length) {
         // The paced runs' load generator is our own code (firePaced): one second of it against the
         // reference first, so its cold start (JIT, the agent's first connections) lands on no
         // measured run. The app's paced run comes first and would otherwise pay it.
@@ -454,7 +464,7 @@ async function main() {
           rate: 1000,
         });
       }
-      for (const rate of [1000, 5000])
+      for (const rate of PACED_RATES)
         for (const target of ['app', 'ref', 'am'] as const) await runOne(target, 1, rate);
     }
   } finally {
