@@ -65,7 +65,7 @@ const { values: args } = parseArgs({
     // Diagnostic: PostgreSQL's time per statement in each app run (bench/lib/pg-statements.ts).
     'pg-statements': { type: 'boolean', default: false },
     // The paced runs' rates (one-alert requests per second), comma-separated.
-    paced: { type: 'string', default: '1000,5000' },
+    paced: { type: 'string', default: '100,1000,5000' },
   },
 });
 const QUICK = args.quick;
