@@ -9,7 +9,11 @@ function stat(pid: number): { ppid: number; cpuTicks: number } | null {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) };
+    // cutime + cstime: the CPU of the children it has reaped. A process that exits (a PostgreSQL
+    // backend whose pool connection was closed, an autovacuum worker) leaves the tree, and its CPU
+    // moves into its parent's cutime/cstime: counting both keeps the sum from dropping. Without
+    // them the sum fell whenever a busy backend exited, and a quiet run could show negative CPU.
+    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
   } catch {
     return null;
   }
@@ -45,7 +49,10 @@ export function tree(roots: number[]): number[] {
   return out;
 }
 
-/** CPU microseconds used so far by the processes of `roots`' trees. */
+/**
+ * CPU microseconds used so far by the processes of `roots`' trees, including the descendants that
+ * have exited and been reaped inside the trees (so the figure never falls between two readings).
+ */
 export function cpuMicros(roots: number[]): number {
   return tree(roots).reduce((sum, pid) => sum + (stat(pid)?.cpuTicks ?? 0), 0) * TICK_US;
 }
