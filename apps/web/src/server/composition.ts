@@ -419,10 +419,10 @@ const THREAD_TURN_INTERVAL_MS = 100;
 const THREAD_TURN_INTERVAL_FACTOR = 2;
 /**
  * In-process, a company's turns start at most every 25 ms while it keeps up. A turn has a fixed cost
- * (about 5 ms of CPU for a one-alert turn, most of it PostgreSQL's), and with alerts arriving evenly
- * at 100/s the worker otherwise ran 150-170 turns of one or two alerts in three seconds. With the
- * floor it ran 110 and 115 turns of three, at 9.9 and 7.1 ms of CPU per alert (the app's and its
- * PostgreSQL's) instead of 12.7 and 12.8, and the decided lag was no longer (docs/PERFORMANCE.md,
- * "A floor between a company's turns, in-process").
+ * (about 5 ms of CPU for a one-alert turn, most of it PostgreSQL's). With alerts arriving evenly at
+ * 100/s the worker otherwise ran a turn per alert (235-267 in three seconds) at 11.9-12.2 ms of CPU
+ * per alert, the app's and its PostgreSQL's; with the floor it ran 109-113 turns of three at 9.3-9.4
+ * ms, and the decided lag was no longer (docs/PERFORMANCE.md, "A floor between a company's turns,
+ * in-process").
  */
 const IN_PROCESS_TURN_INTERVAL_MS = 25;
