@@ -51,7 +51,7 @@ const stop = async () => {
     /* already gone */
   }
   await Promise.race([exited, sleep(60_000)]);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 };
 process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
