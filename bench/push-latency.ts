@@ -19,7 +19,7 @@ import { serveIngest } from '@aw/ingest/server';
 import { PgRealtimeHub } from '@aw/realtime';
 import { connectSse, startSseInstance } from '@aw/realtime/testing';
 import pg from 'pg';
-import { pct } from './lib/push.ts';
+import { pct } from './lib/load.ts';
 
 const { values: args } = parseArgs({
   options: {

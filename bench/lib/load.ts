@@ -132,13 +132,15 @@ export async function fire(
   };
 }
 
-/** The p-th percentile (nearest rank) of `xs`, rounded to 0.1; 0 when empty. */
-function percentile(xs: number[], p: number): number {
+/** The p-th percentile (nearest rank) of `xs`; 0 when empty. */
+export function pct(xs: number[], p: number): number {
   if (!xs.length) return 0;
   const s = [...xs].sort((a, b) => a - b);
-  const v = s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-  return Math.round(v * 10) / 10;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
+
+/** `pct`, rounded to 0.1. */
+const percentile = (xs: number[], p: number) => Math.round(pct(xs, p) * 10) / 10;
 
 /**
  * Open-loop pacing: request i is due `i / rate` seconds after the start, whatever happened to the

@@ -17,14 +17,7 @@ import { hashPassword } from '@aw/core';
 import type { PrismaClient } from '@aw/db';
 import { q } from '@aw/correlation';
 import { connectSse, type SseClient } from '@aw/realtime/testing';
-import type { Prepared } from './load.ts';
-
-/** The p-th percentile (nearest rank) of `xs`; 0 when empty. */
-export function pct(xs: number[], p: number): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
+import { pct, type Prepared } from './load.ts';
 
 /** Creates a technician of the MSP and signs in over HTTP; returns the session's cookie header. */
 export async function technicianCookie(prisma: PrismaClient, mspId: string, base: string): Promise<string> {

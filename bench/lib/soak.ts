@@ -5,8 +5,7 @@
 // (MiB per minute: flat memory is a slope near 0). The usual correctness checks close it.
 import type pg from 'pg';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './checks.ts';
-import { fire, prepare } from './load.ts';
-import { pct } from './push.ts';
+import { fire, pct, prepare } from './load.ts';
 import { cpuMicros, rssSeries, slope, type RssSample } from './procs.ts';
 import { streamChunks } from './stream.ts';
 
