@@ -192,10 +192,14 @@ async function applyBatch(
   const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
+  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
+  // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
+  // sized for it. As a parameter it kept PostgreSQL planning a custom plan on every turn, and
+  // planning this read of the partitioned table cost more than running it.
   const rows = await qp<Record<string, unknown>>(
     c,
-    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT $2`,
-    [companyId, batchSize],
+    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT ${limit}`,
+    [companyId],
   );
   if (!rows.rows.length) return NOTHING;
   const alerts = rows.rows.map(toEngineAlert);
@@ -228,7 +232,7 @@ async function applyBatch(
     decisions,
     newId,
   });
-  const closed = await closeFinishedSituations(c, companyId, resolvedOf(changes));
+  const closed = await closeFinishedSituations(c, resolvedOf(changes));
   return {
     decided: decisions.length,
     decisions,
@@ -523,7 +527,7 @@ export async function tickCompany(
     for (const inc of state.incidents.values()) advanceIncident(state, inc, now, config);
     const ch = state.drain();
     await writeTurn(c, company.mspId, companyId, ch);
-    const closed = await closeFinishedSituations(c, companyId, resolvedOf(ch));
+    const closed = await closeFinishedSituations(c, resolvedOf(ch));
     return withSituations(changeEvents(company.mspId, companyId, ch), [], closed);
   });
 }

@@ -83,6 +83,14 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
  * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*. It also turns
  * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
+ *
+ * And it makes the turn's prepared statements (and aw_correlation_write's) run their generic plans,
+ * planned once per connection, not a custom plan for every execution (`plan_cache_mode`, for the
+ * transaction). PostgreSQL's default kept custom plans for most of them: a custom plan prunes the
+ * "Alert" partitions or sizes a LIMIT, so it always looked cheaper than the generic one, and planning
+ * it cost 0.2-0.8 ms a statement, most of a small turn's time in PostgreSQL
+ * (docs/PERFORMANCE.md, "Generic plans for a turn"). The statements are written so that their plans
+ * do not depend on the company's figures (fresh-database-plans.integration.test.ts).
  */
 export async function openTurn(
   c: Queryable,
@@ -97,7 +105,8 @@ export async function openTurn(
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
             set_config('aw.company_id', $1::text, true) AS "wallCompany",
-            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept",
+            set_config('plan_cache_mode', 'force_generic_plan', true) AS "genericPlans"
        FROM ${from} WHERE c.id = $1::uuid`,
     [companyId],
   );

@@ -1,0 +1,116 @@
+// A turn of one or two alerts is the common case at a steady, low rate (the worker runs a turn as
+// soon as a company has PENDING alerts). Its cost must not grow with the company's backlog, and
+// its statements must not be planned again on every turn: PostgreSQL kept a custom plan for the
+// batch read (its LIMIT was a parameter) and planning it cost more than running it, and the
+// decision UPDATE hashed the turn's rows and read every PENDING alert of the company to find them.
+// Both are checked here by what PostgreSQL reports (plans counted per prepared statement, buffers
+// through auto_explain), not by time.
+import { createPool } from '@aw/db';
+import { createTestDatabase } from '@aw/db/testing';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTenant } from '../testing/fixtures.ts';
+import { correlateCompany } from './apply.ts';
+
+const BACKLOG = 4000;
+const TURNS = 12;
+
+/** The buffers of a plan's top node (its own lines come before its first child). */
+function topBuffers(notice: string): number {
+  const lines = notice.split('\n');
+  const top = lines.findIndex((l) => /^[A-Z]/.test(l) && !/^(Query Text|Query Parameters|Settings):/.test(l));
+  for (const l of lines.slice(top + 1)) {
+    if (/^\s*(->|InitPlan|SubPlan|CTE )/.test(l)) break;
+    const m = /^\s+Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(l);
+    if (m) return Number(m[1]) + Number(m[2] ?? 0);
+  }
+  return 0;
+}
+
+describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on $name', (target) => {
+  let db: { url: string; drop(): Promise<void> };
+  let pool: pg.Pool;
+  let companyId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(target);
+    pool = createPool(db.url, { max: 2 });
+    const t = await createTenant(pool);
+    companyId = await t.company('Busy');
+    // A backlog of PENDING alerts over many hosts and signatures, analyzed as autovacuum would.
+    await pool.query(
+      `INSERT INTO "Alert" ("mspId", "companyId", source, fingerprint, "dedupKey", asset, signature, severity, status,
+            "occurredAt", labels, raw)
+       SELECT $1, $2, 'NATIVE', h || '/' || s, md5(g::text), h, s, 'MEDIUM', 'FIRING',
+              timestamp '2026-03-02 10:00' + g * interval '1 second', '{}', '{}'
+         FROM generate_series(1, $3::int) AS g,
+              LATERAL (SELECT 'host-' || (g * 7919 % 300) AS h, 'sig-' || (g % 10) AS s) AS x`,
+      [t.mspId, companyId, BACKLOG],
+    );
+    await pool.query('ANALYZE');
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('plans its statements once per connection and reads only its own alerts to decide them', async () => {
+    // One connection, so every turn runs on the same prepared statements.
+    const turns = createPool(db.url, { max: 1 });
+    const decisionBuffers: number[] = [];
+    turns.on('connect', (c) => {
+      c.on('notice', (m) => {
+        const s = String(m.message);
+        if (/Query Text: UPDATE "Alert" a SET decision/.test(s)) decisionBuffers.push(topBuffers(s));
+      });
+      void c
+        .query(
+          `LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on;
+           SET auto_explain.log_buffers = on; SET auto_explain.log_timing = off;
+           SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`,
+        )
+        .catch(() => undefined);
+    });
+    try {
+      let decided = 0;
+      for (let i = 0; i < TURNS; i++) {
+        const r = await correlateCompany(turns, companyId, { batchSize: 1 });
+        decided += r.decided;
+      }
+      expect(decided).toBe(TURNS);
+      const { rows: left } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING'`,
+        [companyId],
+      );
+      expect(left[0]!.n).toBe(BACKLOG - TURNS);
+
+      // Every turn's UPDATE of its one alert touched a few index and heap pages (about 20 here once
+      // the first turn has warmed up), not the company's PENDING alerts (the count grew with the
+      // backlog).
+      expect(decisionBuffers).toHaveLength(TURNS);
+      expect(Math.max(...decisionBuffers.slice(1)), JSON.stringify(decisionBuffers)).toBeLessThan(40);
+
+      // The turn's prepared statements ran generic plans, planned once: PostgreSQL's first five
+      // executions of a statement may be custom plans (the opening statement runs before the turn
+      // asks for generic plans), none after.
+      const { rows: plans } = await turns.query<{
+        statement: string;
+        generic: number;
+        custom: number;
+      }>(
+        `SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE name LIKE 'aw\\_c\\_%'`,
+      );
+      const everyTurn = plans.filter((p) => p.generic + p.custom >= TURNS);
+      expect(
+        everyTurn.some((p) =>
+          /FROM "Alert" WHERE "companyId" = \$1 AND decision = 'PENDING'/.test(p.statement),
+        ),
+      ).toBe(true);
+      expect(everyTurn.filter((p) => p.custom > 5).map((p) => p.statement.slice(0, 200))).toEqual([]);
+      expect(everyTurn.filter((p) => p.custom > 0).length).toBeLessThanOrEqual(1);
+    } finally {
+      await turns.end();
+    }
+  }, 120_000);
+});
