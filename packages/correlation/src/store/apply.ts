@@ -189,10 +189,10 @@ async function applyBatch(
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
-  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
+  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
+  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, limit);
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
-  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
   // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
   // sized for it. As a parameter it kept PostgreSQL planning a custom plan on every turn, and
   // planning this read of the partitioned table cost more than running it.

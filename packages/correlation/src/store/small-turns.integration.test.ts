@@ -11,6 +11,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant } from '../testing/fixtures.ts';
 import { correlateCompany } from './apply.ts';
+import { COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM } from './rows.ts';
+import { GENERIC_TURN_MAX, openTurn } from './sql.ts';
 
 const BACKLOG = 4000;
 const TURNS = 12;
@@ -113,4 +115,35 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       await turns.end();
     }
   }, 120_000);
+
+  it('runs generic plans only for turns of at most GENERIC_TURN_MAX alerts', async () => {
+    const mode = async (batchSize: number) => {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const r = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, batchSize);
+        const { rows } = await c.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m`);
+        expect(r?.planMode).toBe(rows[0]!.m);
+        return rows[0]!.m;
+      } finally {
+        await c.query('ROLLBACK');
+        c.release();
+      }
+    };
+    // The backlog is larger than GENERIC_TURN_MAX: the batch size decides.
+    expect(await mode(1)).toBe('force_generic_plan');
+    expect(await mode(GENERIC_TURN_MAX)).toBe('force_generic_plan');
+    expect(await mode(GENERIC_TURN_MAX + 1)).toBe('auto');
+    expect(await mode(500)).toBe('auto');
+    // A company with a few alerts waiting runs a small turn whatever the batch size.
+    await pool.query(
+      `UPDATE "Alert" SET decision = 'SUPPRESSED' WHERE "companyId" = $1 AND decision = 'PENDING'
+          AND id NOT IN (SELECT id FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT 10)`,
+      [companyId],
+    );
+    expect(await mode(500)).toBe('force_generic_plan');
+    // The setting is the transaction's: the connection is back on the default afterwards.
+    const { rows } = await pool.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m`);
+    expect(rows[0]!.m).toBe('auto');
+  });
 });

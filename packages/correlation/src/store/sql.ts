@@ -76,6 +76,9 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
   );
 }
 
+/** The largest turn (alerts) that runs generic plans (openTurn). */
+export const GENERIC_TURN_MAX = 64;
+
 /**
  * Opens a company's turn in one round trip: reads its correlation settings, takes the company lock
  * (lockCompany) and walls the rest of the transaction in (wallCompany), in that order (a target
@@ -84,20 +87,26 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
  * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
  *
- * And it makes the turn's prepared statements (and aw_correlation_write's) run their generic plans,
- * planned once per connection, not a custom plan for every execution (`plan_cache_mode`, for the
- * transaction). PostgreSQL's default kept custom plans for most of them: a custom plan prunes the
- * "Alert" partitions or sizes a LIMIT, so it always looked cheaper than the generic one, and planning
- * it cost 0.2-0.8 ms a statement, most of a small turn's time in PostgreSQL
- * (docs/PERFORMANCE.md, "Generic plans for a turn"). The statements are written so that their plans
- * do not depend on the company's figures (fresh-database-plans.integration.test.ts).
+ * With `batchSize` (a turn that decides alerts), a small turn (at most GENERIC_TURN_MAX alerts: the
+ * batch size or the company's PENDING alerts, whichever is fewer) also runs its prepared statements,
+ * and aw_correlation_write's, on their generic plans, planned once per connection
+ * (`plan_cache_mode`, for the transaction). PostgreSQL's default kept custom plans for most of them,
+ * planned again on every execution at 0.2-0.8 ms a statement: most of a one-alert turn's time in
+ * PostgreSQL. Larger turns keep the default: there planning is a small share, and with generic
+ * plans the linker's key write and the fingerprint read of a turn of a few hundred alerts took
+ * longer (docs/PERFORMANCE.md, "Generic plans for small turns"). The statements are written so that
+ * neither plan depends on the company's figures (fresh-database-plans.integration.test.ts,
+ * small-turns.integration.test.ts).
  */
 export async function openTurn(
   c: Queryable,
   companyId: string,
   columns: string,
   from: string,
+  batchSize?: number,
 ): Promise<Record<string, unknown> | null> {
+  const small = `least($2::int, (SELECT count(*)::int FROM (SELECT 1 FROM "Alert" a WHERE a."companyId" = $1::uuid
+                   AND a.decision = 'PENDING' LIMIT ${GENERIC_TURN_MAX + 1}) p)) <= ${GENERIC_TURN_MAX}`;
   const r = await qp(
     c,
     `SELECT ${columns},
@@ -105,10 +114,16 @@ export async function openTurn(
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
             set_config('aw.company_id', $1::text, true) AS "wallCompany",
-            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept",
-            set_config('plan_cache_mode', 'force_generic_plan', true) AS "genericPlans"
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"${
+              batchSize === undefined
+                ? ''
+                : `,
+            set_config('plan_cache_mode', CASE WHEN ${small} THEN 'force_generic_plan'
+                                         ELSE current_setting('plan_cache_mode') END, true)
+              AS "planMode"`
+            }
        FROM ${from} WHERE c.id = $1::uuid`,
-    [companyId],
+    batchSize === undefined ? [companyId] : [companyId, batchSize],
   );
   return r.rows[0] ?? null;
 }
