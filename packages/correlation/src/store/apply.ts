@@ -40,7 +40,7 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { inTransaction, isoOrNull, openTurn, qp, type Queryable } from './sql.ts';
+import { GENERIC_TURN_MAX, inTransaction, isoOrNull, openTurn, qp, type Queryable } from './sql.ts';
 
 const runner =
   (c: Queryable): SqlRunner =>
@@ -189,10 +189,10 @@ async function applyBatch(
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
-  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
-  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, limit);
+  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
+  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
   // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
   // sized for it. As a parameter it kept PostgreSQL planning a custom plan on every turn, and
   // planning this read of the partitioned table cost more than running it.
@@ -205,7 +205,13 @@ async function applyBatch(
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
-  const rules = await loadRules(runner(c), companyId, minT);
+  // A small turn runs the rest of its statements on their generic plans (GENERIC_TURN_MAX).
+  const rules = await loadRules(
+    runner(c),
+    companyId,
+    minT,
+    alerts.length <= GENERIC_TURN_MAX ? 'force_generic_plan' : undefined,
+  );
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
 
   const ctx: EngineContext = { config, rules, newId };

@@ -100,7 +100,13 @@ export function toCompanyConfig(row: Record<string, unknown>): CompanyConfigRow 
 }
 
 /** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
-export async function loadRules(sql: SqlRunner, companyId: string, from: Date): Promise<RuleSet> {
+export async function loadRules(
+  sql: SqlRunner,
+  companyId: string,
+  from: Date,
+  /** Also sets `plan_cache_mode` for the rest of the transaction (a small turn: store/sql.ts). */
+  planMode?: 'force_generic_plan',
+): Promise<RuleSet> {
   // One statement, one round trip (a correlation turn reads them every time); times as epoch ms.
   const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
   const [row] = await sql<{
@@ -118,8 +124,10 @@ export async function loadRules(sql: SqlRunner, companyId: string, from: Date): 
           FROM "Silence" WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp) AS si,
        (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'sourceMatchers', "sourceMatchers",
                  'targetMatchers', "targetMatchers", 'equal', equal, 'enabled', enabled) ORDER BY "createdAt", id), '[]')
-          FROM "InhibitionRule" WHERE "companyId" = $1::uuid AND enabled) AS ir`,
-    [companyId, from.toISOString()],
+          FROM "InhibitionRule" WHERE "companyId" = $1::uuid AND enabled) AS ir${
+            planMode ? `, set_config('plan_cache_mode', $3, true) AS pm` : ''
+          }`,
+    planMode ? [companyId, from.toISOString(), planMode] : [companyId, from.toISOString()],
   );
   const mw = row?.mw ?? [];
   const si = row?.si ?? [];

@@ -76,7 +76,17 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
   );
 }
 
-/** The largest turn (alerts) that runs generic plans (openTurn). */
+/**
+ * The largest turn (alerts) that runs its statements on their generic plans (`plan_cache_mode`
+ * for the rest of the transaction, set with the turn's rules read: applyBatch). PostgreSQL's
+ * default kept custom plans for most of a turn's statements, and aw_correlation_write's, planned
+ * again on every execution at 0.2-0.8 ms a statement: most of a one-alert turn's time in
+ * PostgreSQL. Larger turns keep the default: there planning is a small share, and with generic
+ * plans the linker's key write and the fingerprint read of a turn of a few hundred alerts took
+ * longer (docs/PERFORMANCE.md, "Generic plans for small turns"). The statements are written so
+ * that neither plan depends on the company's figures (fresh-database-plans.integration.test.ts,
+ * small-turns.integration.test.ts).
+ */
 export const GENERIC_TURN_MAX = 64;
 
 /**
@@ -86,27 +96,13 @@ export const GENERIC_TURN_MAX = 64;
  * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*. It also turns
  * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
- *
- * With `batchSize` (a turn that decides alerts), a small turn (at most GENERIC_TURN_MAX alerts: the
- * batch size or the company's PENDING alerts, whichever is fewer) also runs its prepared statements,
- * and aw_correlation_write's, on their generic plans, planned once per connection
- * (`plan_cache_mode`, for the transaction). PostgreSQL's default kept custom plans for most of them,
- * planned again on every execution at 0.2-0.8 ms a statement: most of a one-alert turn's time in
- * PostgreSQL. Larger turns keep the default: there planning is a small share, and with generic
- * plans the linker's key write and the fingerprint read of a turn of a few hundred alerts took
- * longer (docs/PERFORMANCE.md, "Generic plans for small turns"). The statements are written so that
- * neither plan depends on the company's figures (fresh-database-plans.integration.test.ts,
- * small-turns.integration.test.ts).
  */
 export async function openTurn(
   c: Queryable,
   companyId: string,
   columns: string,
   from: string,
-  batchSize?: number,
 ): Promise<Record<string, unknown> | null> {
-  const small = `least($2::int, (SELECT count(*)::int FROM (SELECT 1 FROM "Alert" a WHERE a."companyId" = $1::uuid
-                   AND a.decision = 'PENDING' LIMIT ${GENERIC_TURN_MAX + 1}) p)) <= ${GENERIC_TURN_MAX}`;
   const r = await qp(
     c,
     `SELECT ${columns},
@@ -114,16 +110,9 @@ export async function openTurn(
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
             set_config('aw.company_id', $1::text, true) AS "wallCompany",
-            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"${
-              batchSize === undefined
-                ? ''
-                : `,
-            set_config('plan_cache_mode', CASE WHEN ${small} THEN 'force_generic_plan'
-                                         ELSE current_setting('plan_cache_mode') END, true)
-              AS "planMode"`
-            }
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"
        FROM ${from} WHERE c.id = $1::uuid`,
-    batchSize === undefined ? [companyId] : [companyId, batchSize],
+    [companyId],
   );
   return r.rows[0] ?? null;
 }
