@@ -324,34 +324,31 @@ class Writes {
     // key (1.1-1.3 s a turn for a company the statistics had not seen). The turn is walled in to
     // its company (tenant policies), and the ids come from rows read for it.
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
-    // The incidents' new values come as a JSON array (jsonb_to_recordset), not as arrays to unnest:
-    // the turn runs generic plans (openTurn), where an unnest of a parameter is estimated at 10
-    // rows, and the planner joined it with the incidents as a nested loop that rescanned the arrays
-    // for every incident (469 × 469 rows compared in one turn of 500 alerts). The estimate of
-    // jsonb_to_recordset is 100 rows, and the join is hashed.
     if (ids.length)
       await qp(
         c,
         `WITH keys AS (
            INSERT INTO "IncidentEntityKey" ("incidentId", key, "mspId", "companyId", open, "firstSeenAt")
            SELECT i.id, v.key, i."mspId", i."companyId", i.status <> 'RESOLVED', i."firstSeenAt"
-             FROM unnest($3::uuid[], $4::text[]) AS v(id, key)
+             FROM unnest($4::uuid[], $5::text[]) AS v(id, key)
              CROSS JOIN LATERAL (SELECT * FROM "Incident" i WHERE i.id = v.id OFFSET 0) i
-            WHERE i."companyId" = $5::uuid
+            WHERE i."companyId" = $6::uuid
            ON CONFLICT ("incidentId", key) DO NOTHING
          )
          UPDATE "Incident" i
             SET "entityKeys" = CASE WHEN v.k IS NULL THEN i."entityKeys"
-                                    ELSE ARRAY(SELECT jsonb_array_elements_text(v.k)) END,
+                                    ELSE ARRAY(SELECT jsonb_array_elements_text(v.k::jsonb)) END,
                 "situationId" = COALESCE(v.s, i."situationId"),
                 "updatedAt" = CASE WHEN v.s IS NULL THEN i."updatedAt" ELSE now() END
-           FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, k jsonb, s uuid)
+           FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, k, s)
           WHERE i.id = v.id AND i.id = ANY($1::uuid[])`,
         [
           ids,
-          JSON.stringify(
-            ids.map((id) => ({ id, k: this.keys.get(id) ?? null, s: this.assigned.get(id) ?? null })),
-          ),
+          ids.map((id) => {
+            const k = this.keys.get(id);
+            return k ? JSON.stringify(k) : null;
+          }),
+          ids.map((id) => this.assigned.get(id) ?? null),
           this.added.map((a) => a.id),
           this.added.map((a) => a.key),
           companyId,
