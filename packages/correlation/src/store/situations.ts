@@ -23,13 +23,14 @@ export async function closeFinishedSituations(
   if (!resolved.length) return [];
   const ids = resolved.map((i) => i.id);
   // The situations of the resolved incidents, found through the incidents' primary key (one probe
-  // per id, in a LATERAL subquery no outer condition can enter), then the ones with no open incident
-  // left (one probe of the situation index per situation): no scan of the company's incidents or
-  // situations, whatever the planner believes about the tenant's share of them. With `id = ANY(ids)`
-  // the turn's generic plan (openTurn) read the MSP's incidents through the tenant policy's MSP
-  // condition on a database never analyzed, once per situation (fresh-database-plans test). The
-  // situations are named by id alone (the tenant policies wall the turn in to its company): beside
-  // the company, the planner read the company's situations through its index.
+  // per id, in a LATERAL subquery no outer condition can enter), then the ones with no open
+  // incident left (one probe of the situation index per situation): no scan of the company's
+  // incidents or situations, whatever the planner believes about the tenant's share of them. With
+  // `id = ANY(ids)` a generic plan (small turns run them: GENERIC_TURN_MAX) read the MSP's
+  // incidents through the tenant policy's MSP condition on a database never analyzed, once per
+  // situation (the fresh-database-plans test with every turn on generic plans). The situations are named by id alone (the tenant policies wall
+  // the turn in to its company): beside the company, the planner read the company's situations
+  // through its index.
   const r = await qp<{ id: string; incidentIds: string[] }>(
     c,
     `WITH hit AS MATERIALIZED (
