@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '@aw/db/testing';
-import { cpuMicros } from './lib/procs.ts';
+import { cpuMicros, stop as stopChild, waitFor } from './lib/procs.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,29 +43,14 @@ const app = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts
     LOG_LEVEL: 'warn',
   },
 });
-const exited = new Promise<void>((r) => app.once('exit', () => r()));
 const stop = async () => {
-  try {
-    process.kill(-app.pid!, 'SIGINT');
-  } catch {
-    /* already gone */
-  }
-  await Promise.race([exited, sleep(60_000)]);
+  await stopChild(app, true);
   rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 };
 process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
 try {
-  let up = false;
-  for (let i = 0; i < 1800 && !up; i++) {
-    try {
-      up = (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-    } catch {
-      /* not yet */
-    }
-    if (!up) await sleep(500);
-  }
-  if (!up) throw new Error('the app did not answer /api/health within 15 minutes');
+  await waitFor(`http://127.0.0.1:${port}/api/health`, 'the app', app, 900_000);
   console.log(`app up on :${port}; settling ${SETTLE} s, then ${WINDOWS} windows of ${SECONDS} s`);
   await sleep(SETTLE * 1000);
   for (let k = 0; k < WINDOWS; k++) {

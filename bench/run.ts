@@ -33,7 +33,7 @@ import {
   type IntakeStats,
   type StageTimes,
 } from './lib/intake-stats.ts';
-import { cpuMicros, postmasterFor, rssSampler } from './lib/procs.ts';
+import { cpuMicros, postmasterFor, rssSampler, stop, waitFor } from './lib/procs.ts';
 import { liveSubscriber, pushFigures, technicianCookie, type PushFigures } from './lib/push.ts';
 import {
   enableStatements,
@@ -134,39 +134,6 @@ interface RunResult {
 const violations: string[] = [];
 
 // ---- peers -----------------------------------------------------------------------------------
-async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s`);
-}
-
-async function stop(child: ChildProcess | null, group = false) {
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  try {
-    if (group) process.kill(-child.pid, 'SIGINT');
-    else child.kill('SIGTERM');
-  } catch {
-    /* gone */
-  }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-  if (child.exitCode === null) {
-    try {
-      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
 function alertmanagerBin(): string {
   const bin = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/prometheus-alertmanager'].find((b) =>
     existsSync(b),

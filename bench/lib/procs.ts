@@ -1,5 +1,6 @@
 // Process accounting for the benchmarks, from /proc: CPU time and resident memory of a process and
 // all of its descendants, sampled while a run is going on. Linux only, like the rest of the bench.
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
@@ -130,4 +131,42 @@ export function slope(points: { x: number; y: number }[]): number {
   const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
   const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   return den ? num / den : 0;
+}
+
+/** Polls `url` until it answers 2xx; fails when `child` exits first or after `timeoutMs`. */
+export async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Stops `child` (its process group with `group`, by SIGINT as Ctrl-C; else SIGTERM), then SIGKILL
+ * after 30 s.
+ */
+export async function stop(child: ChildProcess | null, group = false) {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    if (group) process.kill(-child.pid, 'SIGINT');
+    else child.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  if (child.exitCode === null) {
+    try {
+      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }

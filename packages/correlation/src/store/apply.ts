@@ -146,7 +146,8 @@ export async function correlateCompany(
   companyId: string,
   opts: CorrelateOptions = {},
 ): Promise<ApplyResult> {
-  const batchSize = opts.batchSize ?? 500;
+  // A whole number of at least 1: it is written into the batch read's text (applyBatch).
+  const batchSize = Number.isFinite(opts.batchSize) ? Math.max(1, Math.floor(opts.batchSize!)) : 500;
   const budget: DecisionBudget = {
     budgetMs: opts.budgetMs ?? DEFAULT_BUDGET.budgetMs,
     alertLimitMs: opts.alertLimitMs ?? DEFAULT_BUDGET.alertLimitMs,
@@ -192,13 +193,12 @@ async function applyBatch(
   const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
-  const limit = Number.isFinite(batchSize) ? Math.max(1, Math.floor(batchSize)) : 500;
   // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
   // sized for it. As a parameter it kept PostgreSQL planning a custom plan on every turn, and
   // planning this read of the partitioned table cost more than running it.
   const rows = await qp<Record<string, unknown>>(
     c,
-    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT ${limit}`,
+    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT ${batchSize}`,
     [companyId],
   );
   if (!rows.rows.length) return NOTHING;

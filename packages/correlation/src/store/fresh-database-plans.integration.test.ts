@@ -16,6 +16,7 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { explainEveryStatement, topBuffers } from '../testing/explain.ts';
 import { createTenant } from '../testing/fixtures.ts';
 import { CorrelationWorker } from './worker.ts';
 
@@ -35,18 +36,6 @@ const BUFFERS_PER_ALERT = 40;
  * with its rows costs up to about 100 (PostgreSQL 15); the broken plans threw away 700 to 5,000.
  */
 const DISCARDED_PER_ALERT = 200;
-
-/** The buffers of a plan's top node (its own lines come before its first child, InitPlan or CTE). */
-function topBuffers(notice: string): number {
-  const lines = notice.split('\n');
-  const top = lines.findIndex((l) => /^[A-Z]/.test(l) && !/^(Query Text|Query Parameters|Settings):/.test(l));
-  for (const l of lines.slice(top + 1)) {
-    if (/^\s*(->|InitPlan|SubPlan|CTE )/.test(l)) break;
-    const m = /^\s+Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(l);
-    if (m) return Number(m[1]) + Number(m[2] ?? 0);
-  }
-  return 0;
-}
 
 /** Rows the plan's nodes read and threw away (filters, join filters), over every loop. */
 function discarded(notice: string): number {
@@ -112,24 +101,14 @@ describe.each(inject('pgTargets'))(
     async function drain(companyId: string, plans?: Plan[]) {
       const turns = createPool(db.url, { max: 2 });
       if (plans)
-        turns.on('connect', (c) => {
-          c.on('notice', (m) => {
-            const s = String(m.message);
-            const text = /Query Text: ([\s\S]*?)\n(?=[A-Z][a-z]+[ :])/.exec(s)?.[1];
-            if (text)
-              plans.push({
-                text: text.replace(/\s+/g, ' ').slice(0, 400),
-                buffers: topBuffers(s),
-                discarded: discarded(s),
-              });
-          });
-          void c
-            .query(
-              `LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on;
-             SET auto_explain.log_buffers = on; SET auto_explain.log_timing = off;
-             SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`,
-            )
-            .catch(() => undefined);
+        explainEveryStatement(turns, (s) => {
+          const text = /Query Text: ([\s\S]*?)\n(?=[A-Z][a-z]+[ :])/.exec(s)?.[1];
+          if (text)
+            plans.push({
+              text: text.replace(/\s+/g, ' ').slice(0, 400),
+              buffers: topBuffers(s),
+              discarded: discarded(s),
+            });
         });
       const worker = new CorrelationWorker({
         pool: turns,

@@ -9,24 +9,13 @@ import { createPool } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { explainEveryStatement, topBuffers } from '../testing/explain.ts';
 import { createTenant } from '../testing/fixtures.ts';
 import { correlateCompany } from './apply.ts';
 import { GENERIC_TURN_MAX } from './sql.ts';
 
 const BACKLOG = 4000;
 const TURNS = 12;
-
-/** The buffers of a plan's top node (its own lines come before its first child). */
-function topBuffers(notice: string): number {
-  const lines = notice.split('\n');
-  const top = lines.findIndex((l) => /^[A-Z]/.test(l) && !/^(Query Text|Query Parameters|Settings):/.test(l));
-  for (const l of lines.slice(top + 1)) {
-    if (/^\s*(->|InitPlan|SubPlan|CTE )/.test(l)) break;
-    const m = /^\s+Buffers: shared hit=(\d+)(?: read=(\d+))?/.exec(l);
-    if (m) return Number(m[1]) + Number(m[2] ?? 0);
-  }
-  return 0;
-}
 
 describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
@@ -59,18 +48,8 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
     // One connection, so every turn runs on the same prepared statements.
     const turns = createPool(db.url, { max: 1 });
     const decisionBuffers: number[] = [];
-    turns.on('connect', (c) => {
-      c.on('notice', (m) => {
-        const s = String(m.message);
-        if (/Query Text: UPDATE "Alert" a SET decision/.test(s)) decisionBuffers.push(topBuffers(s));
-      });
-      void c
-        .query(
-          `LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on;
-           SET auto_explain.log_buffers = on; SET auto_explain.log_timing = off;
-           SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`,
-        )
-        .catch(() => undefined);
+    explainEveryStatement(turns, (s) => {
+      if (/Query Text: UPDATE "Alert" a SET decision/.test(s)) decisionBuffers.push(topBuffers(s));
     });
     try {
       let decided = 0;
