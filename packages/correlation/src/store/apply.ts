@@ -190,7 +190,10 @@ async function applyBatch(
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
-  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM);
+  // The batch read and the rules read run on their generic plans whatever the turn's size (openTurn).
+  const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, {
+    genericPlans: true,
+  });
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
   // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
@@ -205,12 +208,13 @@ async function applyBatch(
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
-  // A small turn runs the rest of its statements on their generic plans (GENERIC_TURN_MAX).
+  // A small turn runs the rest of its statements on their generic plans too; a larger one goes back
+  // to PostgreSQL's default (GENERIC_TURN_MAX).
   const rules = await loadRules(
     runner(c),
     companyId,
     minT,
-    alerts.length <= GENERIC_TURN_MAX ? 'force_generic_plan' : undefined,
+    alerts.length <= GENERIC_TURN_MAX ? 'force_generic_plan' : 'auto',
   );
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
 

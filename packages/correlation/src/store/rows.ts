@@ -104,8 +104,8 @@ export async function loadRules(
   sql: SqlRunner,
   companyId: string,
   from: Date,
-  /** Also sets `plan_cache_mode` for the rest of the transaction (a small turn: store/sql.ts). */
-  planMode?: 'force_generic_plan',
+  /** Also sets `plan_cache_mode` for the rest of the transaction (a turn: store/sql.ts). */
+  planMode?: 'force_generic_plan' | 'auto',
 ): Promise<RuleSet> {
   // One statement, one round trip (a correlation turn reads them every time); times as epoch ms.
   const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;

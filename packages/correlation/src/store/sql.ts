@@ -78,10 +78,11 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
 
 /**
  * The largest turn (alerts) that runs its statements on their generic plans (`plan_cache_mode`
- * for the rest of the transaction, set with the turn's rules read: applyBatch). PostgreSQL's
+ * for the rest of the transaction, set with the turn's rules read: applyBatch; the batch read and
+ * the rules read itself run on their generic plans in every turn: openTurn). PostgreSQL's
  * default kept custom plans for most of a turn's statements, and aw_correlation_write's, planned
  * again on every execution at 0.2-0.8 ms a statement: most of a one-alert turn's time in
- * PostgreSQL. Larger turns keep the default: there planning is a small share, and with generic
+ * PostgreSQL. Larger turns go back to the default: there planning is a small share, and with generic
  * plans the linker's key write and the fingerprint read of a turn of a few hundred alerts took
  * longer (docs/PERFORMANCE.md, "Generic plans for small turns"). The statements are written so
  * that neither plan depends on the company's figures (fresh-database-plans.integration.test.ts,
@@ -96,12 +97,20 @@ export const GENERIC_TURN_MAX = 64;
  * then nothing was locked or walled. `columns`/`from` are rows.ts's COMPANY_CONFIG_*. It also turns
  * the "IncidentEntityKey" triggers off for the transaction (`aw.entity_keys_kept`): a turn keeps
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
+ *
+ * With `genericPlans` it also puts the statements after it on their generic plans
+ * (`plan_cache_mode`), until the turn's rules read sets the mode for the rest of the turn from the
+ * batch's size (GENERIC_TURN_MAX). The batch read and the rules read run before that choice: planned
+ * custom on every turn, the batch read of the partitioned "Alert" took about 1 ms a turn, 0.97 of it
+ * planning (pg_stat_statements with `track_planning`, at an even 100 alerts/s), and planning it
+ * grows with the number of partitions.
  */
 export async function openTurn(
   c: Queryable,
   companyId: string,
   columns: string,
   from: string,
+  opts: { genericPlans?: boolean } = {},
 ): Promise<Record<string, unknown> | null> {
   const r = await qp(
     c,
@@ -110,7 +119,12 @@ export async function openTurn(
             set_config('role', 'aw_tenant', true) AS "wallRole",
             set_config('aw.msp_id', c."mspId"::text, true) AS "wallMsp",
             set_config('aw.company_id', $1::text, true) AS "wallCompany",
-            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"
+            set_config('aw.entity_keys_kept', 'on', true) AS "keysKept"${
+              opts.genericPlans
+                ? `,
+            set_config('plan_cache_mode', 'force_generic_plan', true) AS "planMode"`
+                : ''
+            }
        FROM ${from} WHERE c.id = $1::uuid`,
     [companyId],
   );
