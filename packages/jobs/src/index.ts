@@ -7,4 +7,4 @@ export {
   type JobContext,
   type JobQueueOptions,
 } from './queue.ts';
-export { q, ts, type Queryable } from './sql.ts';
+export { q, qn, ts, type Queryable } from './sql.ts';

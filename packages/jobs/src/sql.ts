@@ -1,5 +1,6 @@
 // pg with Prisma's `timestamp(3)` columns read as UTC whatever the process time zone.
 import pg from 'pg';
+import { preparedName } from '@aw/db/prepared';
 
 export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -20,6 +21,18 @@ export function q<R extends pg.QueryResultRow = Record<string, unknown>>(
   values: unknown[] = [],
 ): Promise<pg.QueryResult<R>> {
   return db.query<R>({ text, values, types });
+}
+
+/**
+ * `q` as a named prepared statement (`@aw/db/prepared`): parsed once per connection, and
+ * PostgreSQL may keep its plan. For statements a hot path sends on every call.
+ */
+export function qn<R extends pg.QueryResultRow = Record<string, unknown>>(
+  db: Queryable,
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: preparedName(text), text, values, types });
 }
 
 /** A Date as the UTC timestamp Prisma stores. */

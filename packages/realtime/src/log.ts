@@ -2,6 +2,7 @@
 // Rows are written together with a NOTIFY that carries only the row id, because a NOTIFY payload
 // must stay under 8000 bytes; listeners fetch the row.
 import type { Queryable } from '@aw/db';
+import { preparedName } from '@aw/db/prepared';
 import type { PublishInput, RealtimeEvent } from './events.ts';
 import type { ViewerScope } from './scope.ts';
 
@@ -42,6 +43,11 @@ export function parseEventId(v: string | null | undefined): string | null {
   return DIGITS.test(s) ? s : null;
 }
 
+/**
+ * The event log. Its writes and its read by ids run on every publication and every NOTIFY received,
+ * so they are named prepared statements (`preparedName`): unnamed, PostgreSQL planned each of them
+ * again on every call, and planning cost more than running.
+ */
 export class EventLog {
   constructor(
     private readonly db: Queryable,
@@ -53,14 +59,12 @@ export class EventLog {
     const values = [input.mspId, input.companyId, input.type, JSON.stringify(input.payload)];
     const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
     if (opts.notify) values.push(this.notifyChannel);
-    const { rows } = await (opts.db ?? this.db).query(
-      `WITH ins AS (
+    const text = `WITH ins AS (
          INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
          VALUES ($1::uuid, $2::uuid, $3, $4::jsonb, now() AT TIME ZONE 'UTC')
          RETURNING id, "createdAt")
-       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins`,
-      values,
-    );
+       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins`;
+    const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
     const row = rows[0] as { id: string; createdAt: Date };
     return {
       id: row.id,
@@ -89,16 +93,14 @@ export class EventLog {
     ];
     const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
     if (opts.notify) values.push(this.notifyChannel);
-    const { rows } = await (opts.db ?? this.db).query(
-      `WITH ins AS (
+    const text = `WITH ins AS (
          INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
          SELECT m, c, t, p::jsonb, now() AT TIME ZONE 'UTC'
            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(m, c, t, p, n)
           ORDER BY n
          RETURNING id, "createdAt")
-       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins ORDER BY ins.id`,
-      values,
-    );
+       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins ORDER BY ins.id`;
+    const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
     return (rows as { id: string; createdAt: Date }[]).map(
       (row, k) =>
         ({
@@ -116,10 +118,8 @@ export class EventLog {
   async byIds(ids: string[], db: Queryable = this.db): Promise<RealtimeEvent[]> {
     const clean = ids.filter((i) => DIGITS.test(i));
     if (clean.length === 0) return [];
-    const { rows } = await db.query(
-      `SELECT ${COLUMNS} FROM "RealtimeEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`,
-      [clean],
-    );
+    const text = `SELECT ${COLUMNS} FROM "RealtimeEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`;
+    const { rows } = await db.query({ name: preparedName(text), text, values: [clean] });
     return (rows as Row[]).map(toEvent);
   }
 

@@ -1,7 +1,7 @@
 // pg helpers for the correlation hot path. Prisma stores DateTime as `timestamp(3)` holding UTC;
 // we read those columns as UTC whatever the process time zone, and write ISO strings.
-import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { preparedName } from '@aw/db/prepared';
 
 import type { Queryable } from '@aw/db';
 
@@ -38,8 +38,6 @@ export async function q<R extends pg.QueryResultRow = Record<string, unknown>>(
   return db.query<R>({ text, values, types });
 }
 
-const names = new Map<string, string>();
-
 /**
  * `q` as a named prepared statement: parsed once per connection, and PostgreSQL may keep its plan.
  * The correlation turn sends some 25 statements, most for a handful of rows; parse and plan were
@@ -51,12 +49,7 @@ export async function qp<R extends pg.QueryResultRow = Record<string, unknown>>(
   text: string,
   values: unknown[] = [],
 ): Promise<pg.QueryResult<R>> {
-  let name = names.get(text);
-  if (!name) {
-    name = `aw_c_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    if (names.size < 1000) names.set(text, name);
-  }
-  return db.query<R>({ name, text, values, types });
+  return db.query<R>({ name: preparedName(text, 'aw_c_'), text, values, types });
 }
 
 export const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
