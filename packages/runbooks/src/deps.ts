@@ -1,11 +1,13 @@
 import type { AwsRuntime } from '@aw/aws';
 import type { PrismaClient } from '@aw/db';
-import type { JobQueue } from '@aw/jobs';
+import type { JobQueue, Queryable } from '@aw/jobs';
 import type { PublishInput } from '@aw/realtime';
 
 /** What the runbook services need; the composition root (or a test) builds it once. */
 export interface RunbookDeps {
   prisma: PrismaClient;
+  /** Raw SQL for the per-turn policy lookup of the incident listener (incident-listener.ts). */
+  pool: Queryable;
   runtime: AwsRuntime;
   queue: JobQueue;
   clock?: () => Date;

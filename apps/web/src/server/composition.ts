@@ -178,6 +178,7 @@ export function createRoot(o: RootOptions = {}): Root {
   };
   const runbooks: RunbookDeps = {
     prisma,
+    pool,
     runtime: aws,
     queue,
     // Runbook progress goes out live, then to the notification policies (runbook triggers).

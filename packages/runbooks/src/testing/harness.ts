@@ -28,6 +28,7 @@ export async function createHarness(target: PgTarget) {
   const queue = newQueue({ workerId: 'main' });
   const deps: RunbookDeps = {
     prisma,
+    pool,
     runtime,
     queue,
     clock,
