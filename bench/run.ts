@@ -255,6 +255,7 @@ async function main() {
           connections: CONNECTIONS,
           drainSeconds: DRAIN_SECONDS,
           replay: !args['soak-no-replay'],
+          statements: PG_STATEMENTS,
         },
       );
       violations.push(...soakReport.violations);
@@ -581,9 +582,10 @@ function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: num
       `${name}: start ${m.startMiB} MiB, peak ${m.peakMiB} MiB, end of load ${m.endOfLoadMiB} MiB, end ${m.endMiB} MiB, last-half slope ${m.lastHalfSlopeMiBPerMin} MiB/min`;
     console.log(
       `\nsoak: ${r.alertsAccepted.toLocaleString('en')} of ${r.alertsSent.toLocaleString('en')} alerts accepted in ${r.loadSeconds} s (${r.alertsPerSecond}/s, ${r.perRequest}/req), ` +
-        `chunk p99 median ${r.chunkP99Median} ms (max ${r.chunkP99Max}), CPU ${r.cpuMicrosPerAlert} µs/alert, decided lag p99 ${r.decidedLagP99} ms, max backlog ${r.maxBacklog}, drained ${r.drainSeconds} s after`,
+        `chunk p99 median ${r.chunkP99Median} ms (max ${r.chunkP99Max}), CPU ${r.cpuMicrosPerAlert} µs/alert (PostgreSQL ${r.dbCpuMicrosPerAlert}), decided lag p99 ${r.decidedLagP99} ms, max backlog ${r.maxBacklog}, drained ${r.drainSeconds} s after`,
     );
     console.log(`  ${mem('app', r.appRss)}\n  ${mem('PostgreSQL', r.pgRss)}`);
+    if (soakReport?.statements) console.log(statementsTable('soak', soakReport.statements));
   }
   const report = {
     date: new Date().toISOString(),
@@ -594,6 +596,7 @@ function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: num
     seconds: Math.round((Date.now() - t0) / 1000),
     result: r ?? null,
     rssSamples: soakReport?.rssSamples ?? [],
+    statements: soakReport?.statements ?? null,
     violations,
   };
   mkdirSync(path.join(root, '.reports', 'bench'), { recursive: true });

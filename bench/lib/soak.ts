@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './checks.ts';
 import { fire, pct, prepare } from './load.ts';
+import { resetStatements, topStatements } from './pg-statements.ts';
 import { cpuMicros, rssSeries, slope, type RssSample } from './procs.ts';
 import { streamChunks } from './stream.ts';
 
@@ -18,6 +19,8 @@ export interface SoakOptions {
   connections: number;
   drainSeconds: number;
   replay: boolean;
+  /** PostgreSQL's costliest statements of the soak (`--pg-statements`: pg_stat_statements loaded). */
+  statements?: boolean;
 }
 
 export interface SoakTarget {
@@ -58,7 +61,9 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   const rss = rssSeries({ app: [t.appPid], pg: t.pgPid ? [t.pgPid] : [] }, 2000);
   const backlog = backlogSampler(t.pool, t.companyId, 2000);
   const pids = [t.appPid, ...(t.pgPid ? [t.pgPid] : [])];
+  if (o.statements) await resetStatements(t.pool);
   const cpu0 = cpuMicros(pids);
+  const db0 = t.pgPid ? cpuMicros([t.pgPid]) : 0;
   const t0 = Date.now();
   let sentAlerts = 0;
   let accepted = 0;
@@ -93,6 +98,7 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   }
   const loadSeconds = (Date.now() - t0) / 1000;
   const cpu = cpuMicros(pids) - cpu0;
+  const dbCpu = t.pgPid ? cpuMicros([t.pgPid]) - db0 : 0;
   const backlogSamples = backlog.stop();
   if (refused !== badSent) violations.push(`soak: ${refused} of ${badSent} bad signatures refused`);
   if (other.size || errors)
@@ -104,6 +110,8 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   const drained = await waitDecided(t.pool, t.companyId, accepted, o.drainSeconds);
   violations.push(...drained.violations.map((v) => `soak: ${v}`));
   const samples = rss.stop();
+  // Read before the checks below add statements of their own (the drain's count is in it).
+  const statements = o.statements ? await topStatements(t.pool, accepted, 25) : undefined;
   const badStored = await badSignaturesStored(t.pool, t.companyId, badSeqs);
   if (badStored) violations.push(`soak: ${badStored} alerts of badly signed requests stored`);
   let replayed = false;
@@ -122,6 +130,7 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
       chunkP99Median: pct(chunkP99, 50),
       chunkP99Max: Math.max(0, ...chunkP99),
       cpuMicrosPerAlert: accepted ? Math.round(cpu / accepted) : null,
+      dbCpuMicrosPerAlert: accepted && t.pgPid ? Math.round(dbCpu / accepted) : null,
       decidedLagP50: drained.lagP50,
       decidedLagP99: drained.lagP99,
       maxBacklog: Math.max(0, ...backlogSamples.map((b) => b.pending)),
@@ -131,6 +140,7 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
       pgRss: memory(samples, 'pg', loadSeconds),
     },
     rssSamples: samples,
+    statements,
     violations,
   };
 }
