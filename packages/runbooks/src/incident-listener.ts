@@ -3,8 +3,8 @@
 // do, and only their incidents go through `onIncidentChanged`. That reads the incident's current
 // state (not the event's), so one call per incident is what one call per event was: an incident
 // whose events are all RESOLVED ones is skipped, as `onIncidentChanged` itself does. The lookup runs
-// on every correlation turn: a named prepared statement on pg (`qn`), not Prisma, whose query
-// compiler cost the web server about half a millisecond a call.
+// on every correlation turn: a named prepared statement on pg (`qn`), not Prisma, whose client
+// runtime cost the web server about half a millisecond a call (a CPU profile at 100 alerts/s).
 import { qn } from '@aw/jobs';
 import type { RunbookDeps } from './deps.ts';
 import { onIncidentChanged } from './executions.ts';
