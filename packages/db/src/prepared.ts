@@ -5,7 +5,9 @@
 // (pg_stat_statements with track_planning, docs/PERFORMANCE.md).
 import { createHash } from 'node:crypto';
 
-const names = new Map<string, string>();
+/** Names by prefix, then by text: no key string is built per call. */
+const names = new Map<string, Map<string, string>>();
+let remembered = 0;
 
 /**
  * The statement name for `text` (`prefix` and a hash: a test can find a path's statements in
@@ -14,12 +16,16 @@ const names = new Map<string, string>();
  * name in every process; node-postgres prepares it once per connection.
  */
 export function preparedName(text: string, prefix = 'aw_'): string {
-  const key = `${prefix}\n${text}`;
-  let name = names.get(key);
+  let byText = names.get(prefix);
+  if (!byText) names.set(prefix, (byText = new Map()));
+  let name = byText.get(text);
   if (!name) {
     name = `${prefix}${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     // Bounded: texts built from data are hashed again rather than remembered.
-    if (names.size < 1000) names.set(key, name);
+    if (remembered < 1000) {
+      byText.set(text, name);
+      remembered++;
+    }
   }
   return name;
 }

@@ -3,8 +3,8 @@
 // trigger state read once and written once for the batch instead of one to three statements per
 // event, and the deliveries dispatched only for MSPs that have something to deliver to (a
 // notification policy, a PSA connection or a ticket): without them, `dispatchTrigger` finds nothing.
-// Its three statements run once per correlation turn, as named prepared statements (`qn`): planned
-// on every call, they cost PostgreSQL more to plan than to run.
+// Its three statements run at most once per correlation turn each, as named prepared statements
+// (`qn`): planned on every call, they cost PostgreSQL more to plan than to run.
 import type { IncidentChangedEvent } from '@aw/correlation';
 import { qn, ts } from '@aw/jobs';
 import { type NotificationDeps, now } from './deps.ts';

@@ -28,9 +28,9 @@ export async function closeFinishedSituations(
   // incidents or situations, whatever the planner believes about the tenant's share of them. With
   // `id = ANY(ids)` a generic plan (small turns run them: GENERIC_TURN_MAX) read the MSP's
   // incidents through the tenant policy's MSP condition on a database never analyzed, once per
-  // situation (the fresh-database-plans test with every turn on generic plans). The situations are named by id alone (the tenant policies wall
-  // the turn in to its company): beside the company, the planner read the company's situations
-  // through its index.
+  // situation (the fresh-database-plans test with every turn on generic plans). The situations are
+  // named by id alone (the tenant policies wall the turn in to its company): beside the company,
+  // the planner read the company's situations through its index.
   const r = await qp<{ id: string; incidentIds: string[] }>(
     c,
     `WITH hit AS MATERIALIZED (
