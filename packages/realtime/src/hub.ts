@@ -1,9 +1,11 @@
-// The default transport's server side: publish = one INSERT … pg_notify(id) statement; each app
+// The default transport's server side: publish = one INSERT … pg_notify statement; each app
 // instance holds one LISTEN connection and fans every notified event out to its local subscribers
 // (the SSE connections it serves). Two instances behind a load balancer both deliver every event.
+// A NOTIFY carries the event itself unless it is too large, then only its id, and the instance
+// reads that row (log.ts).
 import pg from 'pg';
 import type { PublishInput, RealtimeEvent, RealtimeMessage } from './events.ts';
-import { DEFAULT_NOTIFY_CHANNEL, EventLog, type Queryable } from './log.ts';
+import { DEFAULT_NOTIFY_CHANNEL, EventLog, parseNotifiedEvent, type Queryable } from './log.ts';
 
 export interface RealtimePublisher {
   readonly transport: 'sse' | 'pusher';
@@ -50,7 +52,7 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
   private readonly channel: string;
   private listener: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
-  private pending: string[] = [];
+  private pending: (RealtimeEvent | { id: string })[] = [];
   private flushScheduled = false;
   private fanout: Promise<void> = Promise.resolve();
   /** Highest event id this instance fanned out: where to catch up from after a reconnect. */
@@ -175,31 +177,64 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
     }
   }
 
-  private enqueue(id: string) {
-    this.pending.push(id);
+  private enqueue(payload: string) {
+    const notified = parseNotifiedEvent(payload);
+    if (!notified) {
+      this.opts.onError?.(new Error('a notification that is neither an event nor an id'), 'listen');
+      return;
+    }
+    this.pending.push(notified);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Batch the notifications of one tick into one SELECT; deliver batches in order.
+    // Deliver the notifications of one tick together (those that carry only an id are read in one
+    // SELECT); deliver batches in order.
     setImmediate(() => {
       this.flushScheduled = false;
-      const ids = this.pending;
+      const batch = this.pending;
       this.pending = [];
-      this.fanout = this.fanout.then(() => this.deliver(ids));
+      this.fanout = this.fanout.then(() => this.deliverNotified(batch));
     });
   }
 
-  private async deliver(ids: string[]) {
-    if (ids.length === 0) return;
+  private async deliverNotified(batch: (RealtimeEvent | { id: string })[]) {
+    const ids: string[] = [];
+    const carried: RealtimeEvent[] = [];
+    for (const n of batch) {
+      if ('type' in n) carried.push(n);
+      else ids.push(n.id);
+    }
+    return this.deliver(ids, carried);
+  }
+
+  /**
+   * Reads the events `ids` and fans them out with `carried` (events already in hand), oldest first
+   * by id, as the log's read orders them.
+   */
+  private async deliver(ids: string[], carried: RealtimeEvent[] = []) {
+    if (ids.length === 0 && carried.length === 0) return;
     let events: RealtimeEvent[];
     try {
       // On the LISTEN connection when it is up: its own session, never queued behind the pool's
       // intake and correlation transactions (deliveries are serial on the fan-out chain anyway).
-      events = await this.log.byIds(ids, this.listener ?? this.opts.pool);
+      events = ids.length ? await this.log.byIds(ids, this.listener ?? this.opts.pool) : [];
     } catch (e) {
       this.opts.onError?.(e, 'fetch notified events');
       this.emit({ type: 'reset', reason: 'events could not be loaded' });
       return;
     }
+    if (carried.length) {
+      events = events.length ? [...events, ...carried] : carried;
+      events.sort((a, b) => {
+        const x = BigInt(a.id);
+        const y = BigInt(b.id);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    }
+    this.fanOut(events);
+  }
+
+  /** Fans `events` (in order) out to the subscribers, and moves the catch-up position past them. */
+  private fanOut(events: RealtimeEvent[]) {
     for (const e of events) {
       const id = BigInt(e.id);
       if (this.lastSeenId === null || id > this.lastSeenId) this.lastSeenId = id;

@@ -1,6 +1,7 @@
 // The short persisted event log (table "RealtimeEvent"): the source of truth every transport reads.
-// Rows are written together with a NOTIFY that carries only the row id, because a NOTIFY payload
-// must stay under 8000 bytes; listeners fetch the row.
+// Rows are written together with a NOTIFY per row. The NOTIFY carries the event itself as JSON when
+// that fits (`NOTIFY_INLINE_MAX` bytes; a payload must stay under 8000), so a listener has it without
+// a read; a larger event's NOTIFY carries only its id, and listeners fetch that row (`byIds`).
 import type { Queryable } from '@aw/db';
 import { preparedName } from '@aw/db/prepared';
 import type { PublishInput, RealtimeEvent } from './events.ts';
@@ -36,6 +37,59 @@ function toEvent(r: Row): RealtimeEvent {
 
 const DIGITS = /^\d{1,19}$/;
 
+/**
+ * The largest NOTIFY payload (bytes) that carries the whole event; larger events carry their id.
+ * PostgreSQL refuses payloads of 8000 bytes or more.
+ */
+export const NOTIFY_INLINE_MAX = 7900;
+
+/**
+ * The select-list entry that NOTIFYs one inserted row of `ins` (columns id, "mspId", "companyId",
+ * type, payload, "createdAt") on channel `$channel`: the event as JSON (`parseNotifiedEvent` reads
+ * it) when it is at most NOTIFY_INLINE_MAX bytes, else its id. Delivered when the statement's
+ * transaction commits.
+ */
+function notifyEntry(channel: string): string {
+  return `, pg_notify(${channel}, CASE WHEN octet_length(n.j) <= ${NOTIFY_INLINE_MAX} THEN n.j ELSE ins.id::text END)`;
+}
+const NOTIFY_JOIN = ` CROSS JOIN LATERAL (SELECT json_build_object('id', ins.id::text, 'mspId', ins."mspId",
+  'companyId', ins."companyId", 'type', ins.type, 'payload', ins.payload,
+  'createdAt', ins."createdAt" AT TIME ZONE 'UTC')::text AS j) n`;
+
+/**
+ * A NOTIFY payload of the log: the event it carries, its id to fetch (`{ id }`), or null when it is
+ * neither (ignored).
+ */
+export function parseNotifiedEvent(payload: string): RealtimeEvent | { id: string } | null {
+  if (DIGITS.test(payload)) return { id: payload };
+  if (payload.charCodeAt(0) !== 123 /* { */) return null;
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(payload) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (
+    typeof v.id !== 'string' ||
+    !DIGITS.test(v.id) ||
+    typeof v.mspId !== 'string' ||
+    (v.companyId !== null && typeof v.companyId !== 'string') ||
+    typeof v.type !== 'string' ||
+    typeof v.createdAt !== 'string'
+  )
+    return null;
+  const at = new Date(v.createdAt);
+  if (Number.isNaN(at.getTime())) return null;
+  return {
+    id: v.id,
+    type: v.type,
+    mspId: v.mspId,
+    companyId: v.companyId,
+    payload: v.payload,
+    createdAt: at.toISOString(),
+  } as RealtimeEvent;
+}
+
 /** A client-supplied Last-Event-ID, or null when it is not one of ours. */
 export function parseEventId(v: string | null | undefined): string | null {
   if (!v) return null;
@@ -54,16 +108,16 @@ export class EventLog {
     readonly notifyChannel: string = DEFAULT_NOTIFY_CHANNEL,
   ) {}
 
-  /** Inserts the event; with `notify`, also NOTIFYs its id (delivered when the statement commits). */
+  /** Inserts the event; with `notify`, also NOTIFYs it (delivered when the statement commits). */
   async append(input: PublishInput, opts: { notify: boolean; db?: Queryable }): Promise<RealtimeEvent> {
     const values = [input.mspId, input.companyId, input.type, JSON.stringify(input.payload)];
-    const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
     if (opts.notify) values.push(this.notifyChannel);
     const text = `WITH ins AS (
          INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
          VALUES ($1::uuid, $2::uuid, $3, $4::jsonb, now() AT TIME ZONE 'UTC')
-         RETURNING id, "createdAt")
-       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins`;
+         RETURNING id, "mspId", "companyId", type, payload, "createdAt")
+       SELECT ins.id::text AS id, (ins."createdAt" AT TIME ZONE 'UTC') AS "createdAt"${opts.notify ? notifyEntry('$5') : ''}
+         FROM ins${opts.notify ? NOTIFY_JOIN : ''}`;
     const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
     const row = rows[0] as { id: string; createdAt: Date };
     return {
@@ -77,7 +131,7 @@ export class EventLog {
   }
 
   /**
-   * Inserts the events in one statement, ids in the order given; with `notify`, NOTIFYs each id
+   * Inserts the events in one statement, ids in the order given; with `notify`, NOTIFYs each one
    * (delivered when the statement commits). One round trip however many: a turn's incident events.
    */
   async appendMany(
@@ -91,15 +145,15 @@ export class EventLog {
       inputs.map((i) => i.type),
       inputs.map((i) => JSON.stringify(i.payload)),
     ];
-    const notify = opts.notify ? `, pg_notify($5, id::text)` : '';
     if (opts.notify) values.push(this.notifyChannel);
     const text = `WITH ins AS (
          INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
          SELECT m, c, t, p::jsonb, now() AT TIME ZONE 'UTC'
            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(m, c, t, p, n)
           ORDER BY n
-         RETURNING id, "createdAt")
-       SELECT id::text AS id, ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"${notify} FROM ins ORDER BY ins.id`;
+         RETURNING id, "mspId", "companyId", type, payload, "createdAt")
+       SELECT ins.id::text AS id, (ins."createdAt" AT TIME ZONE 'UTC') AS "createdAt"${opts.notify ? notifyEntry('$5') : ''}
+         FROM ins${opts.notify ? NOTIFY_JOIN : ''} ORDER BY ins.id`;
     const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
     return (rows as { id: string; createdAt: Date }[]).map(
       (row, k) =>

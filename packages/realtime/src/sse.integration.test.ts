@@ -81,6 +81,43 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
     for (const c of [staff, client, other]) c.close();
   });
 
+  it('carries an event in its NOTIFY when it fits, and reads the log only for one that does not', async () => {
+    const staff = connectSse(two.url, auth('staff-a'));
+    await staff.waitFor((f) => f.some((x) => x.event === 'ready'));
+    const log = two.hub.log;
+    const byIds = log.byIds.bind(log);
+    const read: string[][] = [];
+    log.byIds = (ids, db) => {
+      read.push(ids);
+      return byIds(ids, db);
+    };
+    try {
+      const big = { ...incident(mspA, a1, 'x'.repeat(9_000)) };
+      const batch = [incident(mspA, a1, 'small-1'), big, incident(mspA, null, 'small-2')];
+      const published = await one.hub.publishMany(batch);
+      const single = await one.hub.publish(incident(mspA, a2, 'small-3'));
+      await staff.waitFor(() => staff.events().length === 4);
+      // Every event as the log holds it, in id order, the one too large for a NOTIFY included.
+      const stored = await byIds([...published, single!].map((e) => e.id));
+      expect(
+        staff.events().map(({ id, type, mspId, companyId, payload, createdAt }) => ({
+          id,
+          type,
+          mspId,
+          companyId,
+          payload,
+          createdAt,
+        })),
+      ).toEqual(stored);
+      expect(stored.map((e) => e.createdAt)).toEqual([...published, single!].map((e) => e.createdAt));
+      // Only the large one was read back.
+      expect(read).toEqual([[published[1]!.id]]);
+    } finally {
+      log.byIds = byIds;
+      staff.close();
+    }
+  });
+
   it('refuses a request without a session', async () => {
     const c = connectSse(two.url);
     expect(await c.status).toBe(401);
