@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     'soak-per-request': { type: 'string', default: '100' },
     'soak-rate': { type: 'string', default: '0' },
     'soak-no-replay': { type: 'boolean', default: false },
+    // The soak's stream spread over this many companies (by host), each with its own key.
+    'soak-companies': { type: 'string', default: '1' },
     // Diagnostic: PostgreSQL's time per statement in each app run (bench/lib/pg-statements.ts).
     'pg-statements': { type: 'boolean', default: false },
     // The paced runs' rates (one-alert requests per second), comma-separated.
@@ -73,6 +75,7 @@ const PG_STATEMENTS = args['pg-statements'];
 const SOAK_SECONDS = Number(args['soak-seconds']);
 const PER_SOAK_REQUEST = Number(args['soak-per-request']);
 const SOAK_RATE = Number(args['soak-rate']);
+const SOAK_COMPANIES = Number(args['soak-companies']);
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const CONNECTIONS = Number(args.connections);
 const SINGLE = QUICK ? 3_000 : 20_000; // requests of 1 alert per run
@@ -97,6 +100,11 @@ if (SOAK_RATE && !Number.isInteger(SOAK_RATE / PER_SOAK_REQUEST)) {
   console.error(
     `--soak-rate ${SOAK_RATE} must be a multiple of --soak-per-request ${PER_SOAK_REQUEST} (whole requests per second)`,
   );
+  process.exit(2);
+}
+// Each company of a multi-company soak has its own hosts, of the stream's 500.
+if (!Number.isInteger(SOAK_COMPANIES) || SOAK_COMPANIES < 1 || SOAK_COMPANIES > 500) {
+  console.error(`--soak-companies ${args['soak-companies']} must be a whole number from 1 to 500`);
   process.exit(2);
 }
 interface RunResult {
@@ -241,12 +249,15 @@ async function main() {
     };
 
     if (SOAK) {
-      const c = await newCompany('soak');
+      const companies = [];
+      for (let i = 0; i < SOAK_COMPANIES; i++)
+        companies.push(await newCompany(SOAK_COMPANIES === 1 ? 'soak' : `soak-${i}`));
       console.log(
-        `soak: ${SOAK.toLocaleString('en')} alerts, ${PER_SOAK_REQUEST}/req, ${SOAK_RATE ? `${SOAK_RATE}/s` : 'saturating'}, at most ${SOAK_SECONDS} s`,
+        `soak: ${SOAK.toLocaleString('en')} alerts, ${PER_SOAK_REQUEST}/req, ${SOAK_RATE ? `${SOAK_RATE}/s` : 'saturating'}, at most ${SOAK_SECONDS} s` +
+          (SOAK_COMPANIES > 1 ? `, over ${SOAK_COMPANIES} companies` : ''),
       );
       soakReport = await soak(
-        { url: `${appBase}/api/v1/alerts`, pool, ...c, appPid: app.pid!, pgPid },
+        { url: `${appBase}/api/v1/alerts`, pool, companies, appPid: app.pid!, pgPid },
         {
           alerts: SOAK,
           seconds: SOAK_SECONDS,
@@ -581,7 +592,7 @@ function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: num
     const mem = (name: string, m: typeof r.appRss) =>
       `${name}: start ${m.startMiB} MiB, peak ${m.peakMiB} MiB, end of load ${m.endOfLoadMiB} MiB, end ${m.endMiB} MiB, last-half slope ${m.lastHalfSlopeMiBPerMin} MiB/min`;
     console.log(
-      `\nsoak: ${r.alertsAccepted.toLocaleString('en')} of ${r.alertsSent.toLocaleString('en')} alerts accepted in ${r.loadSeconds} s (${r.alertsPerSecond}/s, ${r.perRequest}/req), ` +
+      `\nsoak: ${r.alertsAccepted.toLocaleString('en')} of ${r.alertsSent.toLocaleString('en')} alerts accepted in ${r.loadSeconds} s (${r.alertsPerSecond}/s, ${r.perRequest}/req${r.companies > 1 ? `, ${r.companies} companies` : ''}), ` +
         `chunk p99 median ${r.chunkP99Median} ms (max ${r.chunkP99Max}), CPU ${r.cpuMicrosPerAlert} µs/alert (PostgreSQL ${r.dbCpuMicrosPerAlert}), decided lag p99 ${r.decidedLagP99} ms, max backlog ${r.maxBacklog}, drained ${r.drainSeconds} s after`,
     );
     console.log(`  ${mem('app', r.appRss)}\n  ${mem('PostgreSQL', r.pgRss)}`);

@@ -13,10 +13,14 @@ export interface Drained {
   drainSeconds: number;
 }
 
-/** Waits (at most `boundSeconds`) for every stored alert of the company to be decided. */
+/** A company, or several (the multi-company soak): the checks below count their alerts together. */
+type Companies = string | string[];
+const ids = (c: Companies) => (Array.isArray(c) ? c : [c]);
+
+/** Waits (at most `boundSeconds`) for every stored alert of the companies to be decided. */
 export async function waitDecided(
   pool: pg.Pool,
-  companyId: string,
+  companyId: Companies,
   accepted: number,
   boundSeconds: number,
 ): Promise<Drained> {
@@ -27,8 +31,8 @@ export async function waitDecided(
     const { rows } = await q<{ n: bigint; pending: bigint }>(
       pool,
       `SELECT count(*) AS n, count(*) FILTER (WHERE decision = 'PENDING') AS pending
-         FROM "Alert" WHERE "companyId" = $1::uuid`,
-      [companyId],
+         FROM "Alert" WHERE "companyId" = ANY($1::uuid[])`,
+      [ids(companyId)],
     );
     const n = Number(rows[0]!.n);
     const pending = Number(rows[0]!.pending);
@@ -48,8 +52,8 @@ export async function waitDecided(
     pool,
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "decidedAt" - "receivedAt") * 1000) AS p99
-       FROM "Alert" WHERE "companyId" = $1::uuid AND "decidedAt" IS NOT NULL`,
-    [companyId],
+       FROM "Alert" WHERE "companyId" = ANY($1::uuid[]) AND "decidedAt" IS NOT NULL`,
+    [ids(companyId)],
   );
   return {
     violations,
@@ -60,12 +64,12 @@ export async function waitDecided(
 }
 
 /** No stored alert may come from a request with a wrong signature (their seq labels are known). */
-export async function badSignaturesStored(pool: pg.Pool, companyId: string, badSeqs: string[]) {
+export async function badSignaturesStored(pool: pg.Pool, companyId: Companies, badSeqs: string[]) {
   if (!badSeqs.length) return 0;
   const { rows } = await q<{ n: bigint }>(
     pool,
-    `SELECT count(*) AS n FROM "Alert" WHERE "companyId" = $1::uuid AND labels->>'seq' = ANY($2::text[])`,
-    [companyId, badSeqs],
+    `SELECT count(*) AS n FROM "Alert" WHERE "companyId" = ANY($1::uuid[]) AND labels->>'seq' = ANY($2::text[])`,
+    [ids(companyId), badSeqs],
   );
   return Number(rows[0]!.n);
 }
@@ -103,8 +107,8 @@ export async function serialReplayViolations(pool: pg.Pool, companyId: string): 
   return out;
 }
 
-/** Samples the company's PENDING backlog every `everyMs` while the load runs. */
-export function backlogSampler(pool: pg.Pool, companyId: string, everyMs = 500) {
+/** Samples the companies' PENDING backlog every `everyMs` while the load runs. */
+export function backlogSampler(pool: pg.Pool, companyId: Companies, everyMs = 500) {
   const samples: { ms: number; pending: number }[] = [];
   const t0 = Date.now();
   let busy = false;
@@ -114,8 +118,8 @@ export function backlogSampler(pool: pg.Pool, companyId: string, everyMs = 500) 
     try {
       const { rows } = await q<{ n: bigint }>(
         pool,
-        `SELECT count(*) AS n FROM "Alert" WHERE "companyId" = $1::uuid AND decision = 'PENDING'`,
-        [companyId],
+        `SELECT count(*) AS n FROM "Alert" WHERE "companyId" = ANY($1::uuid[]) AND decision = 'PENDING'`,
+        [ids(companyId)],
       );
       samples.push({ ms: Date.now() - t0, pending: Number(rows[0]!.n) });
     } catch {

@@ -3,12 +3,15 @@
 // the app's process tree and of PostgreSQL is sampled every 2 s from the first request to the end
 // of the drain; the report gives start, peak and end, and the slope over the last half of the load
 // (MiB per minute: flat memory is a slope near 0). The usual correctness checks close it.
+// With several companies (`--soak-companies N`) each company has its own hosts (host number mod N)
+// and its own API key and secret; their requests go out interleaved in the stream's order, so each
+// company sees its share of the rate, as an MSP's clients do.
 import type pg from 'pg';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './checks.ts';
-import { fire, pct, prepare } from './load.ts';
+import { fire, pct, prepare, type Prepared } from './load.ts';
 import { resetStatements, topStatements } from './pg-statements.ts';
 import { cpuMicros, rssSeries, slope, type RssSample } from './procs.ts';
-import { streamChunks } from './stream.ts';
+import { streamChunks, type StreamAlert } from './stream.ts';
 
 export interface SoakOptions {
   alerts: number;
@@ -23,14 +26,45 @@ export interface SoakOptions {
   statements?: boolean;
 }
 
-export interface SoakTarget {
-  url: string;
-  pool: pg.Pool;
+export interface SoakCompany {
   companyId: string;
   key: string;
   secret: string;
+}
+
+export interface SoakTarget {
+  url: string;
+  pool: pg.Pool;
+  /** The companies the stream is spread over (by host), one at least. */
+  companies: SoakCompany[];
   appPid: number;
   pgPid: number | null;
+}
+
+/** The company of a stream alert: its host number mod the companies' count. */
+function companyOf(a: StreamAlert, n: number): number {
+  return n === 1 ? 0 : Number(a.asset.slice(a.asset.lastIndexOf('-') + 1)) % n;
+}
+
+/**
+ * The chunk's requests: each company's alerts (in stream order) `perRequest` at a time, signed with
+ * its key and secret, all of them ordered by the stream position of their first alert.
+ */
+async function prepareCompanies(chunk: StreamAlert[], perRequest: number, companies: SoakCompany[]) {
+  if (companies.length === 1)
+    return prepare('app', chunk, perRequest, companies[0]!.secret, companies[0]!.key);
+  const parts = companies.map(() => ({ alerts: [] as StreamAlert[], at: [] as number[] }));
+  chunk.forEach((a, i) => {
+    const part = parts[companyOf(a, companies.length)]!;
+    part.alerts.push(a);
+    part.at.push(i);
+  });
+  const all: { at: number; req: Prepared }[] = [];
+  for (const [c, part] of parts.entries()) {
+    const reqs = await prepare('app', part.alerts, perRequest, companies[c]!.secret, companies[c]!.key);
+    reqs.forEach((req, r) => all.push({ at: part.at[r * perRequest]!, req }));
+  }
+  return all.sort((x, y) => x.at - y.at).map((x) => x.req);
 }
 
 export interface MemoryFigures {
@@ -59,7 +93,8 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   const chunkAlerts = Math.max(o.perRequest * 100, 20_000);
   const deadline = Date.now() + o.seconds * 1000;
   const rss = rssSeries({ app: [t.appPid], pg: t.pgPid ? [t.pgPid] : [] }, 2000);
-  const backlog = backlogSampler(t.pool, t.companyId, 2000);
+  const companyIds = t.companies.map((c) => c.companyId);
+  const backlog = backlogSampler(t.pool, companyIds, 2000);
   const pids = [t.appPid, ...(t.pgPid ? [t.pgPid] : [])];
   if (o.statements) await resetStatements(t.pool);
   const cpu0 = cpuMicros(pids);
@@ -76,7 +111,7 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   const badSeqs: string[] = [];
   for (const chunk of streamChunks({ count: o.alerts, seed: 7, run: 'soak' }, chunkAlerts)) {
     if (Date.now() >= deadline) break;
-    const reqs = await prepare('app', chunk, o.perRequest, t.secret, t.key);
+    const reqs = await prepareCompanies(chunk, o.perRequest, t.companies);
     const { res, statuses, sent } = await fire(t.url, reqs, {
       connections: o.connections,
       ...(o.rate ? { rate: o.rate / o.perRequest } : {}),
@@ -86,7 +121,12 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
     expected += sentReqs.filter((r) => !r.bad).reduce((s, r) => s + r.alerts, 0);
     badSent += sentReqs.filter((r) => r.bad).length;
     badSeqs.push(...sentReqs.filter((r) => r.bad).flatMap((r) => r.seqs));
-    accepted += (statuses.get(202) ?? 0) * o.perRequest;
+    // With several companies a company's last request of a chunk may carry fewer alerts than
+    // `perRequest`: when every validly signed request was answered 202, they are the alerts of those
+    // requests; otherwise the run has a violation below, and the count is an estimate.
+    const good = sentReqs.filter((r) => !r.bad);
+    const ok = statuses.get(202) ?? 0;
+    accepted += ok === good.length ? good.reduce((s, r) => s + r.alerts, 0) : ok * o.perRequest;
     refused += statuses.get(401) ?? 0;
     for (const [s, n] of statuses) if (s !== 202 && s !== 401) other.set(s, (other.get(s) ?? 0) + n);
     errors += res.errors + res.timeouts;
@@ -107,16 +147,17 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
     );
   if (accepted !== expected)
     violations.push(`soak: ${accepted} alerts accepted of ${expected} validly signed`);
-  const drained = await waitDecided(t.pool, t.companyId, accepted, o.drainSeconds);
+  const drained = await waitDecided(t.pool, companyIds, accepted, o.drainSeconds);
   violations.push(...drained.violations.map((v) => `soak: ${v}`));
   const samples = rss.stop();
   // Read before the checks below add statements of their own (the drain's count is in it).
   const statements = o.statements ? await topStatements(t.pool, accepted, 25) : undefined;
-  const badStored = await badSignaturesStored(t.pool, t.companyId, badSeqs);
+  const badStored = await badSignaturesStored(t.pool, companyIds, badSeqs);
   if (badStored) violations.push(`soak: ${badStored} alerts of badly signed requests stored`);
   let replayed = false;
   if (o.replay && !drained.violations.length) {
-    violations.push(...(await serialReplayViolations(t.pool, t.companyId)).map((v) => `soak: ${v}`));
+    for (const c of companyIds)
+      violations.push(...(await serialReplayViolations(t.pool, c)).map((v) => `soak: ${v}`));
     replayed = true;
   }
   return {
@@ -126,6 +167,7 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
       loadSeconds: Math.round(loadSeconds),
       alertsPerSecond: Math.round(accepted / loadSeconds),
       perRequest: o.perRequest,
+      companies: t.companies.length,
       rate: o.rate || 'saturating',
       chunkP99Median: pct(chunkP99, 50),
       chunkP99Max: Math.max(0, ...chunkP99),
