@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { IncidentChangedEvent } from '@aw/correlation';
 import { createHarness, type Harness } from './testing/harness.ts';
@@ -121,5 +122,28 @@ describe(`a turn's incident events at once on ${target.name}`, () => {
     expect(await state([a!.id, b!.id, c!.id])).toHaveLength(3);
     const queued = await h.prisma.notificationDelivery.count({ where: { mspId: other.id } });
     expect(queued).toBe(0);
+  });
+
+  it('plans its reads once per connection, not on every turn', async () => {
+    // One connection, so every call below runs in the session whose prepared statements are read.
+    const one = new pg.Pool({ connectionString: h.pool.options.connectionString, max: 1 });
+    try {
+      const co = await h.company('Plans');
+      for (let turnNo = 0; turnNo < 8; turnNo++) {
+        const i = await h.incident(co.id, { severity: 'MEDIUM', asset: `plans-${turnNo}` });
+        await onIncidentsChanged({ ...h.deps, pool: one }, [h.event(i, 'incident.created')]);
+      }
+      const { rows } = await one.query<{ statement: string; generic: number; custom: number }>(
+        `SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements
+          WHERE statement LIKE '%FROM "NotificationIncidentState"%' OR statement LIKE '%"NotificationPolicy"%'`,
+      );
+      expect(rows).toHaveLength(2);
+      // PostgreSQL's default tries five custom plans, then keeps the generic one when it is no dearer.
+      for (const r of rows)
+        expect([r.statement.slice(0, 40), r.custom, r.generic]).toEqual([r.statement.slice(0, 40), 5, 3]);
+    } finally {
+      await one.end();
+    }
   });
 });

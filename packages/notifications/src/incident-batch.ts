@@ -4,7 +4,10 @@
 // event, and the deliveries dispatched only for MSPs that have something to deliver to (a
 // notification policy, a PSA connection or a ticket): without them, `dispatchTrigger` finds nothing.
 // Its three statements run at most once per correlation turn each, as named prepared statements
-// (`qn`): planned on every call, they cost PostgreSQL more to plan than to run.
+// (`qn`): planned on every call, they cost PostgreSQL more to plan than to run. The two reads take
+// their arrays through a subquery (`ARRAY(SELECT unnest($1))`): with the array as a constant a
+// custom plan always looked cheaper than the generic one (it knows the array's length), so
+// PostgreSQL's default planned them again on every call anyway.
 import type { IncidentChangedEvent } from '@aw/correlation';
 import { qn, ts } from '@aw/jobs';
 import { type NotificationDeps, now } from './deps.ts';
@@ -34,7 +37,7 @@ export async function triggersOfBatch(
   const { rows } = await qn<{ incidentId: string; mspId: string; maxSeverity: string; flapping: boolean }>(
     deps.pool,
     `SELECT "incidentId"::text AS "incidentId", "mspId"::text AS "mspId", "maxSeverity"::text AS "maxSeverity", flapping
-       FROM "NotificationIncidentState" WHERE "incidentId" = ANY($1::uuid[])`,
+       FROM "NotificationIncidentState" WHERE "incidentId" = ANY (ARRAY(SELECT unnest($1::uuid[])))`,
     [ids],
   );
   const state = new Map<string, State>(rows.map((r) => [r.incidentId, { ...r, dirty: false }]));
@@ -98,7 +101,7 @@ export async function triggersOfBatch(
 async function mspsThatDeliver(deps: NotificationDeps, mspIds: string[]): Promise<Set<string>> {
   const { rows } = await qn<{ id: string }>(
     deps.pool,
-    `SELECT m.id::text AS id FROM unnest($1::uuid[]) AS m(id)
+    `SELECT m.id::text AS id FROM unnest(ARRAY(SELECT unnest($1::uuid[]))) AS m(id)
       WHERE EXISTS (SELECT 1 FROM "NotificationPolicy" p WHERE p."mspId" = m.id)
          OR EXISTS (SELECT 1 FROM "PsaConnection" c WHERE c."mspId" = m.id)
          OR EXISTS (SELECT 1 FROM "PsaTicketLink" l WHERE l."mspId" = m.id)`,

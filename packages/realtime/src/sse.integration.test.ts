@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { PublishInput } from './events.ts';
+import type { PublishInput, RealtimeEvent } from './events.ts';
 import { LISTEN_APPLICATION_NAME } from './hub.ts';
 import { connectSse, startSseInstance, type SseInstance } from './testing/index.ts';
 
@@ -99,8 +99,10 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
       await staff.waitFor(() => staff.events().length === 4);
       // Every event as the log holds it, in id order, the one too large for a NOTIFY included.
       const stored = await byIds([...published, single!].map((e) => e.id));
+      // The SSE data of an event is the whole event (sse.ts), mspId and createdAt included.
+      const got = staff.events() as unknown as RealtimeEvent[];
       expect(
-        staff.events().map(({ id, type, mspId, companyId, payload, createdAt }) => ({
+        got.map(({ id, type, mspId, companyId, payload, createdAt }) => ({
           id,
           type,
           mspId,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHarness, sleep, type Harness } from './testing/harness.ts';
 import {
@@ -243,6 +245,26 @@ describe(`runbooks on ${target.name}`, () => {
       where: { companyId: { in: [withPolicy.id, without.id] } },
     });
     expect(executions.map((e) => [e.companyId, e.status])).toEqual([[withPolicy.id, 'PENDING_APPROVAL']]);
+  });
+
+  it('plans its policy lookup once per connection, not on every turn', async () => {
+    // One connection, so every call below runs in the session whose prepared statements are read.
+    const one = new pg.Pool({ connectionString: h.pool.options.connectionString, max: 1 });
+    try {
+      const c = await h.company('plans');
+      for (let turn = 0; turn < 8; turn++)
+        await onIncidentsChanged({ ...h.deps, pool: one }, [
+          { incidentId: randomUUID(), companyId: c.id, status: 'OPEN' },
+        ]);
+      const { rows } = await one.query<{ generic: number; custom: number }>(
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE '%FROM "RunbookPolicy"%'`,
+      );
+      // PostgreSQL's default tries five custom plans, then keeps the generic one when it is no dearer.
+      expect(rows).toEqual([{ custom: 5, generic: 3 }]);
+    } finally {
+      await one.end();
+    }
   });
 
   it('a new firing alert inside the verify window escalates instead of resolving', async () => {
