@@ -48,6 +48,8 @@ describe('intake announcements', () => {
   const ids = (n: number) => Array.from({ length: n }, (_, i) => BigInt(i + 1));
   function setup(firstAlertAt: Date | null = null) {
     const sent: { type: string; companyId: string | null; payload: unknown; at: number }[] = [];
+    /** The statements: how many events each publication carried. */
+    const statements: number[] = [];
     const pool = {
       query: async (_sql: string, [companies]: [string[]]) => ({
         rows: companies.map((id) => ({ id, mspId: `msp-of-${id}`, firstAlertAt })),
@@ -57,13 +59,19 @@ describe('intake announcements', () => {
       pool,
       coalesceMs: 50,
       publish: async (e) => {
+        statements.push(1);
         sent.push({ type: e.type, companyId: e.companyId ?? null, payload: e.payload, at: Date.now() });
         return null;
+      },
+      publishMany: async (es) => {
+        statements.push(es.length);
+        for (const e of es)
+          sent.push({ type: e.type, companyId: e.companyId ?? null, payload: e.payload, at: Date.now() });
       },
     });
     const received = (c: string) =>
       sent.filter((e) => e.type === 'alert.received' && e.companyId === c).map((e) => e.payload);
-    return { sent, announce, received };
+    return { sent, announce, received, statements };
   }
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-11-29T12:00:00Z') });
@@ -92,6 +100,24 @@ describe('intake announcements', () => {
     await vi.advanceTimersByTimeAsync(500);
     await announce([{ companyId: 'c1', alertIds: ids(4) }]);
     expect(received('c1')).toEqual([{ received: 1 }, { received: 10 }, { received: 3 }, { received: 4 }]);
+  });
+
+  it("publishes many companies' counts in one statement per window, each company's count kept", async () => {
+    // An MSP's 100 clients, an alert a second each, evenly spread: one batch every 10 ms.
+    const { announce, received, statements } = setup();
+    const companies = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    for (let round = 0; round < 2; round++)
+      for (const c of companies) {
+        await announce([{ companyId: c, alertIds: ids(1) }]);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+    await vi.advanceTimersByTimeAsync(100);
+    for (const c of companies)
+      expect(received(c).reduce<number>((s, p) => s + (p as { received: number }).received, 0)).toBe(2);
+    // 200 batches over 2 s: one statement per 50 ms window (41), not one per batch.
+    expect(statements.length).toBeLessThanOrEqual(41);
+    expect(statements.reduce((s, n) => s + n, 0)).toBe(200);
+    expect(statements[0]).toBe(1);
   });
 
   it('keeps companies apart, loses no count, and never holds back a first alert', async () => {

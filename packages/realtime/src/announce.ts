@@ -62,6 +62,7 @@ export function incidentChangeEvent(e: IncidentChange): PublishInput {
 }
 
 export type Publish = (input: PublishInput) => Promise<RealtimeEvent | null>;
+export type PublishMany = (inputs: PublishInput[]) => Promise<unknown>;
 
 /**
  * Announces stored intake batches: `alert.received` per company, and `onboarding.first_alert`
@@ -70,15 +71,19 @@ export type Publish = (input: PublishInput) => Promise<RealtimeEvent | null>;
  * announcer has not seen yet cost a query, so a steady stream of alerts adds no reads.
  *
  * Under load the intake commits a batch every few milliseconds, and each `alert.received` is a row,
- * a NOTIFY, a read by every process's LISTEN session and a frame per subscriber. So a company gets
- * at most one `alert.received` per `coalesceMs` (default 50): the first batch after a quiet spell
- * is announced at once, the batches that follow within the window are summed into one event at its
- * end. No count is lost (the events' `received` add up to every alert announced), and a sparse
- * stream is announced without delay. `onboarding.first_alert` is never held back.
+ * a NOTIFY, a read by every process's LISTEN session and a frame per subscriber. So the announcer
+ * publishes at most once per `coalesceMs` (default 50), every company's counts in one statement
+ * (`publishMany`): the first batch after a quiet spell is announced at once, and the batches that
+ * follow within the window are summed per company into one event each at the window's end. No count
+ * is lost (a company's events' `received` add up to every alert announced for it), and a sparse
+ * stream is announced without delay. The window is the announcer's, not each company's: an MSP's
+ * clients sending an alert a second each would otherwise cost one statement per alert.
+ * `onboarding.first_alert` is never held back.
  */
 export function createIntakeAnnouncer(o: {
   pool: pg.Pool;
   publish: Publish;
+  publishMany: PublishMany;
   now?: () => number;
   coalesceMs?: number;
   onError?: (e: unknown) => void;
@@ -87,36 +92,37 @@ export function createIntakeAnnouncer(o: {
   const coalesceMs = o.coalesceMs ?? 50;
   const onError = o.onError ?? ((e: unknown) => console.error(`[intake] live event: ${String(e)}`));
   const mspOf = new Map<string, string>();
-  /** Per company: when its last alert.received went out, and what waits for the window's end. */
-  const windows = new Map<string, { lastAt: number; held: number; timer: NodeJS.Timeout | null }>();
+  /** Counts per company waiting for the window's end, in the order the companies came. */
+  let held = new Map<string, number>();
+  let lastAt = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
 
-  const publishReceived = (companyId: string, received: number) =>
-    o.publish({ type: 'alert.received', mspId: mspOf.get(companyId)!, companyId, payload: { received } });
-
-  function receivedNowOrLater(companyId: string, received: number): Promise<unknown> | null {
-    const t = now();
-    const w = windows.get(companyId);
-    if (!w || (w.timer === null && t - w.lastAt >= coalesceMs)) {
-      windows.set(companyId, { lastAt: t, held: 0, timer: null });
-      if (windows.size > 10_000) pruneWindows(t);
-      return publishReceived(companyId, received);
-    }
-    w.held += received;
-    w.timer ??= setTimeout(
-      () => {
-        const n = w.held;
-        w.held = 0;
-        w.timer = null;
-        w.lastAt = now();
-        publishReceived(companyId, n).catch(onError);
-      },
-      Math.max(0, w.lastAt + coalesceMs - t),
-    );
-    return null;
+  function flush(): Promise<unknown> {
+    const counts = held;
+    held = new Map();
+    lastAt = now();
+    const events: PublishInput[] = [...counts].map(([companyId, received]) => ({
+      type: 'alert.received',
+      mspId: mspOf.get(companyId)!,
+      companyId,
+      payload: { received },
+    }));
+    return events.length ? o.publishMany(events) : Promise.resolve();
   }
 
-  function pruneWindows(t: number) {
-    for (const [c, w] of windows) if (w.timer === null && t - w.lastAt >= coalesceMs) windows.delete(c);
+  function receivedNowOrLater(counts: Map<string, number>): Promise<unknown> | null {
+    for (const [companyId, n] of counts) held.set(companyId, (held.get(companyId) ?? 0) + n);
+    if (timer) return null;
+    const t = now();
+    if (t - lastAt >= coalesceMs) return flush();
+    timer = setTimeout(
+      () => {
+        timer = null;
+        flush().catch(onError);
+      },
+      lastAt + coalesceMs - t,
+    );
+    return null;
   }
 
   return async function announceIntake(batch: { companyId: string; alertIds: bigint[] }[]): Promise<void> {
@@ -134,10 +140,10 @@ export function createIntakeAnnouncer(o: {
         if (c.firstAlertAt && now() - c.firstAlertAt.getTime() < 120_000) firsts.set(c.id, c.firstAlertAt);
       }
     }
-    for (const [companyId, received] of byCompany) {
-      const mspId = mspOf.get(companyId);
-      if (!mspId) continue;
-      await receivedNowOrLater(companyId, received);
+    const known = new Map([...byCompany].filter(([companyId]) => mspOf.has(companyId)));
+    if (known.size) await receivedNowOrLater(known);
+    for (const companyId of known.keys()) {
+      const mspId = mspOf.get(companyId)!;
       const first = firsts.get(companyId);
       if (first) {
         const alertId = batch.find((b) => b.companyId === companyId)?.alertIds[0];

@@ -330,7 +330,11 @@ export function createRoot(o: RootOptions = {}): Root {
   // correlation (announcePending).
   let ingest: IngestRuntime | null = null;
   if (runsWeb) {
-    const announceIntake = createIntakeAnnouncer({ pool, publish: (e) => realtime.publish(e) });
+    const announceIntake = createIntakeAnnouncer({
+      pool,
+      publish: (e) => realtime.publish(e),
+      publishMany: (es) => realtime.publishMany(es),
+    });
     ingest = ingestRuntimeFromEnv({
       pool,
       source,
