@@ -596,7 +596,12 @@ function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: num
         `chunk p99 median ${r.chunkP99Median} ms (max ${r.chunkP99Max}), CPU ${r.cpuMicrosPerAlert} µs/alert (PostgreSQL ${r.dbCpuMicrosPerAlert}), decided lag p99 ${r.decidedLagP99} ms, max backlog ${r.maxBacklog}, drained ${r.drainSeconds} s after`,
     );
     console.log(`  ${mem('app', r.appRss)}\n  ${mem('PostgreSQL', r.pgRss)}`);
-    if (soakReport?.statements) console.log(statementsTable('soak', soakReport.statements));
+    if (soakReport?.worstSeconds.length)
+      console.log(
+        `  worst seconds of the load (decided lag p99): ${soakReport.worstSeconds.map((w) => `${w.second} s: ${w.lagP99} ms (${w.alerts} alerts)`).join(', ')}`,
+      );
+    if (soakReport?.statements)
+      console.log(statementsTable('soak', soakReport.statements, [], soakReport.statementTotals));
   }
   const report = {
     date: new Date().toISOString(),
@@ -608,6 +613,8 @@ function reportSoak(soakReport: Awaited<ReturnType<typeof soak>> | null, t0: num
     result: r ?? null,
     rssSamples: soakReport?.rssSamples ?? [],
     statements: soakReport?.statements ?? null,
+    statementTotals: soakReport?.statementTotals ?? null,
+    worstSeconds: soakReport?.worstSeconds ?? [],
     violations,
   };
   mkdirSync(path.join(root, '.reports', 'bench'), { recursive: true });

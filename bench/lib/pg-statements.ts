@@ -117,10 +117,49 @@ export async function topStatements(pool: pg.Pool, alerts: number, top = 15): Pr
     }));
 }
 
-export function statementsTable(title: string, list: StatementCost[], scans: TableScans[] = []): string {
+/** Every statement of the run together, per accepted alert. */
+export interface StatementTotals {
+  /** Statements the clients sent (pg_stat_statements' `toplevel`): round trips, COMMITs included. */
+  clientStatementsPerAlert: number;
+  /** Those and the statements run inside functions and triggers. */
+  statementsPerAlert: number;
+  /** Planning and execution time of the client statements (nested time is inside them), µs. */
+  planMicrosPerAlert: number;
+  execMicrosPerAlert: number;
+}
+
+export async function statementTotals(pool: pg.Pool, alerts: number): Promise<StatementTotals> {
+  const { rows } = await pool.query<{ top: string; all: string; plan: number; exec: number }>(
+    `SELECT sum(calls) FILTER (WHERE toplevel)::text AS top, sum(calls)::text AS all,
+            COALESCE(sum(total_plan_time) FILTER (WHERE toplevel), 0) AS plan,
+            COALESCE(sum(total_exec_time) FILTER (WHERE toplevel), 0) AS exec
+       FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND query NOT ILIKE '%pg_stat_statements%'`,
+  );
+  const r = rows[0]!;
+  const per = (x: number) => (alerts ? Math.round((x * 100) / alerts) / 100 : 0);
+  return {
+    clientStatementsPerAlert: per(Number(r.top ?? 0)),
+    statementsPerAlert: per(Number(r.all ?? 0)),
+    planMicrosPerAlert: per(r.plan * 1000),
+    execMicrosPerAlert: per(r.exec * 1000),
+  };
+}
+
+export function statementsTable(
+  title: string,
+  list: StatementCost[],
+  scans: TableScans[] = [],
+  totals?: StatementTotals,
+): string {
   const lines = [
     `  PostgreSQL statements, ${title} (µs per alert · share · calls · mean ms · of it planning · rows):`,
   ];
+  if (totals)
+    lines.push(
+      `    per alert: ${totals.clientStatementsPerAlert} statements from clients (${totals.statementsPerAlert} with those inside functions), ${totals.planMicrosPerAlert} µs planning, ${totals.execMicrosPerAlert} µs executing`,
+    );
   for (const s of list)
     lines.push(
       `    ${String(s.microsPerAlert).padStart(6)}  ${s.share.toFixed(1).padStart(5)}%  ${String(s.calls).padStart(7)}  ${s.meanMs.toFixed(3).padStart(8)}  ${s.planMeanMs.toFixed(3).padStart(8)}  ${String(s.rows).padStart(8)}  ${s.query}`,

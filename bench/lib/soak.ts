@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './checks.ts';
 import { fire, pct, prepare, type Prepared } from './load.ts';
-import { resetStatements, topStatements } from './pg-statements.ts';
+import { resetStatements, statementTotals, topStatements } from './pg-statements.ts';
 import { cpuMicros, rssSeries, slope, type RssSample } from './procs.ts';
 import { streamChunks, type StreamAlert } from './stream.ts';
 
@@ -88,6 +88,24 @@ function memory(samples: RssSample[], group: string, loadEndS: number): MemoryFi
   };
 }
 
+/**
+ * The seconds of the load (counted from the first alert received) whose alerts waited longest for
+ * their decision: p99 of the decided lag per second, the three worst. A stall that comes back at an
+ * interval (a periodic job holding the turns) shows here, where the run's p99 hides it.
+ */
+async function worstLagSeconds(pool: pg.Pool, companyIds: string[]) {
+  const { rows } = await pool.query<{ s: number; n: string; p99: number }>(
+    `WITH a AS (
+       SELECT "receivedAt", extract(epoch FROM "decidedAt" - "receivedAt") * 1000 AS lag
+         FROM "Alert" WHERE "companyId" = ANY($1::uuid[]) AND "decidedAt" IS NOT NULL)
+     SELECT floor(extract(epoch FROM "receivedAt" - (SELECT min("receivedAt") FROM a)))::int AS s,
+            count(*)::text AS n, percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99
+       FROM a GROUP BY 1 ORDER BY p99 DESC LIMIT 3`,
+    [companyIds],
+  );
+  return rows.map((r) => ({ second: r.s, alerts: Number(r.n), lagP99: Math.round(r.p99) }));
+}
+
 export async function soak(t: SoakTarget, o: SoakOptions) {
   const violations: string[] = [];
   const chunkAlerts = Math.max(o.perRequest * 100, 20_000);
@@ -152,6 +170,8 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
   const samples = rss.stop();
   // Read before the checks below add statements of their own (the drain's count is in it).
   const statements = o.statements ? await topStatements(t.pool, accepted, 25) : undefined;
+  const totals = o.statements ? await statementTotals(t.pool, accepted) : undefined;
+  const worstSeconds = await worstLagSeconds(t.pool, companyIds);
   const badStored = await badSignaturesStored(t.pool, companyIds, badSeqs);
   if (badStored) violations.push(`soak: ${badStored} alerts of badly signed requests stored`);
   let replayed = false;
@@ -183,6 +203,8 @@ export async function soak(t: SoakTarget, o: SoakOptions) {
     },
     rssSamples: samples,
     statements,
+    statementTotals: totals,
+    worstSeconds,
     violations,
   };
 }
