@@ -43,7 +43,7 @@ export interface SoakTarget {
 
 /** The company of a stream alert: its host number mod the companies' count. */
 function companyOf(a: StreamAlert, n: number): number {
-  return n === 1 ? 0 : Number(a.asset.slice(a.asset.lastIndexOf('-') + 1)) % n;
+  return Number(a.asset.slice(a.asset.lastIndexOf('-') + 1)) % n;
 }
 
 /**

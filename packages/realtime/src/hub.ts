@@ -52,7 +52,8 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
   private readonly channel: string;
   private listener: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
-  private pending: (RealtimeEvent | { id: string })[] = [];
+  /** Notified this tick: events carried in their NOTIFY, and ids of events to read. */
+  private pending: { carried: RealtimeEvent[]; ids: string[] } = { carried: [], ids: [] };
   private flushScheduled = false;
   private fanout: Promise<void> = Promise.resolve();
   /** Highest event id this instance fanned out: where to catch up from after a reconnect. */
@@ -183,27 +184,18 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
       this.opts.onError?.(new Error('a notification that is neither an event nor an id'), 'listen');
       return;
     }
-    this.pending.push(notified);
+    if ('type' in notified) this.pending.carried.push(notified);
+    else this.pending.ids.push(notified.id);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // Deliver the notifications of one tick together (those that carry only an id are read in one
     // SELECT); deliver batches in order.
     setImmediate(() => {
       this.flushScheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      this.fanout = this.fanout.then(() => this.deliverNotified(batch));
+      const { ids, carried } = this.pending;
+      this.pending = { carried: [], ids: [] };
+      this.fanout = this.fanout.then(() => this.deliver(ids, carried));
     });
-  }
-
-  private async deliverNotified(batch: (RealtimeEvent | { id: string })[]) {
-    const ids: string[] = [];
-    const carried: RealtimeEvent[] = [];
-    for (const n of batch) {
-      if ('type' in n) carried.push(n);
-      else ids.push(n.id);
-    }
-    return this.deliver(ids, carried);
   }
 
   /**
@@ -211,16 +203,17 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
    * by id, as the log's read orders them.
    */
   private async deliver(ids: string[], carried: RealtimeEvent[] = []) {
-    if (ids.length === 0 && carried.length === 0) return;
-    let events: RealtimeEvent[];
-    try {
-      // On the LISTEN connection when it is up: its own session, never queued behind the pool's
-      // intake and correlation transactions (deliveries are serial on the fan-out chain anyway).
-      events = ids.length ? await this.log.byIds(ids, this.listener ?? this.opts.pool) : [];
-    } catch (e) {
-      this.opts.onError?.(e, 'fetch notified events');
-      this.emit({ type: 'reset', reason: 'events could not be loaded' });
-      return;
+    let events: RealtimeEvent[] = [];
+    if (ids.length) {
+      try {
+        // On the LISTEN connection when it is up: its own session, never queued behind the pool's
+        // intake and correlation transactions (deliveries are serial on the fan-out chain anyway).
+        events = await this.log.byIds(ids, this.listener ?? this.opts.pool);
+      } catch (e) {
+        this.opts.onError?.(e, 'fetch notified events');
+        this.emit({ type: 'reset', reason: 'events could not be loaded' });
+        return;
+      }
     }
     if (carried.length) {
       events = events.length ? [...events, ...carried] : carried;
@@ -230,11 +223,6 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
         return x < y ? -1 : x > y ? 1 : 0;
       });
     }
-    this.fanOut(events);
-  }
-
-  /** Fans `events` (in order) out to the subscribers, and moves the catch-up position past them. */
-  private fanOut(events: RealtimeEvent[]) {
     for (const e of events) {
       const id = BigInt(e.id);
       if (this.lastSeenId === null || id > this.lastSeenId) this.lastSeenId = id;

@@ -44,17 +44,30 @@ const DIGITS = /^\d{1,19}$/;
 export const NOTIFY_INLINE_MAX = 7900;
 
 /**
- * The select-list entry that NOTIFYs one inserted row of `ins` (columns id, "mspId", "companyId",
- * type, payload, "createdAt") on channel `$channel`: the event as JSON (`parseNotifiedEvent` reads
- * it) when it is at most NOTIFY_INLINE_MAX bytes, else its id. Delivered when the statement's
- * transaction commits.
+ * Inserts events ($1…$4: msp ids, company ids, types, payloads as JSON text), ids in the order given,
+ * and returns each one's id and "createdAt". With `notify`, each row is also NOTIFYed on channel $5:
+ * the event as JSON (`parseNotifiedEvent` reads it) when that takes at most NOTIFY_INLINE_MAX bytes,
+ * else its id (delivered when the statement's transaction commits).
  */
-function notifyEntry(channel: string): string {
-  return `, pg_notify(${channel}, CASE WHEN octet_length(n.j) <= ${NOTIFY_INLINE_MAX} THEN n.j ELSE ins.id::text END)`;
+function appendSql(notify: boolean): string {
+  const select = notify
+    ? `, pg_notify($5, CASE WHEN octet_length(n.j) <= ${NOTIFY_INLINE_MAX} THEN n.j ELSE ins.id::text END)
+         FROM ins CROSS JOIN LATERAL (SELECT json_build_object('id', ins.id::text, 'mspId', ins."mspId",
+           'companyId', ins."companyId", 'type', ins.type, 'payload', ins.payload,
+           'createdAt', ins."createdAt" AT TIME ZONE 'UTC')::text AS j) n`
+    : ' FROM ins';
+  return `WITH ins AS (
+         INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
+         SELECT m, c, t, p::jsonb, now() AT TIME ZONE 'UTC'
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(m, c, t, p, n)
+          ORDER BY n
+         RETURNING id, "mspId", "companyId", type, payload, "createdAt")
+       SELECT ins.id::text AS id, (ins."createdAt" AT TIME ZONE 'UTC') AS "createdAt"${select} ORDER BY ins.id`;
 }
-const NOTIFY_JOIN = ` CROSS JOIN LATERAL (SELECT json_build_object('id', ins.id::text, 'mspId', ins."mspId",
-  'companyId', ins."companyId", 'type', ins.type, 'payload', ins.payload,
-  'createdAt', ins."createdAt" AT TIME ZONE 'UTC')::text AS j) n`;
+const APPEND = [false, true].map((notify) => {
+  const text = appendSql(notify);
+  return { name: preparedName(text), text };
+});
 
 /**
  * A NOTIFY payload of the log: the event it carries, its id to fetch (`{ id }`), or null when it is
@@ -110,24 +123,7 @@ export class EventLog {
 
   /** Inserts the event; with `notify`, also NOTIFYs it (delivered when the statement commits). */
   async append(input: PublishInput, opts: { notify: boolean; db?: Queryable }): Promise<RealtimeEvent> {
-    const values = [input.mspId, input.companyId, input.type, JSON.stringify(input.payload)];
-    if (opts.notify) values.push(this.notifyChannel);
-    const text = `WITH ins AS (
-         INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
-         VALUES ($1::uuid, $2::uuid, $3, $4::jsonb, now() AT TIME ZONE 'UTC')
-         RETURNING id, "mspId", "companyId", type, payload, "createdAt")
-       SELECT ins.id::text AS id, (ins."createdAt" AT TIME ZONE 'UTC') AS "createdAt"${opts.notify ? notifyEntry('$5') : ''}
-         FROM ins${opts.notify ? NOTIFY_JOIN : ''}`;
-    const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
-    const row = rows[0] as { id: string; createdAt: Date };
-    return {
-      id: row.id,
-      type: input.type,
-      mspId: input.mspId,
-      companyId: input.companyId,
-      payload: input.payload,
-      createdAt: row.createdAt.toISOString(),
-    } as RealtimeEvent;
+    return (await this.appendMany([input], opts))[0]!;
   }
 
   /**
@@ -146,15 +142,7 @@ export class EventLog {
       inputs.map((i) => JSON.stringify(i.payload)),
     ];
     if (opts.notify) values.push(this.notifyChannel);
-    const text = `WITH ins AS (
-         INSERT INTO "RealtimeEvent" ("mspId", "companyId", type, payload, "createdAt")
-         SELECT m, c, t, p::jsonb, now() AT TIME ZONE 'UTC'
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(m, c, t, p, n)
-          ORDER BY n
-         RETURNING id, "mspId", "companyId", type, payload, "createdAt")
-       SELECT ins.id::text AS id, (ins."createdAt" AT TIME ZONE 'UTC') AS "createdAt"${opts.notify ? notifyEntry('$5') : ''}
-         FROM ins${opts.notify ? NOTIFY_JOIN : ''} ORDER BY ins.id`;
-    const { rows } = await (opts.db ?? this.db).query({ name: preparedName(text), text, values });
+    const { rows } = await (opts.db ?? this.db).query({ ...APPEND[opts.notify ? 1 : 0]!, values });
     return (rows as { id: string; createdAt: Date }[]).map(
       (row, k) =>
         ({
