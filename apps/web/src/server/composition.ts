@@ -286,6 +286,8 @@ export function createRoot(o: RootOptions = {}): Root {
           options: {
             minTurnIntervalMs: env.CORRELATION_TURN_INTERVAL_MS ?? THREAD_TURN_INTERVAL_MS,
             turnIntervalFactor: env.CORRELATION_TURN_INTERVAL_FACTOR ?? THREAD_TURN_INTERVAL_FACTOR,
+            liveWindowMs: LIVE_WINDOW_MS,
+            listenerWindowMs: LISTENER_WINDOW_MS,
             ...threadWorkerOptions(o.correlation),
           },
           logger,
@@ -298,6 +300,8 @@ export function createRoot(o: RootOptions = {}): Root {
           logger,
           minTurnIntervalMs: env.CORRELATION_TURN_INTERVAL_MS ?? IN_PROCESS_TURN_INTERVAL_MS,
           turnIntervalFactor: env.CORRELATION_TURN_INTERVAL_FACTOR ?? 0,
+          liveWindowMs: LIVE_WINDOW_MS,
+          listenerWindowMs: LISTENER_WINDOW_MS,
           ...o.correlation,
           onIncidentsDecided: pushIncidentChanges,
           onIncidentsChanged: (es) => incidentsChanged(es, 'correlation'),
@@ -431,3 +435,12 @@ const THREAD_TURN_INTERVAL_FACTOR = 2;
  * in-process").
  */
 const IN_PROCESS_TURN_INTERVAL_MS = 25;
+/**
+ * Correlation's live push goes out at most every 20 ms, the runbook and notification listeners are
+ * called at most every 100 ms; the turns that commit in between go together (CorrelationWorker's
+ * liveWindowMs/listenerWindowMs). Many companies sending an alert now and then each make a turn of
+ * their own, and each turn cost the push one statement and the listeners two or more
+ * (docs/PERFORMANCE.md, "Many companies, an alert a second each").
+ */
+const LIVE_WINDOW_MS = 20;
+const LISTENER_WINDOW_MS = 100;

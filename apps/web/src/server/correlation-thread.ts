@@ -44,6 +44,8 @@ const THREAD_OPTION_KEYS = [
   'maxUnpublished',
   'minTurnIntervalMs',
   'turnIntervalFactor',
+  'liveWindowMs',
+  'listenerWindowMs',
 ] as const satisfies readonly (keyof CorrelationWorkerOptions)[];
 export type ThreadWorkerOptions = Pick<CorrelationWorkerOptions, (typeof THREAD_OPTION_KEYS)[number]>;
 

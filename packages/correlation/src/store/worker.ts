@@ -65,6 +65,19 @@ export interface CorrelationWorkerOptions {
    * next (memory stays bounded when the listeners are slower than the decisions). Default 50,000
    */
   maxUnpublished?: number;
+  /**
+   * The live push (`onIncidentsDecided`) is called at most once per this many ms: the first turn
+   * after a quiet spell goes out at once, the turns that commit within the window after it go out
+   * together at its end (one statement for all of them). Many companies with an alert now and then
+   * each make a turn of their own; without the window each turn cost the push a statement.
+   * Default 0: every turn at once.
+   */
+  liveWindowMs?: number;
+  /**
+   * The same for the other listeners (`onIncidentsChanged`/`onIncidentChanged`: runbook policies,
+   * notifications), which no one watches live. Default 0.
+   */
+  listenerWindowMs?: number;
   /** Incidents whose events are handed to `onIncidentChanged` at once (one incident's in order). Default 4. */
   publishConcurrency?: number;
   clock?: () => Date;
@@ -125,6 +138,9 @@ export class CorrelationWorker implements AlertSink {
   /** The live push (`onIncidentsDecided`): its own ordered chain, beside the publishing one. */
   private live: Promise<void> = Promise.resolve();
   private unpushed = 0;
+  /** When the last live push and the last listener call started (performance.now()). */
+  private readonly liveStarted = { at: -Infinity };
+  private readonly publishStarted = { at: -Infinity };
   private stopped = false;
   /** Samples the machine's CPUs while turnIntervalFactor is on (and no cpuBusy was given). */
   private cpuLoad: CpuLoad | null = null;
@@ -145,6 +161,8 @@ export class CorrelationWorker implements AlertSink {
       cpuBusy: () => this.cpuLoad?.busy() ?? 0,
       budget: {},
       maxUnpublished: 50_000,
+      liveWindowMs: 0,
+      listenerWindowMs: 0,
       publishConcurrency: 4,
       clock: () => new Date(),
       logger: console,
@@ -371,9 +389,16 @@ export class CorrelationWorker implements AlertSink {
     for (const e of events) this.liveQueue.push(e);
     if (this.liveRunning) return;
     this.liveRunning = true;
-    this.live = this.drainQueue(this.liveQueue, cb, 'onIncidentsDecided', (n) => {
-      this.unpushed -= n;
-    }).finally(() => {
+    this.live = this.drainQueue(
+      this.liveQueue,
+      cb,
+      'onIncidentsDecided',
+      (n) => {
+        this.unpushed -= n;
+      },
+      this.opts.liveWindowMs,
+      this.liveStarted,
+    ).finally(() => {
       this.liveRunning = false;
     });
   }
@@ -391,19 +416,30 @@ export class CorrelationWorker implements AlertSink {
       (n) => {
         this.unpublished -= n;
       },
+      this.opts.listenerWindowMs,
+      this.publishStarted,
     ).finally(() => {
       this.publishRunning = false;
     });
   }
 
-  /** Calls `cb` with the queued events in order, in slices, until the queue is empty. */
+  /**
+   * Calls `cb` with the queued events in order, in slices, until the queue is empty; a call starts
+   * no sooner than `windowMs` after the one before it started (`started`), and the events queued
+   * while it waits go with it.
+   */
   private async drainQueue(
     queue: IncidentChangedEvent[],
     cb: (events: IncidentChangedEvent[]) => unknown,
     label: string,
     done: (n: number) => void,
+    windowMs: number,
+    started: { at: number },
   ): Promise<void> {
     while (queue.length) {
+      const wait = started.at + windowMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+      started.at = performance.now();
       const events = queue.splice(0, EVENTS_PER_CALL);
       try {
         await cb(events);
