@@ -142,6 +142,51 @@ describe.each(inject('pgTargets'))('incident events beside the decisions on $nam
     expect(types.filter((t) => t === 'incident.resolved')).toHaveLength(3);
   });
 
+  it('windows: the first turn after a quiet spell goes out at once, the turns within the window after it in one call at its end', async () => {
+    const c = await tenant.company('Windows');
+    const WINDOW = 2000;
+    const live: { at: number; events: string[] }[] = [];
+    const batches: { at: number; events: string[] }[] = [];
+    const key = (e: IncidentChangedEvent) => `${e.incidentId}:${e.type}`;
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 1,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      liveWindowMs: WINDOW,
+      listenerWindowMs: WINDOW,
+      onIncidentsDecided: (es) => {
+        live.push({ at: performance.now(), events: es.map(key) });
+      },
+      onIncidentsChanged: (es) => {
+        batches.push({ at: performance.now(), events: es.map(key) });
+      },
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    // Six turns of one alert, all within the window that the first one's call opened.
+    const started = performance.now();
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    expect(performance.now() - started).toBeLessThan(WINDOW);
+    await worker.idle();
+    for (const calls of [live, batches]) {
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(WINDOW - 1);
+      const types = calls.flatMap((x) => x.events).map((k) => k.split(':')[1]);
+      expect(types.filter((t) => t === 'incident.created')).toHaveLength(3);
+      expect(types.filter((t) => t === 'incident.resolved')).toHaveLength(3);
+    }
+    expect(live.map((x) => x.events)).toEqual(batches.map((x) => x.events));
+    // After a quiet spell as long as the window, a turn's events go out at once, not at a window's end.
+    await new Promise((r) => setTimeout(r, WINDOW));
+    await storeAlerts(pool, tenant.mspId, c, [{ asset: 'host-d', occurredAt: at(20) }]);
+    const decided = performance.now();
+    expect(await worker.drainCompany(c)).toBe(1);
+    await vi.waitFor(() => expect(live).toHaveLength(3), { timeout: WINDOW / 2 });
+    await vi.waitFor(() => expect(batches).toHaveLength(3), { timeout: WINDOW / 2 });
+    expect(live[2]!.at - decided).toBeLessThan(WINDOW / 2);
+    await worker.stop();
+  });
+
   it('reports each committed turn to onTurn: the alerts it decided and how long it took', async () => {
     const c = await tenant.company('Turn report');
     const turns: { companyId: string; decided: number; seconds: number }[] = [];
