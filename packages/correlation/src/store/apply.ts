@@ -19,13 +19,14 @@ import {
   COMPANY_CONFIG_FROM,
   INCIDENT_COLUMNS,
   STATE_COLUMNS,
-  loadRules,
+  rulesColumns,
   toCompanyConfig,
+  toRuleSet,
+  type RulesRow,
   toEngineAlert,
   toFingerprintState,
   toIncidentState,
 } from './rows.ts';
-import type { SqlRunner } from '../sql-runner.ts';
 import {
   DEFAULT_BUDGET,
   DecisionFailure,
@@ -40,12 +41,7 @@ import {
   type ClosedSituation,
   type SituationChange,
 } from './situations.ts';
-import { GENERIC_TURN_MAX, inTransaction, isoOrNull, openTurn, qp, type Queryable } from './sql.ts';
-
-const runner =
-  (c: Queryable): SqlRunner =>
-  async <R>(text: string, values: unknown[] = []) =>
-    (await qp(c, text, values)).rows as R[];
+import { GENERIC_TURN_MAX, inTransaction, isoOrNull, openTurn, qp } from './sql.ts';
 
 export interface IncidentChangedEvent {
   type: 'incident.created' | 'incident.updated' | 'incident.resolved';
@@ -181,6 +177,36 @@ export async function correlateCompany(
   }
 }
 
+const batchReads = new Map<number, string>();
+
+/**
+ * The turn's batch (the company's first `batchSize` PENDING alerts, in id order) and its rules in
+ * one round trip: the first row also carries the rules that can apply from the batch's earliest
+ * alert (rows.ts, rulesColumns), and the statement puts the rest of the turn's statements on their
+ * generic plans when the batch has at most GENERIC_TURN_MAX alerts, on PostgreSQL's default
+ * otherwise (`plan_cache_mode`: sql.ts). The batch read and the rules read were two round trips.
+ * The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
+ * sized for it: as a parameter it kept PostgreSQL planning a custom plan on every turn, and planning
+ * this read of the partitioned table cost more than running it.
+ */
+function batchRead(batchSize: number): string {
+  let text = batchReads.get(batchSize);
+  if (!text) {
+    text = `WITH b AS MATERIALIZED (
+               SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT ${batchSize}
+             ),
+             m AS (SELECT min("occurredAt") AS t, min(id) AS first, count(*) AS n FROM b),
+             r AS (SELECT m.first, ${rulesColumns('$1::uuid', 'm.t')},
+                          set_config('plan_cache_mode',
+                                     CASE WHEN m.n <= ${GENERIC_TURN_MAX} THEN 'force_generic_plan' ELSE 'auto' END,
+                                     true) AS pm
+                     FROM m WHERE m.n > 0)
+           SELECT b.*, r.mw, r.si, r.ir FROM b LEFT JOIN r ON r.first = b.id ORDER BY b.id`;
+    batchReads.set(batchSize, text);
+  }
+  return text;
+}
+
 async function applyBatch(
   c: pg.PoolClient,
   companyId: string,
@@ -190,32 +216,19 @@ async function applyBatch(
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
 ): Promise<ApplyResult> {
-  // The batch read and the rules read run on their generic plans whatever the turn's size (openTurn).
+  // The batch read (with the rules) runs on its generic plan whatever the turn's size (openTurn).
   const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, {
     genericPlans: true,
   });
   if (!opened) return NOTHING;
   const company = toCompanyConfig(opened);
-  // The LIMIT is part of the statement's text (a worker has one batch size), so its generic plan is
-  // sized for it. As a parameter it kept PostgreSQL planning a custom plan on every turn, and
-  // planning this read of the partitioned table cost more than running it.
-  const rows = await qp<Record<string, unknown>>(
-    c,
-    `SELECT ${ALERT_COLUMNS} FROM "Alert" WHERE "companyId" = $1 AND decision = 'PENDING' ORDER BY id LIMIT ${batchSize}`,
-    [companyId],
-  );
+  const rows = await qp<Record<string, unknown> & RulesRow>(c, batchRead(batchSize), [companyId]);
   if (!rows.rows.length) return NOTHING;
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
-  // A small turn runs the rest of its statements on their generic plans too; a larger one goes back
-  // to PostgreSQL's default (GENERIC_TURN_MAX).
-  const rules = await loadRules(
-    runner(c),
-    companyId,
-    minT,
-    alerts.length <= GENERIC_TURN_MAX ? 'force_generic_plan' : 'auto',
-  );
+  // The first row carries the rules (batchRead).
+  const rules = toRuleSet(rows.rows[0]);
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
 
   const ctx: EngineContext = { config, rules, newId };
@@ -291,26 +304,34 @@ async function loadState(
   const state = new CorrelationState();
   const fps = [...new Set(alerts.map((a) => a.fingerprint))];
   const keys = [...new Set(alerts.map((a) => correlationKey(config.aggregationKey, a)))];
-  const fpRows = await qp<Record<string, unknown>>(
+  // The states of the batch's fingerprints and, when the company has inhibition rules, the firing
+  // states that can inhibit (within the state horizon, or still on an open incident): one round trip.
+  const pre = rules.length ? sourcePrefilter(rules, 4) : null;
+  const st = await qp<Record<string, unknown> & { src: number }>(
     c,
-    `SELECT ${STATE_COLUMNS} FROM "AlertState" WHERE "companyId" = $1 AND fingerprint = ANY($2::text[])`,
-    [companyId, fps],
-  );
-  for (const r of fpRows.rows) state.putFingerprint(toFingerprintState(r));
-  if (rules.length) {
-    const horizon = new Date(minT.getTime() - stateHorizonMinutes(config) * MIN);
-    const pre = sourcePrefilter(rules, 3);
-    const src = await qp<Record<string, unknown>>(
-      c,
-      `SELECT ${STATE_COLUMNS} FROM "AlertState" s
+    `SELECT 0 AS src, ${STATE_COLUMNS} FROM "AlertState" WHERE "companyId" = $1 AND fingerprint = ANY($2::text[])${
+      rules.length
+        ? `
+      UNION ALL
+      SELECT 1, ${STATE_COLUMNS} FROM "AlertState" s
         WHERE s."companyId" = $1 AND s.status = 'FIRING' ${pre ? `AND (${pre.sql})` : ''}
-          AND (s."lastSeenAt" >= $2::timestamp OR s."incidentId" IN (
-               SELECT id FROM "Incident" WHERE "companyId" = $1 AND status <> 'RESOLVED'))`,
-      [companyId, horizon.toISOString(), ...(pre?.values ?? [])],
-    );
-    for (const r of src.rows)
-      if (!state.fingerprints.has(r.fingerprint as string)) state.putFingerprint(toFingerprintState(r));
-  }
+          AND (s."lastSeenAt" >= $3::timestamp OR s."incidentId" IN (
+               SELECT id FROM "Incident" WHERE "companyId" = $1 AND status <> 'RESOLVED'))`
+        : ''
+    }`,
+    rules.length
+      ? [
+          companyId,
+          fps,
+          new Date(minT.getTime() - stateHorizonMinutes(config) * MIN).toISOString(),
+          ...(pre?.values ?? []),
+        ]
+      : [companyId, fps],
+  );
+  for (const r of st.rows) if (r.src === 0) state.putFingerprint(toFingerprintState(r));
+  for (const r of st.rows)
+    if (r.src === 1 && !state.fingerprints.has(r.fingerprint as string))
+      state.putFingerprint(toFingerprintState(r));
   const ids = [
     ...new Set([...state.fingerprints.values()].map((f) => f.incidentId).filter((x): x is string => !!x)),
   ];

@@ -99,36 +99,46 @@ export function toCompanyConfig(row: Record<string, unknown>): CompanyConfigRow 
   };
 }
 
-/** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
-export async function loadRules(
-  sql: SqlRunner,
-  companyId: string,
-  from: Date,
-  /** Also sets `plan_cache_mode` for the rest of the transaction (a turn: store/sql.ts). */
-  planMode?: 'force_generic_plan' | 'auto',
-): Promise<RuleSet> {
-  // One statement, one round trip (a correlation turn reads them every time); times as epoch ms.
-  const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
-  const [row] = await sql<{
-    mw: Record<string, unknown>[];
-    si: Record<string, unknown>[];
-    ir: Record<string, unknown>[];
-  }>(
-    `SELECT
-       (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'matchers', matchers,
+/** Epoch milliseconds of a timestamp column, as the rules read returns its times. */
+const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
+
+/**
+ * The rules read as three JSON columns (`mw`, `si`, `ir`, read by toRuleSet): the maintenance windows
+ * and silences of the company (`company`: an SQL expression for its id) that end after `from` (an SQL
+ * expression for a timestamp), and its enabled inhibition rules. loadRules selects them alone; a
+ * correlation turn selects them beside its batch read, from the batch's earliest alert (apply.ts).
+ */
+export function rulesColumns(company: string, from: string): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'matchers', matchers,
                  'startsAt', ${ms('"startsAt"')}, 'endsAt', ${ms('"endsAt"')}, 'recurrence', recurrence,
                  'timezone', timezone) ORDER BY "createdAt", id), '[]')
-          FROM "MaintenanceWindow" WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp) AS mw,
+          FROM "MaintenanceWindow" WHERE "companyId" = ${company} AND "endsAt" > ${from}) AS mw,
        (SELECT COALESCE(json_agg(json_build_object('id', id, 'matchers', matchers, 'startsAt', ${ms('"startsAt"')},
                  'endsAt', ${ms('"endsAt"')}, 'comment', comment) ORDER BY "createdAt", id), '[]')
-          FROM "Silence" WHERE "companyId" = $1::uuid AND "endsAt" > $2::timestamp) AS si,
+          FROM "Silence" WHERE "companyId" = ${company} AND "endsAt" > ${from}) AS si,
        (SELECT COALESCE(json_agg(json_build_object('id', id, 'name', name, 'sourceMatchers', "sourceMatchers",
                  'targetMatchers', "targetMatchers", 'equal', equal, 'enabled', enabled) ORDER BY "createdAt", id), '[]')
-          FROM "InhibitionRule" WHERE "companyId" = $1::uuid AND enabled) AS ir${
-            planMode ? `, set_config('plan_cache_mode', $3, true) AS pm` : ''
-          }`,
-    planMode ? [companyId, from.toISOString(), planMode] : [companyId, from.toISOString()],
-  );
+          FROM "InhibitionRule" WHERE "companyId" = ${company} AND enabled) AS ir`;
+}
+
+/** Rules that can apply to alerts at or after `from` (and enabled inhibition rules). */
+export async function loadRules(sql: SqlRunner, companyId: string, from: Date): Promise<RuleSet> {
+  // One statement, one round trip; times as epoch ms.
+  const [row] = await sql<RulesRow>(`SELECT ${rulesColumns('$1::uuid', '$2::timestamp')}`, [
+    companyId,
+    from.toISOString(),
+  ]);
+  return toRuleSet(row);
+}
+
+/** The columns of rulesColumns as a row holds them (pg parses the JSON). */
+export interface RulesRow {
+  mw?: Record<string, unknown>[] | null;
+  si?: Record<string, unknown>[] | null;
+  ir?: Record<string, unknown>[] | null;
+}
+
+export function toRuleSet(row: RulesRow | undefined): RuleSet {
   const mw = row?.mw ?? [];
   const si = row?.si ?? [];
   const ir = row?.ir ?? [];

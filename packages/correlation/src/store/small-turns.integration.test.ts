@@ -10,7 +10,7 @@ import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { explainEveryStatement, topBuffers } from '../testing/explain.ts';
-import { createTenant } from '../testing/fixtures.ts';
+import { createTenant, storeAlerts } from '../testing/fixtures.ts';
 import { correlateCompany } from './apply.ts';
 import { GENERIC_TURN_MAX } from './sql.ts';
 
@@ -39,11 +39,12 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
   let db: { url: string; drop(): Promise<void> };
   let pool: pg.Pool;
   let companyId: string;
+  let tenant: Awaited<ReturnType<typeof createTenant>>;
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
     pool = createPool(db.url, { max: 2 });
-    const t = await createTenant(pool);
+    const t = (tenant = await createTenant(pool));
     companyId = await t.company('Busy');
     // A backlog of PENDING alerts over many hosts and signatures, analyzed as autovacuum would.
     await pool.query(
@@ -116,14 +117,87 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       }
       const plans = await preparedPlans(turns);
       expect(plans.filter((p) => p.custom > 0).length).toBeGreaterThan(3);
-      // The batch read and the rules read run before the turn's size is known: generic in every turn.
+      // The batch read, which reads the rules beside the batch in one statement, runs before the
+      // turn's size is known: generic in every turn.
       const early = plans.filter((p) => isBatchRead(p) || isRulesRead(p));
-      expect(early.map((p) => [p.generic, p.custom])).toEqual([
-        [8, 0],
-        [8, 0],
+      expect(early.map((p) => [isBatchRead(p) && isRulesRead(p), p.generic, p.custom])).toEqual([
+        [true, 8, 0],
       ]);
     } finally {
       await turns.end();
     }
   }, 120_000);
+  it('a turn of one alert is seven round trips, with an inhibition rule and a maintenance window too', async () => {
+    // Every round trip wakes PostgreSQL and then this process; at a low rate a turn's cost is mostly
+    // those. The batch read brings the rules along, and the fingerprint read the inhibition sources.
+    const c = await tenant.company('Round trips');
+    await pool.query(
+      `INSERT INTO "InhibitionRule" ("mspId", "companyId", name, "sourceMatchers", "targetMatchers", equal, "updatedAt")
+       VALUES ($1, $2, 'host down', '[{"field":"signature","op":"=","value":"host_down"}]',
+               '[{"field":"signature","op":"!=","value":"host_down"}]', '{asset}', now())`,
+      [tenant.mspId, c],
+    );
+    await pool.query(
+      `INSERT INTO "MaintenanceWindow" ("mspId", "companyId", name, matchers, "startsAt", "endsAt", "updatedAt")
+       VALUES ($1, $2, 'patch night', '[{"field":"asset","op":"=","value":"db-9"}]', now() - interval '1 hour', now() + interval '1 hour', now())`,
+      [tenant.mspId, c],
+    );
+    const t0 = new Date(Date.now() - 60_000);
+    await storeAlerts(pool, tenant.mspId, c, [
+      { asset: 'web-1', signature: 'host_down', occurredAt: t0 },
+      { asset: 'web-1', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 1000) },
+      { asset: 'db-9', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 2000) },
+    ]);
+    const turns = createPool(db.url, { max: 1 });
+    const sent: string[] = [];
+    turns.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        const q = a[0] as string | { text: string };
+        sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim());
+        return query(...a);
+      };
+    });
+    try {
+      const turnsSent: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        sent.length = 0;
+        const r = await correlateCompany(turns, c, { batchSize: 1 });
+        expect(r.decided).toBe(1);
+        turnsSent.push([...sent]);
+      }
+      // Before its writes every turn sends BEGIN, the opening, the batch with its rules, the states
+      // with the inhibition sources and the incidents; then aw_correlation_write and COMMIT. The
+      // situation linker adds its own when an incident gains entity keys (a new incident here).
+      for (const t of turnsSent) {
+        expect(t[0]).toBe('BEGIN');
+        expect(
+          t.findIndex((x) => x.startsWith('SELECT aw_correlation_write(')),
+          JSON.stringify(t),
+        ).toBe(5);
+        expect(t.filter((x) => /FROM "MaintenanceWindow"/.test(x) && /FROM "Alert"/.test(x))).toHaveLength(1);
+        expect(t.filter((x) => /FROM "AlertState"/.test(x))).toHaveLength(1);
+        expect(t.at(-1)).toBe('COMMIT');
+      }
+      // The inhibited alert changes no incident: seven round trips in all.
+      expect(turnsSent.map((t) => t.length)[1]).toBe(7);
+      // The rule and the window still apply: the host_down alert inhibits the other on web-1, and
+      // the alert on db-9 falls in the window.
+      const { rows } = await pool.query<{ asset: string; signature: string; decision: string }>(
+        `SELECT asset, signature, decision::text FROM "Alert" WHERE "companyId" = $1 ORDER BY id`,
+        [c],
+      );
+      expect(rows).toEqual([
+        {
+          asset: 'web-1',
+          signature: 'host_down',
+          decision: expect.not.stringMatching(/INHIBITED|SUPPRESSED/),
+        },
+        { asset: 'web-1', signature: 'disk_full', decision: 'INHIBITED' },
+        { asset: 'db-9', signature: 'disk_full', decision: 'SUPPRESSED' },
+      ]);
+    } finally {
+      await turns.end();
+    }
+  });
 });

@@ -71,8 +71,8 @@ export async function wallCompany(c: Queryable, mspId: string, companyId: string
 
 /**
  * The largest turn (alerts) that runs its statements on their generic plans (`plan_cache_mode`
- * for the rest of the transaction, set with the turn's rules read: applyBatch; the batch read and
- * the rules read itself run on their generic plans in every turn: openTurn). PostgreSQL's
+ * for the rest of the transaction, set by the turn's batch read, which reads its rules too:
+ * apply.ts, batchRead; the batch read itself runs on its generic plan in every turn: openTurn). PostgreSQL's
  * default kept custom plans for most of a turn's statements, and aw_correlation_write's, planned
  * again on every execution at 0.2-0.8 ms a statement: most of a one-alert turn's time in
  * PostgreSQL. Larger turns go back to the default: there planning is a small share, and with generic
@@ -92,8 +92,8 @@ export const GENERIC_TURN_MAX = 64;
  * those rows itself, set-based (aw_correlation_write and the situation linker's writes).
  *
  * With `genericPlans` it also puts the statements after it on their generic plans
- * (`plan_cache_mode`), until the turn's rules read sets the mode for the rest of the turn from the
- * batch's size (GENERIC_TURN_MAX). The batch read and the rules read run before that choice: planned
+ * (`plan_cache_mode`), until the turn's batch read (apply.ts, batchRead: the batch and its rules) sets the mode for the
+ * rest of the turn from the batch's size (GENERIC_TURN_MAX). The batch read runs before that choice: planned
  * custom on every turn, the batch read of the partitioned "Alert" took about 1 ms a turn, 0.97 of it
  * planning (pg_stat_statements with `track_planning`, at an even 100 alerts/s), and planning it
  * grows with the number of partitions.
