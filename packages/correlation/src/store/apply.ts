@@ -35,6 +35,8 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
+import type { SituationIncident } from '../engine/situations.ts';
+import { toSitIncident } from './situation-links.ts';
 import {
   closeFinishedSituations,
   linkSituations,
@@ -115,11 +117,12 @@ async function loadIncidentsForUpdate(
   companyId: string,
   keys: string[],
   ids: string[],
+  linkable: Map<string, SituationIncident>,
 ): Promise<IncidentState[]> {
   if (!keys.length && !ids.length) return [];
   const r = await qp<Record<string, unknown>>(
     c,
-    `SELECT ${INCIDENT_COLUMNS} FROM "Incident"
+    `SELECT ${INCIDENT_COLUMNS}, "entityKeys", "situationId" FROM "Incident"
       WHERE id = ANY (ARRAY(
               SELECT c.id FROM (SELECT id, "companyId" FROM "Incident"
                                  WHERE id = ANY (ARRAY(SELECT id FROM "Incident" WHERE "companyId" = (SELECT $1::uuid) AND "openKey" = ANY($2::text[])
@@ -130,7 +133,39 @@ async function loadIncidentsForUpdate(
       ORDER BY id FOR UPDATE`,
     [companyId, keys, ids],
   );
+  for (const row of r.rows) linkable.set(row.id as string, toSitIncident(row));
   return r.rows.map(toIncidentState);
+}
+
+/**
+ * The turn's incidents as the situation linker reads them, after the turn's writes: the columns
+ * aw_correlation_write sets (status, last seen) from the engine's state, the others (title, asset,
+ * first seen, entity keys, situation) as read with the incidents, or as inserted for the new ones
+ * (no keys, no situation yet). The linker then reads only incidents it does not find here.
+ */
+function linkableAfterWrite(
+  state: CorrelationState,
+  loaded: Map<string, SituationIncident>,
+  created: IncidentState[],
+): Map<string, SituationIncident> {
+  const out = new Map<string, SituationIncident>();
+  for (const inc of created)
+    out.set(inc.id, {
+      id: inc.id,
+      title: inc.title.slice(0, 500),
+      asset: inc.asset,
+      firstSeenAt: inc.firstSeenAt,
+      lastSeenAt: inc.lastSeenAt,
+      open: inc.status !== 'RESOLVED',
+      entityKeys: [],
+      situationId: null,
+    });
+  for (const [id, was] of loaded) {
+    const inc = state.incidents.get(id);
+    if (!inc || out.has(id)) continue;
+    out.set(id, { ...was, lastSeenAt: inc.lastSeenAt, open: inc.status !== 'RESOLVED' });
+  }
+  return out;
 }
 
 /**
@@ -229,7 +264,8 @@ async function applyBatch(
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
   // The first row carries the rules (batchRead).
   const rules = toRuleSet(rows.rows[0]);
-  const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules);
+  const loaded = new Map<string, SituationIncident>();
+  const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules, loaded);
 
   const ctx: EngineContext = { config, rules, newId };
   let decisions = decideWithinBudget(state, alerts, ctx, budget);
@@ -254,6 +290,7 @@ async function applyBatch(
     alerts,
     decisions,
     newId,
+    known: linkableAfterWrite(state, loaded, changes.created),
   });
   const closed = await closeFinishedSituations(c, resolvedOf(changes));
   return {
@@ -300,6 +337,7 @@ async function loadState(
   alerts: ReturnType<typeof toEngineAlert>[],
   minT: Date,
   rules: InhibitionRuleDef[],
+  loaded: Map<string, SituationIncident>,
 ): Promise<CorrelationState> {
   const state = new CorrelationState();
   const fps = [...new Set(alerts.map((a) => a.fingerprint))];
@@ -335,7 +373,7 @@ async function loadState(
   const ids = [
     ...new Set([...state.fingerprints.values()].map((f) => f.incidentId).filter((x): x is string => !!x)),
   ];
-  for (const inc of await loadIncidentsForUpdate(c, companyId, keys, ids)) state.putIncident(inc);
+  for (const inc of await loadIncidentsForUpdate(c, companyId, keys, ids, loaded)) state.putIncident(inc);
 
   if (config.minAlertsToOpen > 1) {
     // Held groups: CORRELATED alerts without an incident, latest group start per key.

@@ -27,7 +27,7 @@ export interface SituationChange {
 
 const SIT_INCIDENT = `id, title, asset, "firstSeenAt", "lastSeenAt", status, "entityKeys", "situationId"`;
 
-function toSitIncident(r: Record<string, unknown>): SituationIncident {
+export function toSitIncident(r: Record<string, unknown>): SituationIncident {
   return {
     id: r.id as string,
     title: r.title as string,
@@ -84,23 +84,38 @@ export async function linkSituations(
     alerts: EngineAlert[];
     decisions: AlertDecisionOut[];
     newId: () => string;
+    /**
+     * The turn's incidents as they stand after its writes (apply.ts): when it holds every incident
+     * the batch's alerts went to, the linker does not read them again.
+     */
+    known?: Map<string, SituationIncident>;
   },
 ): Promise<SituationChange[]> {
   const { companyId, config } = p;
   if (!config.enabled || !config.entities.length) return [];
   const fresh = freshKeys(p.alerts, p.decisions, config);
   if (!fresh.size) return [];
-  const rows = await qp<Record<string, unknown>>(
-    c,
-    // By primary key alone, as every read and write of incidents by id below (see Writes.flush).
-    `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE id = ANY($1::uuid[]) ORDER BY "firstSeenAt", id`,
-    [[...fresh.keys()]],
-  );
+  // The incidents the batch's alerts went to, in linking order (first seen, then id, as PostgreSQL
+  // orders uuids: their lowercase text). From the turn when it has them all, else read.
+  const freshIds = [...fresh.keys()];
+  const known = p.known;
+  const incidents =
+    known && freshIds.every((id) => known.has(id))
+      ? freshIds
+          .map((id) => ({ ...known.get(id)!, entityKeys: [...known.get(id)!.entityKeys] }))
+          .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))
+      : (
+          await qp<Record<string, unknown>>(
+            c,
+            // By primary key alone, as every read and write of incidents by id below (see Writes.flush).
+            `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE id = ANY($1::uuid[]) ORDER BY "firstSeenAt", id`,
+            [freshIds],
+          )
+        ).rows.map(toSitIncident);
   // The incidents that gain keys, in linking order, and what they gain.
   const gaining: { inc: SituationIncident; added: string[]; t: Date }[] = [];
   const allKeys = new Set<string>();
-  for (const row of rows.rows) {
-    const inc = toSitIncident(row);
+  for (const inc of incidents) {
     const f = fresh.get(inc.id)!;
     const added = [...f.keys].filter((k) => !inc.entityKeys.includes(k));
     if (!added.length) continue;
