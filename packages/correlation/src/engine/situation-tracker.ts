@@ -5,6 +5,7 @@ import {
   entityKeys,
   hubKeys,
   linkIncident,
+  newSituationIncident,
   type SituationConfig,
   type SituationEdge,
   type SituationIncident,
@@ -42,16 +43,7 @@ export class SituationTracker {
   observe(alert: EngineAlert, d: AlertDecisionOut, ch: StateChanges): void {
     const t = alert.occurredAt;
     for (const inc of ch.created) {
-      this.incidents.set(inc.id, {
-        id: inc.id,
-        title: inc.title,
-        asset: inc.asset,
-        firstSeenAt: inc.firstSeenAt,
-        lastSeenAt: inc.lastSeenAt,
-        open: inc.status !== 'RESOLVED',
-        entityKeys: [],
-        situationId: null,
-      });
+      this.incidents.set(inc.id, newSituationIncident(inc));
       this.recent.push({ at: inc.firstSeenAt.getTime(), id: inc.id });
     }
     for (const inc of [...ch.created, ...ch.updated]) {

@@ -5,6 +5,7 @@
 // monitoring host) is never used; a situation has a maximum number of incidents and a maximum
 // span; situations never merge. Every link records the entity value and an explanation.
 import { labelValue } from './fields.ts';
+import type { IncidentState } from './types.ts';
 
 export interface SituationConfig {
   enabled: boolean;
@@ -80,6 +81,24 @@ export interface SituationIncident {
   entityKeys: string[];
   situationId: string | null;
 }
+
+/** A new incident as the linker first sees it: no entity keys, no situation. */
+export function newSituationIncident(inc: IncidentState): SituationIncident {
+  return {
+    id: inc.id,
+    title: inc.title,
+    asset: inc.asset,
+    firstSeenAt: inc.firstSeenAt,
+    lastSeenAt: inc.lastSeenAt,
+    open: inc.status !== 'RESOLVED',
+    entityKeys: [],
+    situationId: null,
+  };
+}
+
+/** Linking order: first seen, then id (as PostgreSQL orders uuids: their lowercase text). */
+export const byFirstSeen = (x: SituationIncident, y: SituationIncident): number =>
+  x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1);
 
 export interface SituationSummary {
   id: string;
@@ -165,7 +184,7 @@ export function linkIncident(input: {
         j.lastSeenAt.getTime() >= inc.firstSeenAt.getTime() - win &&
         inc.lastSeenAt.getTime() >= j.firstSeenAt.getTime() - win,
     )
-    .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1));
+    .sort(byFirstSeen);
   let mine = inc.situationId;
   const assignedHere = new Map<string, string>();
   const situationOf = (j: SituationIncident) => assignedHere.get(j.id) ?? j.situationId;

@@ -35,7 +35,7 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
-import type { SituationIncident } from '../engine/situations.ts';
+import { newSituationIncident, type SituationIncident } from '../engine/situations.ts';
 import { toSitIncident } from './situation-links.ts';
 import {
   closeFinishedSituations,
@@ -149,17 +149,9 @@ function linkableAfterWrite(
   created: IncidentState[],
 ): Map<string, SituationIncident> {
   const out = new Map<string, SituationIncident>();
+  // The title as aw_correlation_write stores it.
   for (const inc of created)
-    out.set(inc.id, {
-      id: inc.id,
-      title: inc.title.slice(0, 500),
-      asset: inc.asset,
-      firstSeenAt: inc.firstSeenAt,
-      lastSeenAt: inc.lastSeenAt,
-      open: inc.status !== 'RESOLVED',
-      entityKeys: [],
-      situationId: null,
-    });
+    out.set(inc.id, { ...newSituationIncident(inc), title: inc.title.slice(0, 500) });
   for (const [id, was] of loaded) {
     const inc = state.incidents.get(id);
     if (!inc || out.has(id)) continue;

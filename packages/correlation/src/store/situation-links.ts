@@ -6,6 +6,7 @@
 // would give (each incident sees the keys and situations of the incidents linked before it); the
 // results are written back set-based at the end.
 import {
+  byFirstSeen,
   entityKeys,
   hubKeys,
   linkIncident,
@@ -95,15 +96,15 @@ export async function linkSituations(
   if (!config.enabled || !config.entities.length) return [];
   const fresh = freshKeys(p.alerts, p.decisions, config);
   if (!fresh.size) return [];
-  // The incidents the batch's alerts went to, in linking order (first seen, then id, as PostgreSQL
-  // orders uuids: their lowercase text). From the turn when it has them all, else read.
+  // The incidents the batch's alerts went to, in linking order (byFirstSeen, as the read orders
+  // them). From the turn when it has them all, else read.
   const freshIds = [...fresh.keys()];
   const known = p.known;
   const incidents =
     known && freshIds.every((id) => known.has(id))
       ? freshIds
           .map((id) => ({ ...known.get(id)!, entityKeys: [...known.get(id)!.entityKeys] }))
-          .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))
+          .sort(byFirstSeen)
       : (
           await qp<Record<string, unknown>>(
             c,
@@ -244,15 +245,13 @@ export async function linkSituations(
     if (!usable.length) continue;
     const cand = new Set<SituationIncident>();
     for (const k of usable) for (const j of index.of(k)) if (j.open && j.id !== inc.id) cand.add(j);
-    const candidates = [...cand]
-      .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))
-      .slice(0, 500);
+    const candidates = [...cand].sort(byFirstSeen).slice(0, 500);
     const res = linkIncident({ incident: inc, candidates, situations, hubs, config, t, newId: p.newId });
     if (res.created) {
       // Titled after its earliest incident.
       const first = [inc, ...candidates]
         .filter((x) => res.assigned.some((a) => a.incidentId === x.id))
-        .sort((x, y) => x.firstSeenAt.getTime() - y.firstSeenAt.getTime() || (x.id < y.id ? -1 : 1))[0]!;
+        .sort(byFirstSeen)[0]!;
       situations.set(res.created.id, { ...res.created, lastSeenAt: t, incidentCount: 0 });
       w.created.push({
         id: res.created.id,
