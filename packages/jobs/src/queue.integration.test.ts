@@ -219,4 +219,72 @@ describe.each(inject('pgTargets'))('job queue on $name', (target) => {
     const j = await qu.get(id);
     expect([j?.state, j?.lockedBy]).toEqual(['ACTIVE', 'usurper']);
   });
+
+  it('one claim statement a poll for every registration, and a freed slot claims at once', async () => {
+    // A long poll: every statement after the first claim was caused by something, not by time.
+    const qu = newQueue({ workerId: 'counted', pollMs: 60_000 });
+    const sent: string[] = [];
+    const qpool = pools.at(-1)!;
+    const query = qpool.query.bind(qpool) as (...a: unknown[]) => unknown;
+    (qpool as unknown as { query: unknown }).query = (...a: unknown[]) => {
+      const t = a[0] as string | { text: string };
+      sent.push(typeof t === 'string' ? t : t.text);
+      return query(...a);
+    };
+    const ran: string[] = [];
+    for (const name of ['r1', 'r2', 'r3', 'r4', 'r5'])
+      qu.work(name, async (job) => {
+        ran.push(`${name}:${(job.payload as { n: number }).n}`);
+      });
+    // Three due jobs of r3, enqueued by another process: nothing wakes this queue for them.
+    const seed = newQueue();
+    for (let n = 1; n <= 3; n++)
+      await seed.enqueue('r3', { n }, { runAt: new Date(Date.now() - 60_000 + n) });
+    qu.start();
+    const completed = async () =>
+      (await pool.query(`SELECT count(*)::int AS n FROM "Job" WHERE state = 'COMPLETED'`)).rows[0].n;
+    // Concurrency 1: the first claim takes one r3 job; each finished job frees the full slot and
+    // claims the next at once, long before the next poll.
+    await until(async () => (await completed()) === 3, 10_000);
+    expect(ran).toEqual(['r3:1', 'r3:2', 'r3:3']);
+    await sleep(300);
+    const claims = sent.filter((t) => !t.includes('COMPLETED'));
+    const completes = sent.length - claims.length;
+    // Five registrations polled in one statement: the start, then one after each of the three
+    // finished jobs (the last finds nothing). Before, each registration sent a reaper and a claim.
+    expect([claims.length, completes]).toEqual([4, 3]);
+    await sleep(300);
+    expect(sent.length).toBe(7);
+  });
+
+  it('a lease that expired on the last attempt fails the job; one with attempts left is claimed again', async () => {
+    const now = new Date('2026-05-01T10:00:00Z');
+    const qu = newQueue({ workerId: 'heir', clock: () => now });
+    const seen: string[] = [];
+    qu.work('orphan', async (job) => {
+      seen.push((job.payload as { k: string }).k);
+    });
+    const spent = await qu.enqueue('orphan', { k: 'spent' }, { maxAttempts: 2 });
+    const left = await qu.enqueue('orphan', { k: 'left' }, { maxAttempts: 3 });
+    // A dead worker held both; its lease ran out a minute ago.
+    await pool.query(
+      `UPDATE "Job" SET state = 'ACTIVE', attempts = 2, "lockedBy" = 'dead',
+              "leaseUntil" = '2026-05-01T09:59:00Z' WHERE id = ANY($1)`,
+      [[spent.id, left.id]],
+    );
+    expect(await qu.drain()).toBe(1);
+    expect(seen).toEqual(['left']);
+    const a = await qu.get(spent.id);
+    const b = await qu.get(left.id);
+    expect([a?.state, a?.attempts, a?.lockedBy, a?.lastError]).toEqual([
+      'FAILED',
+      2,
+      null,
+      'the worker stopped (lease expired) on the last attempt',
+    ]);
+    expect([b?.state, b?.attempts]).toEqual(['COMPLETED', 3]);
+    // A failed job frees its singleton slot like any finished one.
+    const r = await pool.query(`SELECT "activeKey" FROM "Job" WHERE id = $1`, [spent.id]);
+    expect(r.rows[0].activeKey).toBeNull();
+  });
 });

@@ -6,7 +6,7 @@
 // a job may run again after a crash, never twice at once.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { q, ts, type Queryable } from './sql.ts';
+import { q, qn, ts, type Queryable } from './sql.ts';
 
 export interface Job<P = unknown> {
   id: string;
@@ -56,12 +56,39 @@ interface Registration {
   handler: Handler;
   concurrency: number;
   running: Set<Promise<void>>;
+  /** The last claim filled every free slot: more may be due, so a freed slot claims at once. */
+  full: boolean;
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
 const COLUMNS = `id, name, payload, "singletonKey", attempts, "maxAttempts", "backoffMs", "runAt"`;
 
 type Row = Job & Record<string, unknown>;
+
+// $1 names, $2 now, $3 the limit of each name, $4 this worker, $5 the new lease's end.
+const CLAIM_SQL = `
+  WITH reaped AS (
+    UPDATE "Job" SET state = 'FAILED', "activeKey" = NULL, "finishedAt" = $2, "lockedBy" = NULL,
+           "leaseUntil" = NULL, "lastError" = 'the worker stopped (lease expired) on the last attempt'
+     WHERE name = ANY($1::text[]) AND state = 'ACTIVE' AND "leaseUntil" < $2 AND attempts >= "maxAttempts"
+     RETURNING id),
+  due AS (
+    SELECT d.id FROM unnest($1::text[], $3::int[]) AS w(name, lim)
+    CROSS JOIN LATERAL (
+      SELECT c.id FROM "Job" c
+       WHERE c.name = w.name
+         AND ((c.state = 'QUEUED' AND c."runAt" <= $2)
+           OR (c.state = 'ACTIVE' AND c."leaseUntil" < $2 AND c.attempts < c."maxAttempts"))
+       ORDER BY c."runAt", c.id
+       LIMIT w.lim
+       FOR UPDATE SKIP LOCKED) d)
+  UPDATE "Job" j
+     SET state = 'ACTIVE', attempts = j.attempts + 1, "lockedBy" = $4, "leaseUntil" = $5,
+         "startedAt" = COALESCE(j."startedAt", $2)
+    FROM due WHERE j.id = due.id
+  RETURNING ${COLUMNS.split(', ')
+    .map((c) => `j.${c}`)
+    .join(', ')}`;
 
 export class JobQueue {
   readonly workerId: string;
@@ -72,10 +99,14 @@ export class JobQueue {
   private readonly logger: Pick<Console, 'error' | 'warn'>;
   private readonly registrations = new Map<string, Registration>();
   private readonly active = new Map<string, AbortController>();
-  private loops: Promise<void>[] = [];
+  private loopDone: Promise<void> = Promise.resolve();
   private stopped = true;
   private killed = false;
   private wakeUp: (() => void) | null = null;
+  /** A wake that came while the loop was not sleeping: its next sleep returns at once. */
+  private wakePending = false;
+  /** Bumped by start(): a loop left from before a stop() that has not finished exits. */
+  private generation = 0;
 
   constructor(opts: JobQueueOptions) {
     this.pool = opts.pool;
@@ -129,8 +160,10 @@ export class JobQueue {
       handler: handler as Handler,
       concurrency: opts.concurrency ?? 1,
       running: new Set(),
+      full: false,
     });
-    if (!this.stopped) this.loops.push(this.loop(this.registrations.get(name)!));
+    // A running loop claims for it from its next pass.
+    if (!this.stopped) this.wake();
     return this;
   }
 
@@ -138,7 +171,8 @@ export class JobQueue {
     if (!this.stopped) return this;
     this.stopped = false;
     this.killed = false;
-    this.loops = [...this.registrations.values()].map((r) => this.loop(r));
+    this.wakePending = false;
+    this.loopDone = this.loop(++this.generation);
     return this;
   }
 
@@ -147,7 +181,7 @@ export class JobQueue {
     this.stopped = true;
     this.wake();
     for (const ac of this.active.values()) ac.abort(new Error('queue stopping'));
-    await Promise.allSettled(this.loops);
+    await this.loopDone.catch(() => {});
     await Promise.allSettled([...this.registrations.values()].flatMap((r) => [...r.running]));
   }
 
@@ -162,16 +196,18 @@ export class JobQueue {
     for (const ac of this.active.values()) ac.abort(new Error('worker killed'));
   }
 
-  /** Claims and runs due jobs of `names` one by one until none is due (tests, scripts). */
+  /** Claims and runs due jobs of `names` one after another until none is due (tests, scripts). */
   async drain(names: string[] = [...this.registrations.keys()]): Promise<number> {
     let n = 0;
     for (;;) {
-      const [job] = await this.claim(names, 1);
-      if (!job) return n;
-      const reg = this.registrations.get(job.name);
-      if (!reg) throw new Error(`no handler for job ${job.name}`);
-      await this.run(job, reg.handler);
-      n++;
+      const jobs = await this.claim(names.map((name) => ({ name, limit: 1 })));
+      if (!jobs.length) return n;
+      for (const job of jobs) {
+        const reg = this.registrations.get(job.name);
+        if (!reg) throw new Error(`no handler for job ${job.name}`);
+        await this.run(job, reg.handler);
+        n++;
+      }
     }
   }
 
@@ -199,34 +235,21 @@ export class JobQueue {
 
   // ─────────────────────────── internals ───────────────────────────
 
-  private async claim(names: string[], limit: number): Promise<Job[]> {
+  /**
+   * One statement for every registration: fails the jobs whose lease expired on their last
+   * allowed attempt, and claims up to `limit` due jobs of each name (queued and due, or active
+   * with an expired lease and attempts left). The two sets are disjoint, so the statement never
+   * touches a row twice.
+   */
+  private async claim(wants: { name: string; limit: number }[]): Promise<Job[]> {
     const now = this.clock();
-    // Jobs whose lease expired on their last allowed attempt fail instead of running again.
-    await q(
-      this.pool,
-      `UPDATE "Job" SET state = 'FAILED', "activeKey" = NULL, "finishedAt" = $2, "lockedBy" = NULL,
-              "lastError" = 'the worker stopped (lease expired) on the last attempt'
-        WHERE name = ANY($1) AND state = 'ACTIVE' AND "leaseUntil" < $2 AND attempts >= "maxAttempts"`,
-      [names, ts(now)],
-    );
-    const r = await q<Row>(
-      this.pool,
-      `WITH due AS (
-         SELECT id FROM "Job"
-          WHERE name = ANY($1)
-            AND ((state = 'QUEUED' AND "runAt" <= $2) OR (state = 'ACTIVE' AND "leaseUntil" < $2))
-          ORDER BY "runAt", id
-          LIMIT $3
-          FOR UPDATE SKIP LOCKED)
-       UPDATE "Job" j
-          SET state = 'ACTIVE', attempts = j.attempts + 1, "lockedBy" = $4, "leaseUntil" = $5,
-              "startedAt" = COALESCE(j."startedAt", $2)
-         FROM due WHERE j.id = due.id
-       RETURNING ${COLUMNS.split(', ')
-         .map((c) => `j.${c}`)
-         .join(', ')}`,
-      [names, ts(now), limit, this.workerId, ts(new Date(now.getTime() + this.leaseMs))],
-    );
+    const r = await qn<Row>(this.pool, CLAIM_SQL, [
+      wants.map((w) => w.name),
+      ts(now),
+      wants.map((w) => w.limit),
+      this.workerId,
+      ts(new Date(now.getTime() + this.leaseMs)),
+    ]);
     return r.rows;
   }
 
@@ -314,50 +337,64 @@ export class JobQueue {
     );
   }
 
-  private async loop(reg: Registration): Promise<void> {
-    while (!this.stopped) {
-      if (reg.running.size >= reg.concurrency) {
-        await Promise.race(reg.running);
-        continue;
-      }
+  /**
+   * The one claiming loop of this queue: each pass claims for every registration with a free slot
+   * in one statement, then sleeps `pollMs` unless an enqueue in this process, a new registration
+   * or a slot freed in a registration whose last claim was full wakes it.
+   */
+  private async loop(generation: number): Promise<void> {
+    while (!this.stopped && generation === this.generation) {
+      const regs = [...this.registrations.values()].filter((r) => r.running.size < r.concurrency);
       let jobs: Job[] = [];
-      try {
-        jobs = await this.claim([reg.name], reg.concurrency - reg.running.size);
-      } catch (e) {
-        this.logger.error(`[jobs] claim ${reg.name}: ${(e as Error).message}`);
+      if (regs.length) {
+        try {
+          jobs = await this.claim(regs.map((r) => ({ name: r.name, limit: r.concurrency - r.running.size })));
+        } catch (e) {
+          this.logger.error(`[jobs] claim ${regs.map((r) => r.name).join(', ')}: ${(e as Error).message}`);
+        }
+        if (this.stopped || generation !== this.generation) {
+          // Claimed as the queue stopped: hand them back unspent rather than leave them leased.
+          if (!this.killed) await Promise.allSettled(jobs.map((j) => this.snooze(j, j.runAt)));
+          break;
+        }
+        for (const reg of regs) reg.full = false;
+        for (const job of jobs) {
+          const reg = this.registrations.get(job.name)!;
+          const p: Promise<void> = this.run(job, reg.handler)
+            .catch((e: unknown) => this.logger.error(`[jobs] ${job.name} ${job.id}: ${(e as Error).message}`))
+            .finally(() => {
+              reg.running.delete(p);
+              if (reg.full) this.wake();
+            });
+          reg.running.add(p);
+        }
+        for (const reg of regs) reg.full = reg.running.size >= reg.concurrency;
+        // Every slot of a registration that found work is taken: claim again only when one frees.
       }
-      if (this.stopped) break;
-      if (!jobs.length) {
-        await this.sleep(this.pollMs);
-        continue;
-      }
-      for (const job of jobs) {
-        const p: Promise<void> = this.run(job, reg.handler)
-          .catch((e: unknown) => this.logger.error(`[jobs] ${job.name} ${job.id}: ${(e as Error).message}`))
-          .finally(() => reg.running.delete(p));
-        reg.running.add(p);
-      }
+      await this.sleep(this.pollMs);
     }
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        if (this.wakeUp === done) this.wakeUp = null;
         resolve();
-      }
-      const prev = this.wakeUp;
-      this.wakeUp = () => {
-        prev?.();
-        done();
       };
+      const t = setTimeout(done, ms);
+      this.wakeUp = done;
     });
   }
 
   private wake(): void {
     const w = this.wakeUp;
     this.wakeUp = null;
-    w?.();
+    if (w) w();
+    else this.wakePending = true;
   }
 }
