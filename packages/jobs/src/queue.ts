@@ -65,7 +65,8 @@ const COLUMNS = `id, name, payload, "singletonKey", attempts, "maxAttempts", "ba
 
 type Row = Job & Record<string, unknown>;
 
-// $1 names, $2 now, $3 the limit of each name, $4 this worker, $5 the new lease's end.
+// $1 names, $2 now, $3 the limit of each name, $4 this worker, $5 the new lease's end, $6 a limit
+// over all names (the earliest due first), or null.
 const CLAIM_SQL = `
   WITH reaped AS (
     UPDATE "Job" SET state = 'FAILED', "activeKey" = NULL, "finishedAt" = $2, "lockedBy" = NULL,
@@ -75,13 +76,15 @@ const CLAIM_SQL = `
   due AS (
     SELECT d.id FROM unnest($1::text[], $3::int[]) AS w(name, lim)
     CROSS JOIN LATERAL (
-      SELECT c.id FROM "Job" c
+      SELECT c.id, c."runAt" FROM "Job" c
        WHERE c.name = w.name
          AND ((c.state = 'QUEUED' AND c."runAt" <= $2)
            OR (c.state = 'ACTIVE' AND c."leaseUntil" < $2 AND c.attempts < c."maxAttempts"))
        ORDER BY c."runAt", c.id
        LIMIT w.lim
-       FOR UPDATE SKIP LOCKED) d)
+       FOR UPDATE SKIP LOCKED) d
+    ORDER BY d."runAt", d.id
+    LIMIT $6::int)
   UPDATE "Job" j
      SET state = 'ACTIVE', attempts = j.attempts + 1, "lockedBy" = $4, "leaseUntil" = $5,
          "startedAt" = COALESCE(j."startedAt", $2)
@@ -200,14 +203,16 @@ export class JobQueue {
   async drain(names: string[] = [...this.registrations.keys()]): Promise<number> {
     let n = 0;
     for (;;) {
-      const jobs = await this.claim(names.map((name) => ({ name, limit: 1 })));
-      if (!jobs.length) return n;
-      for (const job of jobs) {
-        const reg = this.registrations.get(job.name);
-        if (!reg) throw new Error(`no handler for job ${job.name}`);
-        await this.run(job, reg.handler);
-        n++;
-      }
+      // One job at a time: a second one claimed now would wait for the first without a heartbeat.
+      const [job] = await this.claim(
+        names.map((name) => ({ name, limit: 1 })),
+        1,
+      );
+      if (!job) return n;
+      const reg = this.registrations.get(job.name);
+      if (!reg) throw new Error(`no handler for job ${job.name}`);
+      await this.run(job, reg.handler);
+      n++;
     }
   }
 
@@ -238,10 +243,10 @@ export class JobQueue {
   /**
    * One statement for every registration: fails the jobs whose lease expired on their last
    * allowed attempt, and claims up to `limit` due jobs of each name (queued and due, or active
-   * with an expired lease and attempts left). The two sets are disjoint, so the statement never
-   * touches a row twice.
+   * with an expired lease and attempts left), at most `total` over all names when given. The two
+   * sets are disjoint, so the statement never touches a row twice.
    */
-  private async claim(wants: { name: string; limit: number }[]): Promise<Job[]> {
+  private async claim(wants: { name: string; limit: number }[], total: number | null = null): Promise<Job[]> {
     const now = this.clock();
     const r = await qn<Row>(this.pool, CLAIM_SQL, [
       wants.map((w) => w.name),
@@ -249,6 +254,7 @@ export class JobQueue {
       wants.map((w) => w.limit),
       this.workerId,
       ts(new Date(now.getTime() + this.leaseMs)),
+      total,
     ]);
     return r.rows;
   }
