@@ -3,6 +3,7 @@
 import { timingSafeEqualStr } from '@aw/core/crypto';
 import { sha256HexSync } from './hash.ts';
 import type pg from 'pg';
+import { preparedName } from '@aw/db/prepared';
 import { apiKeyPrefix, openWebhookSecret } from './keys.ts';
 import { walledQuery } from './writer-sql.ts';
 
@@ -32,6 +33,16 @@ interface Row {
 const KEY_SQL = `SELECT k.id, k."companyId", c."mspId", k.hash, k.scopes, k."allowUnsigned", c."hmacRequired",
   k."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", k."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt"
   FROM "ApiKey" k JOIN "Company" c ON c.id = k."companyId" AND c."mspId" = k."mspId"`;
+// Named: every company's first request after the cache's 5 s sends one, and planning the join cost
+// PostgreSQL more than running it (0.39 of 0.48 ms a call, pg_stat_statements, 100 companies).
+const KEY_BY_PREFIX = {
+  name: preparedName(`${KEY_SQL} WHERE k.prefix = $1`, 'aw_ingest_'),
+  text: `${KEY_SQL} WHERE k.prefix = $1`,
+};
+const KEY_BY_ROUTING_KEY = {
+  name: preparedName(`${KEY_SQL} WHERE k."routingKeyHash" = $1`, 'aw_ingest_'),
+  text: `${KEY_SQL} WHERE k."routingKeyHash" = $1`,
+};
 
 function usable(k: KeyInfo, now: number): boolean {
   return !k.revokedAt && (!k.expiresAt || k.expiresAt.getTime() > now);
@@ -74,7 +85,7 @@ export class CredentialStore {
     const now = this.now();
     const hit = this.keys.get(hash);
     if (hit && now - hit.at < this.ttlMs) return usable(hit.info, now) ? hit.info : null;
-    const { rows } = await this.pool.query<Row>(`${KEY_SQL} WHERE k.prefix = $1`, [prefix]);
+    const { rows } = await this.pool.query<Row>({ ...KEY_BY_PREFIX, values: [prefix] });
     const row = rows[0];
     // Constant-time compare of the stored hash; an unknown prefix costs the same comparison.
     const ok = timingSafeEqualStr(row?.hash ?? '0'.repeat(64), hash) && !!row;
@@ -92,7 +103,7 @@ export class CredentialStore {
     const cacheKey = `rk:${hash}`;
     const hit = this.keys.get(cacheKey);
     if (hit && now - hit.at < this.ttlMs) return usable(hit.info, now) ? hit.info : null;
-    const { rows } = await this.pool.query<Row>(`${KEY_SQL} WHERE k."routingKeyHash" = $1`, [hash]);
+    const { rows } = await this.pool.query<Row>({ ...KEY_BY_ROUTING_KEY, values: [hash] });
     const row = rows[0];
     if (!row) return null;
     const info = this.toInfo(row);

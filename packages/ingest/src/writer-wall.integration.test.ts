@@ -184,6 +184,27 @@ describe.each(targets)('the writer behind row-level security on $name', (target)
     expect(await store.webhookSecrets({ id: t.a.keyId, companyId: t.a.id })).toEqual([t.a.secret]);
   });
 
+  it('looks keys up through one named statement per connection, and still refuses a wrong key', async () => {
+    const one = createPool(db.url, { max: 1 });
+    try {
+      // No cache (ttl 0): every call goes to the database, on the pool's one connection.
+      const store = new CredentialStore(one, TEST_ENCRYPTION_KEY, 0);
+      for (let i = 0; i < 3; i++) expect((await store.verifyApiKey(t.a.key))?.companyId).toBe(t.a.id);
+      expect(await store.verifyApiKey(`${t.a.key.slice(0, -4)}xxxx`)).toBeNull();
+      expect((await store.verifyApiKey(t.b.key))?.companyId).toBe(t.b.id);
+      const r = await one.query<{ name: string; n: string }>(
+        `SELECT name, generic_plans + custom_plans AS n FROM pg_prepared_statements
+          WHERE statement LIKE '%FROM "ApiKey" k JOIN "Company" c%WHERE k.prefix = $1'`,
+      );
+      // One prepared statement served all five lookups.
+      expect(r.rows.length).toBe(1);
+      expect(r.rows[0]!.name).toMatch(/^aw_ingest_/);
+      expect(Number(r.rows[0]!.n)).toBe(5);
+    } finally {
+      await one.end();
+    }
+  });
+
   it('cannot be used by a session walled in to one MSP to reach another', async () => {
     // A transaction already walled in to MSP A (as a signed-in call is) names B's key: the scope is
     // read from "ApiKey" as that session, which sees none of B's keys, so it reaches none of B's rows.
