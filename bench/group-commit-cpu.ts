@@ -1,9 +1,12 @@
-// `npx tsx bench/group-commit-cpu.ts [--rounds 40] [--requests 20] [--per-request 50] [--pairs 2]`:
+// `npx tsx bench/group-commit-cpu.ts [--rounds 40] [--requests 20] [--per-request 50] [--pairs 2]
+//   [--forms per-row,set-based]`:
 // the PostgreSQL CPU of the intake's group commit per stored alert, for the statement the writer
-// runs today (aw_ingest_group_commit: the dedup keys of the batch claimed in one set-based INSERT)
-// against the one of migration 20261129190000_ingest_group_commit_function (each alert's key
-// claimed by the per-row trigger aw_alert_dedup), alternated (A B A B) on one embedded PostgreSQL 17,
-// each on a fresh database. The writer (GroupCommitWriter) runs on a pool of one connection, so
+// runs today (`set-based`, aw_ingest_group_commit: the dedup keys of the batch claimed in one
+// set-based INSERT) against the one of migration 20261129190000_ingest_group_commit_function
+// (`per-row`: each alert's key claimed by the per-row trigger aw_alert_dedup), alternated (A B A B)
+// on one embedded PostgreSQL 17, each on a fresh database. Two diagnostic forms take today's
+// function apart: `generic` forces its statement onto a generic plan, and `unwalled` drops its
+// tenant wall (no role switch, no policies: never what the app runs, only to price the wall). The writer (GroupCommitWriter) runs on a pool of one connection, so
 // one backend does all the work; its CPU comes from /proc. A tenth of each batch's alerts are
 // redeliveries of alerts of the batch before (not stored again), as senders resend.
 import { readFileSync } from 'node:fs';
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '20' },
     'per-request': { type: 'string', default: '50' },
     pairs: { type: 'string', default: '2' },
+    forms: { type: 'string', default: 'per-row,set-based' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -50,15 +54,43 @@ const PER_ROW = [
   `CREATE TRIGGER aw_alert_dedup BEFORE INSERT ON "Alert" FOR EACH ROW EXECUTE FUNCTION aw_alert_dedup()`,
 ];
 
+// Today's function, from the migration that defined it last, and the two diagnostic variants.
+const current = readFileSync(
+  path.join(
+    import.meta.dirname,
+    '../prisma/migrations/20261130000000_ingest_dedup_claim_set_based/migration.sql',
+  ),
+  'utf8',
+);
+const currentStart = current.indexOf('CREATE OR REPLACE FUNCTION aw_ingest_group_commit');
+const currentFunction = current.slice(currentStart, current.indexOf("';", currentStart) + 1);
+const WALL = 'PERFORM aw_ingest_wall(key_ids)\\x3B';
+if (!currentFunction.includes(WALL))
+  throw new Error('the group-commit function no longer walls itself in here');
+const FORMS: Record<string, string[]> = {
+  'per-row': PER_ROW,
+  'set-based': [],
+  generic: [
+    currentFunction.replace(
+      WALL,
+      `${WALL}\n  PERFORM set_config(\\'plan_cache_mode\\', \\'force_generic_plan\\', true)\\x3B`,
+    ),
+  ],
+  unwalled: [currentFunction.replace(WALL, '')],
+};
+const forms = args.forms.split(',');
+for (const f of forms)
+  if (!FORMS[f]) throw new Error(`--forms: unknown form ${f} (${Object.keys(FORMS).join(', ')})`);
+
 const target = await startEmbedded17();
 
-async function run(form: 'set-based' | 'per-row'): Promise<{ us: number; stored: number; offered: number }> {
+async function run(form: string): Promise<{ us: number; stored: number; offered: number }> {
   const db = await createTestDatabase(target);
   const prisma = createPrismaClient(db.url, { max: 2 });
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   try {
     const t = await createTenants(prisma);
-    if (form === 'per-row') for (const sql of PER_ROW) await pool.query(sql);
+    for (const sql of FORMS[form]!) await pool.query(sql);
     const writer = new GroupCommitWriter(pool, { logger: { info() {}, warn() {}, error: console.error } });
     const pid = (await pool.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
     let n = 0;
@@ -117,19 +149,24 @@ async function run(form: 'set-based' | 'per-row'): Promise<{ us: number; stored:
 }
 
 try {
-  const results: Record<string, number[]> = { 'set-based': [], 'per-row': [] };
+  const results: Record<string, number[]> = {};
   for (let p = 0; p < Number(args.pairs); p++)
-    for (const form of ['per-row', 'set-based'] as const) {
+    for (const form of forms) {
       const r = await run(form);
-      results[form]!.push(r.us);
+      (results[form] ??= []).push(r.us);
       console.log(
         `${form.padEnd(9)} ${r.us.toFixed(1)} µs of PostgreSQL CPU per stored alert (${r.stored} stored of ${r.offered} sent)`,
       );
     }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const base = median(results[forms[0]!]!);
   console.log(
-    `median: per-row ${median(results['per-row']!).toFixed(1)} µs, set-based ${median(results['set-based']!).toFixed(1)} µs` +
-      ` (set-based ÷ per-row ${(median(results['set-based']!) / median(results['per-row']!)).toFixed(2)})`,
+    `median: ${forms
+      .map(
+        (f) =>
+          `${f} ${median(results[f]!).toFixed(1)} µs (÷ ${forms[0]} ${(median(results[f]!) / base).toFixed(2)})`,
+      )
+      .join(', ')}`,
   );
 } finally {
   await target.stop();
