@@ -382,7 +382,14 @@ async function main() {
         const drained = await waitDecided(pool, companyId, acceptedAlerts, DRAIN_SECONDS);
         // Read before the checks below add queries of their own.
         const metrics1 = await metricsText(appBase);
-        r.intake = intakeStats(commits0, commitCounters(metrics1), db0Counters!, await dbCounters(pool), ok);
+        r.intake = intakeStats(
+          commits0,
+          commitCounters(metrics1),
+          db0Counters!,
+          await dbCounters(pool),
+          ok,
+          acceptedAlerts,
+        );
         r.stages = withWorkerTurns(
           stageTimes(metrics0, metrics1),
           workerBase ? stageTimes(workerMetrics0, await metricsText(workerBase)) : null,
@@ -420,7 +427,7 @@ async function main() {
             : '') +
           `  load generator ${r.loadgenCores} cores` +
           (r.intake
-            ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}`
+            ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}, WAL ${r.intake.walBytesPerAlert} B/alert (${Math.round(r.intake.walFpiShare * 100)} % of records full pages), ${r.intake.checkpoints} checkpoints`
             : '') +
           (r.stages
             ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms`
@@ -472,6 +479,7 @@ async function main() {
         loadgenCores: m('app', (r) => r.loadgenCores),
         requestsPerCommit: m('app', (r) => r.intake?.requestsPerCommit),
         dbTransactionsPerRequest: m('app', (r) => r.intake?.dbTransactionsPerRequest),
+        walBytesPerAlert: m('app', (r) => r.intake?.walBytesPerAlert),
         p50: m('app', (r) => r.p50),
         p99: m('app', (r) => r.p99),
         cpuMicrosPerAlert: m('app', (r) => r.cpuMicrosPerAlert),
@@ -528,16 +536,16 @@ async function main() {
     );
   }
   console.log(
-    "\nthe same, alerts/s from the start to the last answer (autocannon rounds its duration up to whole seconds), the load generator's CPU (cores), and the app's group commits",
+    "\nthe same, alerts/s from the start to the last answer (autocannon rounds its duration up to whole seconds), the load generator's CPU (cores), the app's group commits and the WAL its PostgreSQL wrote per alert",
   );
   console.log(
-    'shape        app/s exact  ref/s exact  am/s exact  app÷am exact  loadgen app/ref/am  req/commit  PG xact/req',
+    'shape        app/s exact  ref/s exact  am/s exact  app÷am exact  loadgen app/ref/am  req/commit  PG xact/req  WAL B/alert',
   );
   for (const t of table) {
     const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
     console.log(
       `${t.shape.padEnd(12)} ${String(t.app.alertsPerSecondExact).padStart(11)} ${String(t.ref.alertsPerSecondExact).padStart(12)} ${String(t.am.alertsPerSecondExact).padStart(11)} ` +
-        `${ratio(t.app.alertsPerSecondExact, t.am.alertsPerSecondExact).padStart(13)} ${`${t.app.loadgenCores}/${t.ref.loadgenCores}/${t.am.loadgenCores}`.padStart(19)} ${String(t.app.requestsPerCommit).padStart(11)} ${String(t.app.dbTransactionsPerRequest).padStart(12)}`,
+        `${ratio(t.app.alertsPerSecondExact, t.am.alertsPerSecondExact).padStart(13)} ${`${t.app.loadgenCores}/${t.ref.loadgenCores}/${t.am.loadgenCores}`.padStart(19)} ${String(t.app.requestsPerCommit).padStart(11)} ${String(t.app.dbTransactionsPerRequest).padStart(12)} ${String(t.app.walBytesPerAlert).padStart(12)}`,
     );
   }
   console.log(

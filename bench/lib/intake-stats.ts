@@ -41,6 +41,12 @@ export function commitCounters(text: string | null): CommitCounters | null {
 export interface DbCounters {
   commits: number;
   inserted: Record<string, number>;
+  /** The server's WAL so far (pg_stat_wal, the whole cluster): bytes, records, full-page images. */
+  walBytes: number;
+  walRecords: number;
+  walFpi: number;
+  /** Checkpoints started so far (pg_stat_checkpointer on 17+, pg_stat_bgwriter before). */
+  checkpoints: number;
 }
 
 /** Transactions committed in this database and rows inserted per table (partitions summed). */
@@ -55,9 +61,24 @@ export async function dbCounters(pool: pg.Pool): Promise<DbCounters> {
       `SELECT regexp_replace(relname, '_p?\\d.*$', '') AS t, sum(n_tup_ins)::text AS n
          FROM pg_stat_user_tables GROUP BY 1`,
     );
+    const w = await client.query<{ b: string; r: string; f: string }>(
+      `SELECT wal_bytes::text AS b, wal_records::text AS r, wal_fpi::text AS f FROM pg_stat_wal`,
+    );
+    const v = Number(
+      (await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v,
+    );
+    const c = await client.query<{ n: string }>(
+      v >= 170000
+        ? `SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`
+        : `SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`,
+    );
     return {
       commits: Number(x.rows[0]?.n ?? 0),
       inserted: Object.fromEntries(t.rows.map((r) => [r.t, Number(r.n)])),
+      walBytes: Number(w.rows[0]?.b ?? 0),
+      walRecords: Number(w.rows[0]?.r ?? 0),
+      walFpi: Number(w.rows[0]?.f ?? 0),
+      checkpoints: Number(c.rows[0]?.n ?? 0),
     };
   } finally {
     client.release();
@@ -73,6 +94,11 @@ export interface IntakeStats {
   dbTransactionsPerRequest: number;
   /** Rows inserted per accepted request, by table (only tables that grew). */
   rowsPerRequest: Record<string, number>;
+  /** WAL written per accepted alert (bytes, the whole server), and the share of its records that were full-page images. */
+  walBytesPerAlert: number;
+  walFpiShare: number;
+  /** Checkpoints that started between the run's start and the end of its drain. */
+  checkpoints: number;
 }
 
 export function intakeStats(
@@ -81,6 +107,7 @@ export function intakeStats(
   d0: DbCounters,
   d1: DbCounters,
   acceptedRequests: number,
+  acceptedAlerts: number,
 ): IntakeStats {
   const per = (n: number, d: number) => (d ? Math.round((n / d) * 100) / 100 : 0);
   const commits = c0 && c1 ? c1.batches - c0.batches : 0;
@@ -95,6 +122,9 @@ export function intakeStats(
     alertsPerCommit: c0 && c1 ? per(c1.alerts - c0.alerts, commits) : 0,
     dbTransactionsPerRequest: per(d1.commits - d0.commits, acceptedRequests),
     rowsPerRequest,
+    walBytesPerAlert: Math.round(per(d1.walBytes - d0.walBytes, acceptedAlerts)),
+    walFpiShare: per(d1.walFpi - d0.walFpi, d1.walRecords - d0.walRecords),
+    checkpoints: d1.checkpoints - d0.checkpoints,
   };
 }
 
