@@ -111,7 +111,7 @@ export async function pushFigures(
   const parse = () =>
     sub.frames
       .filter((f) => f.event === 'alert.received' || f.event === 'incident.created')
-      .map((f) => ({ at: f.receivedAt, ev: JSON.parse(f.data) as Ev }))
+      .map((f) => ({ at: f.receivedAt, wall: f.receivedAtWall, ev: JSON.parse(f.data) as Ev }))
       .filter((x) => x.ev.companyId === companyId);
   await sub
     .waitFor(() => parse().filter((x) => x.ev.type === 'incident.created').length >= opened, settleMs)
@@ -138,7 +138,7 @@ export async function pushFigures(
 
   // incident.created: the request of the alert that opened the incident, and its decision time.
   const incidentFrames = frames.filter((x) => x.ev.type === 'incident.created');
-  const byIncident = new Map(incidentFrames.map((x) => [x.ev.payload.incidentId!, x.at]));
+  const byIncident = new Map(incidentFrames.map((x) => [x.ev.payload.incidentId!, x]));
   const reqOfSeq = new Map<string, number>();
   reqs.forEach((r, i) => r.seqs.forEach((s) => reqOfSeq.set(s, i)));
   const { rows } = await q<{ id: string; seq: string; decided: number }>(
@@ -152,12 +152,13 @@ export async function pushFigures(
   );
   const incidentLat: number[] = [];
   const decidedLat: number[] = [];
-  const deliveryLat = incidentFrames.map((x) => performance.timeOrigin + x.at - Date.parse(x.ev.createdAt));
+  // From a database timestamp to a receipt: both on the wall clock (receivedAtWall).
+  const deliveryLat = incidentFrames.map((x) => x.wall - Date.parse(x.ev.createdAt));
   for (const r of rows) {
-    const at = byIncident.get(r.id)!;
+    const got = byIncident.get(r.id)!;
     const sent = answeredAt[reqOfSeq.get(r.seq) ?? -1];
-    if (sent !== undefined && !Number.isNaN(sent)) incidentLat.push(at - sent);
-    decidedLat.push(performance.timeOrigin + at - Number(r.decided));
+    if (sent !== undefined && !Number.isNaN(sent)) incidentLat.push(got.at - sent);
+    decidedLat.push(got.wall - Number(r.decided));
   }
   const at = (xs: number[], p: number) => (xs.length ? Math.round(pct(xs, p) * 10) / 10 : null);
   return {

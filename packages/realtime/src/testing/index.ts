@@ -9,7 +9,14 @@ export interface SseFrame {
   id?: string;
   event: string;
   data: string;
+  /** performance.now() at receipt: for intervals measured on this process's clock. */
   receivedAt: number;
+  /**
+   * Date.now() at receipt: for intervals that start at a database timestamp. The wall clock is the
+   * one PostgreSQL stamps rows with; performance.timeOrigin + receivedAt drifts from it whenever the
+   * wall clock is stepped or the machine was paused, and such a difference then came out negative.
+   */
+  receivedAtWall: number;
 }
 
 export interface SseClient {
@@ -42,7 +49,12 @@ export function connectSse(url: string, headers: Record<string, string> = {}): S
       while ((idx = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, idx);
         buf = buf.slice(idx + 2);
-        const f: SseFrame = { event: 'message', data: '', receivedAt: performance.now() };
+        const f: SseFrame = {
+          event: 'message',
+          data: '',
+          receivedAt: performance.now(),
+          receivedAtWall: Date.now(),
+        };
         let hasField = false;
         for (const line of block.split('\n')) {
           if (line.startsWith(':') || line === '') continue;
