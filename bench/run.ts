@@ -28,6 +28,7 @@ import {
   intakeStats,
   metricsText,
   stageTimes,
+  TURN_STAGE_NAMES,
   withWorkerTurns,
   withOwnCpu,
   type IntakeStats,
@@ -430,7 +431,7 @@ async function main() {
             ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}, WAL ${r.intake.walBytesPerAlert} B/alert (${Math.round(r.intake.walFpiShare * 100)} % of records full pages), ${r.intake.checkpoints} checkpoints`
             : '') +
           (r.stages
-            ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms`
+            ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms${r.stages.turnStages.length ? ` (share of turn time, p99 ms: ${r.stages.turnStages.map((x) => `${x.stage} ${Math.round(x.share * 100)} % ${x.p99}`).join(', ')})` : ''}`
             : ''),
       );
       if (r.pgStatements) console.log(statementsTable(`app ${shape}`, r.pgStatements, r.pgSeqScans));
@@ -505,6 +506,13 @@ async function main() {
         alertsPerTurn: m('app', (r) => r.stages?.alertsPerTurn),
         turnP50: m('app', (r) => r.stages?.turnP50),
         turnP99: m('app', (r) => r.stages?.turnP99),
+        // Each stage's median share of the turns' time (runs that reported stages).
+        turnStageShares: Object.fromEntries(
+          TURN_STAGE_NAMES.map((stage) => [
+            stage,
+            m('app', (r) => r.stages?.turnStages.find((x) => x.stage === stage)?.share),
+          ]),
+        ),
       },
       ref: {
         alertsPerSecond: m('ref', (r) => r.alertsPerSecond),
@@ -558,6 +566,12 @@ async function main() {
     console.log(
       `${t.shape.padEnd(12)} ${String(t.app.commitP50).padStart(10)} ${String(t.app.commitP99).padStart(11)} ${String(t.app.writeP50).padStart(11)} ${String(t.app.writeP99).padStart(11)} ` +
         `${String(t.app.turns).padStart(6)} ${String(t.app.alertsPerTurn).padStart(12)} ${String(t.app.turnP50).padStart(9)} ${String(t.app.turnP99).padStart(9)}`,
+    );
+  console.log("\nthe correlation turns' time by stage (median share, %; aw_correlation_turn_stage_seconds)");
+  console.log(`shape       ${TURN_STAGE_NAMES.map((s) => s.padStart(7)).join('')}`);
+  for (const t of table)
+    console.log(
+      `${t.shape.padEnd(12)}${TURN_STAGE_NAMES.map((s) => String(Math.round((t.app.turnStageShares[s] ?? 0) * 100)).padStart(7)).join('')}`,
     );
   const load1 = os.loadavg();
   const report = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intakeStats, type DbCounters } from './intake-stats.ts';
+import { createAppMetrics } from '../../packages/observability/src/metrics.ts';
+import { intakeStats, stageTimes, withWorkerTurns, type DbCounters } from './intake-stats.ts';
 
 const counters = (over: Partial<DbCounters>): DbCounters => ({
   commits: 0,
@@ -51,5 +52,29 @@ describe('intakeStats', () => {
     const s = intakeStats(null, null, counters({}), counters({ walBytes: 500 }), 0, 0);
     expect(s.walBytesPerAlert).toBe(0);
     expect(s.walFpiShare).toBe(0);
+  });
+});
+
+describe('stageTimes', () => {
+  it("gives the turns' time by stage between two scrapes: each stage's share and its p99", async () => {
+    const m = createAppMetrics();
+    m.correlationTurn(10, 1, { open: 0.5, write: 0.5 }); // before the run
+    const before = await m.render();
+    for (let i = 0; i < 10; i++) m.correlationTurn(10, 0.1, { open: 0.01, write: 0.06, link: 0.03 });
+    const s = stageTimes(before, await m.render())!;
+    expect(s.turns).toBe(10);
+    expect(s.turnStages.map((x) => x.stage)).toEqual(['open', 'write', 'link']);
+    expect(s.turnStages.map((x) => x.share)).toEqual([0.1, 0.6, 0.3]);
+    // All ten writes fell in the (0.05, 0.1] bucket: p99 interpolated inside it.
+    expect(s.turnStages[1]!.p99).toBeCloseTo(99.5, 1);
+    // A worker process's turns replace the web server's, stages included.
+    const web = { ...s, turnStages: [] };
+    expect(withWorkerTurns(web, s)!.turnStages).toEqual(s.turnStages);
+  });
+
+  it('has no stages for an app that reports none', async () => {
+    const m = createAppMetrics();
+    m.correlationTurn(10, 0.1);
+    expect(stageTimes(null, await m.render())!.turnStages).toEqual([]);
   });
 });

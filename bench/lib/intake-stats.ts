@@ -159,14 +159,22 @@ export interface StageTimes {
   turnP50: number | null;
   turnP99: number | null;
   alertsPerTurn: number;
+  /**
+   * The turns' time by stage (aw_correlation_turn_stage_seconds): each stage's share of the
+   * stages' total, and its p99 in ms. Empty when the app reports no stages.
+   */
+  turnStages: { stage: string; share: number; p99: number | null }[];
 }
+
+/** The stages of a correlation turn, in order (TURN_STAGES of @aw/correlation). */
+export const TURN_STAGE_NAMES = ['open', 'read', 'state', 'decide', 'write', 'link', 'close', 'commit'];
 
 /** Quantiles of what the app's histograms recorded between two scrapes (estimates from buckets). */
 export function stageTimes(before: string | null, after: string | null): StageTimes | null {
   if (!after) return null;
-  const delta = (name: string) => {
-    const a = readHistogram(after, name);
-    return a ? histogramDelta(before ? readHistogram(before, name) : null, a) : null;
+  const delta = (name: string, labels: Record<string, string> = {}) => {
+    const a = readHistogram(after, name, labels);
+    return a ? histogramDelta(before ? readHistogram(before, name, labels) : null, a) : null;
   };
   const ms = (h: HistogramSnapshot | null, q: number) => {
     const v = h ? histogramQuantile(h, q) : null;
@@ -176,6 +184,11 @@ export function stageTimes(before: string | null, after: string | null): StageTi
   const write = delta('aw_ingest_write_seconds');
   const turn = delta('aw_correlation_turn_seconds');
   const turnAlerts = delta('aw_correlation_turn_alerts');
+  const byStage = TURN_STAGE_NAMES.map((stage) => ({
+    stage,
+    h: delta('aw_correlation_turn_stage_seconds', { stage }),
+  })).filter((x) => x.h && x.h.count > 0);
+  const total = byStage.reduce((a, x) => a + x.h!.sum, 0);
   return {
     commitP50: ms(commit, 0.5),
     commitP99: ms(commit, 0.99),
@@ -185,6 +198,11 @@ export function stageTimes(before: string | null, after: string | null): StageTi
     turnP50: ms(turn, 0.5),
     turnP99: ms(turn, 0.99),
     alertsPerTurn: turnAlerts?.count ? Math.round(turnAlerts.sum / turnAlerts.count) : 0,
+    turnStages: byStage.map(({ stage, h }) => ({
+      stage,
+      share: total > 0 ? Math.round((h!.sum / total) * 1000) / 1000 : 0,
+      p99: ms(h, 0.99),
+    })),
   };
 }
 
@@ -194,6 +212,6 @@ export function stageTimes(before: string | null, after: string | null): StageTi
  */
 export function withWorkerTurns(web: StageTimes | null, worker: StageTimes | null): StageTimes | null {
   if (!worker || worker.turns === 0 || !web) return web ?? worker;
-  const { turns, turnP50, turnP99, alertsPerTurn } = worker;
-  return { ...web, turns, turnP50, turnP99, alertsPerTurn };
+  const { turns, turnP50, turnP99, alertsPerTurn, turnStages } = worker;
+  return { ...web, turns, turnP50, turnP99, alertsPerTurn, turnStages };
 }

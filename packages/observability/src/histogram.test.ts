@@ -16,6 +16,26 @@ describe('histograms read back from /metrics', () => {
     expect(readHistogram(await m.render(), 'aw_no_such_histogram')).toBeNull();
   });
 
+  it('reads one labelled series of a histogram, and the unlabelled one only without labels', async () => {
+    const m = createAppMetrics();
+    m.correlationTurn(5, 0.05, { open: 0.002, link: 0.03 });
+    m.correlationTurn(5, 0.05, { open: 0.004, link: 0.04 });
+    const text = await m.render();
+    const link = readHistogram(text, 'aw_correlation_turn_stage_seconds', { stage: 'link' })!;
+    expect(link.count).toBe(2);
+    expect(link.sum).toBeCloseTo(0.07);
+    expect(link.buckets.find((b) => b.le === 0.025)!.count).toBe(0);
+    expect(link.buckets.find((b) => b.le === 0.05)!.count).toBe(2);
+    const open = readHistogram(text, 'aw_correlation_turn_stage_seconds', { stage: 'open' })!;
+    expect(open.sum).toBeCloseTo(0.006);
+    expect(open.buckets.find((b) => b.le === 0.0025)!.count).toBe(1);
+    expect(readHistogram(text, 'aw_correlation_turn_stage_seconds', { stage: 'commit' })).toBeNull();
+    // A labelled histogram has no unlabelled series; an unlabelled one has no labelled series.
+    expect(readHistogram(text, 'aw_correlation_turn_stage_seconds')).toBeNull();
+    expect(readHistogram(text, 'aw_correlation_turn_seconds', { stage: 'link' })).toBeNull();
+    expect(readHistogram(text, 'aw_correlation_turn_seconds')!.count).toBe(2);
+  });
+
   it('gives what happened between two scrapes, and its quantiles as Prometheus estimates them', async () => {
     const m = createAppMetrics();
     for (let i = 0; i < 10; i++) m.correlationTurn(10, 2); // before the run: slow turns

@@ -10,17 +10,40 @@ export interface HistogramSnapshot {
   sum: number;
 }
 
-/** The histogram `name` (without labels) from a /metrics text; null when it is absent. */
-export function readHistogram(text: string, name: string): HistogramSnapshot | null {
+/**
+ * The histogram `name` from a /metrics text; null when it is absent. With `labels` (e.g.
+ * `{ stage: 'link' }`) the series that carries exactly those labels besides `le`; without, the
+ * series without labels.
+ */
+export function readHistogram(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): HistogramSnapshot | null {
+  const want = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort()
+    .join(',');
   const buckets: { le: number; count: number }[] = [];
   let count: number | null = null;
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith(`${name}_bucket{le="`)) {
-      const m = /^\S+\{le="([^"]+)"\} (\S+)$/.exec(line);
-      if (m) buckets.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
-    } else if (line.startsWith(`${name}_count `)) count = Number(line.slice(name.length + 7));
-    else if (line.startsWith(`${name}_sum `)) sum = Number(line.slice(name.length + 5));
+    if (!line.startsWith(name)) continue;
+    const m = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const pairs = m[2] ? m[2].split(/,(?=\w+=")/) : [];
+    const le = pairs.find((x) => x.startsWith('le="'));
+    const rest = pairs
+      .filter((x) => x !== le)
+      .sort()
+      .join(',');
+    if (rest !== want) continue;
+    const value = Number(m[3]);
+    if (m[1] === `${name}_bucket` && le) {
+      const bound = le.slice(4, -1);
+      buckets.push({ le: bound === '+Inf' ? Infinity : Number(bound), count: value });
+    } else if (m[1] === `${name}_count` && !le) count = value;
+    else if (m[1] === `${name}_sum` && !le) sum = value;
   }
   if (count === null || !buckets.length) return null;
   buckets.sort((a, b) => a.le - b.le);

@@ -90,6 +90,15 @@ describe('app metrics (Prometheus text over HTTP)', () => {
     expect(samples.get('aw_correlation_turn_seconds_bucket{le="0.05"}')).toBe(0);
     expect(samples.get('aw_correlation_turn_seconds_bucket{le="0.1"}')).toBe(1);
     expect(samples.get('aw_correlation_turn_alerts_sum')).toBe(120);
+    // The turn by stage: one histogram, a series per stage.
+    m.correlationTurn(10, 0.05, { open: 0.002, write: 0.03, link: 0.018 });
+    const staged = await scrape(m);
+    expect(staged.samples.get('aw_correlation_turn_seconds_count')).toBe(2);
+    expect(staged.samples.get('aw_correlation_turn_stage_seconds_count{stage="write"}')).toBe(1);
+    expect(staged.samples.get('aw_correlation_turn_stage_seconds_sum{stage="link"}')).toBeCloseTo(0.018);
+    expect(staged.samples.get('aw_correlation_turn_stage_seconds_bucket{le="0.0025",stage="open"}')).toBe(1);
+    expect(staged.samples.get('aw_correlation_turn_stage_seconds_bucket{le="0.025",stage="write"}')).toBe(0);
+    expect(staged.samples.has('aw_correlation_turn_stage_seconds_count{stage="commit"}')).toBe(false);
     // A commit recorded without its duration (older callers) counts its batch, not a duration.
     m.commitBatch(2, 2);
     const again = await scrape(m);

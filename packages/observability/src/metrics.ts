@@ -77,6 +77,13 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     buckets: secondsBuckets,
     registers,
   });
+  const turnStageSeconds = new Histogram({
+    name: 'aw_correlation_turn_stage_seconds',
+    help: 'One correlation turn by stage (open, read, state, decide, write, link, close, commit); the stages of a turn add up to it',
+    labelNames: ['stage'],
+    buckets: secondsBuckets,
+    registers,
+  });
   const turnAlerts = new Histogram({
     name: 'aw_correlation_turn_alerts',
     help: 'Alerts decided in one correlation turn',
@@ -182,10 +189,11 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     intakeWrite(seconds: number): void {
       writeSeconds.observe(seconds);
     },
-    /** One correlation turn that decided `alerts` alerts in `seconds`. */
-    correlationTurn(alerts: number, seconds: number): void {
+    /** One correlation turn that decided `alerts` alerts in `seconds`, and that time by stage. */
+    correlationTurn(alerts: number, seconds: number, stages?: Record<string, number>): void {
       turnSeconds.observe(seconds);
       turnAlerts.observe(alerts);
+      for (const [stage, s] of Object.entries(stages ?? {})) turnStageSeconds.observe({ stage }, s);
     },
     /** The correlation thread died and is being started again. */
     correlationThreadRestarted(): void {

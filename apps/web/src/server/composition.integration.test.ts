@@ -99,6 +99,9 @@ describe('process roles', () => {
     const turns = histogramDelta(turnsBefore, readHistogram(text, 'aw_correlation_turn_alerts')!);
     expect([turns.count, turns.sum]).toEqual([1, 1]);
     expect(readHistogram(text, 'aw_correlation_turn_seconds')!.sum).toBeGreaterThan(0);
+    // And where its time went, stage by stage.
+    for (const stage of ['open', 'read', 'state', 'decide', 'write', 'link', 'close', 'commit'])
+      expect(readHistogram(text, 'aw_correlation_turn_stage_seconds', { stage })?.count).toBeGreaterThan(0);
   });
 });
 

@@ -27,6 +27,7 @@ import {
   PendingWake,
   type CorrelationWorkerOptions,
   type IncidentChangedEvent,
+  type TurnStages,
 } from '@aw/correlation';
 import { createPool, createPrismaClient, type PrismaClient } from '@aw/db';
 import { ingestRuntimeFromEnv, type IngestRuntime } from '@aw/ingest';
@@ -269,8 +270,8 @@ export function createRoot(o: RootOptions = {}): Root {
   // from the database otherwise) and applies time-based transitions. Under `all` with
   // CORRELATION_THREAD it runs in a worker thread of this process (correlation-thread.ts): the
   // turns no longer hold the event loop the intake and pages answer on.
-  const onTurn = (t: { decided: number; seconds: number }) =>
-    appMetrics().correlationTurn(t.decided, t.seconds);
+  const onTurn = (t: { decided: number; seconds: number; stages?: TurnStages }) =>
+    appMetrics().correlationTurn(t.decided, t.seconds, t.stages ? { ...t.stages } : undefined);
   const wantsThread = runsWeb && runsWorkers && env.CORRELATION_THREAD === true;
   const threaded = wantsThread && correlationThreadAvailable();
   if (wantsThread && !threaded)

@@ -69,6 +69,9 @@ describe('correlation in a worker thread', () => {
   it('decides what the intake stored, in the thread, and reports it to this process', async () => {
     expect(root.correlation).toBeInstanceOf(CorrelationThread);
     const turnsBefore = readHistogram(await appMetrics().render(), 'aw_correlation_turn_alerts');
+    const linkBefore = readHistogram(await appMetrics().render(), 'aw_correlation_turn_stage_seconds', {
+      stage: 'link',
+    });
     await post('th-01');
     await until(async () => (await pending()) === 0, 10_000);
     const incident = await prisma.incident.findFirstOrThrow({
@@ -98,6 +101,13 @@ describe('correlation in a worker thread', () => {
       readHistogram(await appMetrics().render(), 'aw_correlation_turn_alerts')!,
     );
     expect([turns.count, turns.sum]).toEqual([1, 1]);
+    // With its stages, which crossed from the thread with the turn.
+    const link = histogramDelta(
+      linkBefore,
+      readHistogram(await appMetrics().render(), 'aw_correlation_turn_stage_seconds', { stage: 'link' })!,
+    );
+    expect(link.count).toBe(1);
+    expect(link.sum).toBeGreaterThan(0);
     expect(root.correlation!.decided).toBe(1);
     expect(await root.correlation!.drainCompany(tenants.a.id)).toBe(0);
     // The turns ran on the thread's own connections.

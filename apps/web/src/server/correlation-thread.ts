@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CorrelationWorkerOptions, IncidentChangedEvent } from '@aw/correlation';
+import type { CorrelationWorkerOptions, IncidentChangedEvent, TurnStages } from '@aw/correlation';
 import type { RealtimeSettings } from '@aw/realtime';
 
 /** `application_name` of the thread's connections (pg_stat_activity tells them apart). */
@@ -70,7 +70,7 @@ export type HostMessage =
 
 export type ThreadMessage =
   | { t: 'ready' }
-  | { t: 'turn'; companyId: string; decided: number; seconds: number }
+  | { t: 'turn'; companyId: string; decided: number; seconds: number; stages?: TurnStages }
   | { t: 'changed'; id: number; events: IncidentChangedEvent[] }
   | { t: 'result'; id: number; value?: number; error?: string };
 
@@ -78,7 +78,7 @@ export interface CorrelationThreadOptions extends Omit<ThreadData, 'poolMax'> {
   poolMax?: number;
   /** A turn's incident events, in decision order (this process's incident listeners). */
   onIncidentsChanged(events: IncidentChangedEvent[]): unknown;
-  onTurn?(turn: { companyId: string; decided: number; seconds: number }): void;
+  onTurn?(turn: { companyId: string; decided: number; seconds: number; stages?: TurnStages }): void;
   /** The thread died and will be started again (the app counts it on /metrics). */
   onRestart?(): void;
   logger?: Pick<Console, 'error' | 'warn'>;

@@ -77,7 +77,41 @@ export interface ApplyResult {
   deferred: number;
   /** An alert whose decision failed this turn (attempt counted; FAILED at the limit). */
   failure: FailureRecord | null;
+  /** Where the turn's time went (a turn that decided alerts and committed; absent otherwise). */
+  stages?: TurnStages;
 }
+
+/**
+ * A committed turn's time by stage, in seconds, each from the end of the one before it (they add up
+ * to the turn): `open` a connection, BEGIN and the opening statement (company lock, tenant wall);
+ * `read` the batch and its rules; `state` the fingerprint states and incidents FOR UPDATE; `decide`
+ * the engine; `write` aw_correlation_write; `link` the situation linker; `close` closing finished
+ * situations; `commit` the COMMIT answered.
+ */
+export interface TurnStages {
+  open: number;
+  read: number;
+  state: number;
+  decide: number;
+  write: number;
+  link: number;
+  close: number;
+  commit: number;
+}
+
+export const TURN_STAGES: readonly (keyof TurnStages)[] = [
+  'open',
+  'read',
+  'state',
+  'decide',
+  'write',
+  'link',
+  'close',
+  'commit',
+];
+
+type Lap = (stage: keyof TurnStages) => void;
+const noLap: Lap = () => {};
 
 export interface CorrelateOptions extends Partial<DecisionBudget> {
   batchSize?: number;
@@ -180,10 +214,29 @@ export async function correlateCompany(
   };
   const logger = opts.logger ?? console;
   for (let attempt = 0; ; attempt++) {
+    const stages: Partial<TurnStages> = {};
+    let at = performance.now();
+    const lap: Lap = (stage) => {
+      const now = performance.now();
+      stages[stage] = (now - at) / 1000;
+      at = now;
+    };
     try {
-      return await inTransaction(pool, (c) =>
-        applyBatch(c, companyId, batchSize, opts.newId ?? randomUUID, budget, logger, opts.linkSituations),
+      const r = await inTransaction(pool, (c) =>
+        applyBatch(
+          c,
+          companyId,
+          batchSize,
+          opts.newId ?? randomUUID,
+          budget,
+          logger,
+          opts.linkSituations,
+          lap,
+        ),
       );
+      if (r.decided === 0) return r;
+      lap('commit');
+      return { ...r, stages: stages as TurnStages };
     } catch (e) {
       if (e instanceof OpenKeyConflict && attempt < 3) continue;
       if (e instanceof DecisionFailure) {
@@ -242,15 +295,18 @@ async function applyBatch(
   budget: DecisionBudget,
   logger: Pick<Console, 'warn'>,
   link: typeof linkSituations = linkSituations,
+  lap: Lap = noLap,
 ): Promise<ApplyResult> {
   // The batch read (with the rules) runs on its generic plan whatever the turn's size (openTurn).
   const opened = await openTurn(c, companyId, COMPANY_CONFIG_COLUMNS, COMPANY_CONFIG_FROM, {
     genericPlans: true,
   });
   if (!opened) return NOTHING;
+  lap('open');
   const company = toCompanyConfig(opened);
   const rows = await qp<Record<string, unknown> & RulesRow>(c, batchRead(batchSize), [companyId]);
   if (!rows.rows.length) return NOTHING;
+  lap('read');
   const alerts = rows.rows.map(toEngineAlert);
   const { config } = company;
   const minT = new Date(Math.min(...alerts.map((a) => a.occurredAt.getTime())));
@@ -258,6 +314,7 @@ async function applyBatch(
   const rules = toRuleSet(rows.rows[0]);
   const loaded = new Map<string, SituationIncident>();
   const state = await loadState(c, companyId, config, alerts, minT, rules.inhibitionRules, loaded);
+  lap('state');
 
   const ctx: EngineContext = { config, rules, newId };
   let decisions = decideWithinBudget(state, alerts, ctx, budget);
@@ -274,7 +331,9 @@ async function applyBatch(
     decisions = decisions.map((d) => ({ ...d, reason: { ...d.reason, ignoredRules: ignored } }));
   }
   const changes = state.drain();
+  lap('decide');
   await writeTurn(c, company.mspId, companyId, changes, decisions, alerts);
+  lap('write');
   const sits = await link(c, {
     mspId: company.mspId,
     companyId,
@@ -284,7 +343,9 @@ async function applyBatch(
     newId,
     known: linkableAfterWrite(state, loaded, changes.created),
   });
+  lap('link');
   const closed = await closeFinishedSituations(c, resolvedOf(changes));
+  lap('close');
   return {
     decided: decisions.length,
     decisions,

@@ -7,7 +7,7 @@ import { createTestDatabase } from '@aw/db/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTenant, storeAlerts, type StoredAlertInput } from '../testing/fixtures.ts';
-import type { IncidentChangedEvent } from './apply.ts';
+import { TURN_STAGES, type IncidentChangedEvent, type TurnStages } from './apply.ts';
 import { CorrelationWorker } from './worker.ts';
 
 const T0 = new Date('2026-03-02T10:00:00Z').getTime();
@@ -214,6 +214,32 @@ describe.each(inject('pgTargets'))('incident events beside the decisions on $nam
     await vi.waitFor(() => expect(pendingAtReport).toHaveLength(2));
     expect(pendingAtReport[0]).toBeLessThanOrEqual(2);
     expect(pendingAtReport[1]).toBe(0);
+  });
+
+  it("reports where each turn's time went, stage by stage, adding up to no more than the turn", async () => {
+    const c = await tenant.company('Turn stages');
+    const turns: { decided: number; seconds: number; stages?: TurnStages }[] = [];
+    const worker = new CorrelationWorker({
+      pool,
+      batchSize: 4,
+      sweepIntervalMs: 0,
+      tickIntervalMs: 0,
+      onTurn: (t) => void turns.push(t),
+    });
+    await storeAlerts(pool, tenant.mspId, c, STREAM);
+    expect(await worker.drainCompany(c)).toBe(STREAM.length);
+    await worker.stop();
+    expect(turns).toHaveLength(2);
+    for (const t of turns) {
+      expect(Object.keys(t.stages ?? {}).sort()).toEqual([...TURN_STAGES].sort());
+      const stages = Object.values(t.stages!);
+      expect(stages.every((s) => s >= 0)).toBe(true);
+      // Every stage that waits for PostgreSQL took time; the stages are laps of the same turn.
+      for (const k of ['open', 'read', 'state', 'write', 'link', 'commit'] as const)
+        expect(t.stages![k]).toBeGreaterThan(0);
+      const sum = stages.reduce((a, b) => a + b, 0);
+      expect(sum).toBeLessThanOrEqual(t.seconds + 1e-9);
+    }
   });
 
   it('a throwing onTurn is logged and the turns go on', async () => {

@@ -6,7 +6,13 @@
 // (one budgeted batch each, see budget.ts), so no company holds the worker for the others.
 import type { AlertSink } from '@aw/core/domain';
 import type pg from 'pg';
-import { correlateCompany, tickCompany, type IncidentChangedEvent, type OnIncidentChanged } from './apply.ts';
+import {
+  correlateCompany,
+  tickCompany,
+  type IncidentChangedEvent,
+  type OnIncidentChanged,
+  type TurnStages,
+} from './apply.ts';
 import type { DecisionBudget } from './budget.ts';
 import { CpuLoad } from './cpu-busy.ts';
 import { q } from './sql.ts';
@@ -84,9 +90,10 @@ export interface CorrelationWorkerOptions {
   logger?: Pick<Console, 'error' | 'warn'>;
   /**
    * After each turn that decided alerts, committed: how many and how long it took, from its start
-   * to the COMMIT answered (the app records it as aw_correlation_turn_seconds). Must not throw.
+   * to the COMMIT answered (the app records it as aw_correlation_turn_seconds), and that time by
+   * stage (aw_correlation_turn_stage_seconds). Must not throw.
    */
-  onTurn?: (turn: { companyId: string; decided: number; seconds: number }) => void;
+  onTurn?: (turn: { companyId: string; decided: number; seconds: number; stages?: TurnStages }) => void;
 }
 
 interface Drain {
@@ -256,7 +263,12 @@ export class CorrelationWorker implements AlertSink {
       if (this.opts.turnIntervalFactor > 0) last.busy = this.opts.cpuBusy() > this.opts.busyAbove;
       if (r.decided > 0 && this.opts.onTurn) {
         try {
-          this.opts.onTurn({ companyId, decided: r.decided, seconds: last.ms / 1000 });
+          this.opts.onTurn({
+            companyId,
+            decided: r.decided,
+            seconds: last.ms / 1000,
+            ...(r.stages ? { stages: r.stages } : {}),
+          });
         } catch (e) {
           this.opts.logger.warn(`[correlation] onTurn failed: ${(e as Error).message}`);
         }
