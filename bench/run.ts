@@ -28,7 +28,7 @@ import {
   intakeStats,
   metricsText,
   stageTimes,
-  TURN_STAGE_NAMES,
+  TURN_STAGES,
   withWorkerTurns,
   withOwnCpu,
   type IntakeStats,
@@ -508,7 +508,7 @@ async function main() {
         turnP99: m('app', (r) => r.stages?.turnP99),
         // Each stage's median share of the turns' time (runs that reported stages).
         turnStageShares: Object.fromEntries(
-          TURN_STAGE_NAMES.map((stage) => [
+          TURN_STAGES.map((stage) => [
             stage,
             m('app', (r) => r.stages?.turnStages.find((x) => x.stage === stage)?.share),
           ]),
@@ -568,10 +568,10 @@ async function main() {
         `${String(t.app.turns).padStart(6)} ${String(t.app.alertsPerTurn).padStart(12)} ${String(t.app.turnP50).padStart(9)} ${String(t.app.turnP99).padStart(9)}`,
     );
   console.log("\nthe correlation turns' time by stage (median share, %; aw_correlation_turn_stage_seconds)");
-  console.log(`shape       ${TURN_STAGE_NAMES.map((s) => s.padStart(7)).join('')}`);
+  console.log(`shape       ${TURN_STAGES.map((s) => s.padStart(7)).join('')}`);
   for (const t of table)
     console.log(
-      `${t.shape.padEnd(12)}${TURN_STAGE_NAMES.map((s) => String(Math.round((t.app.turnStageShares[s] ?? 0) * 100)).padStart(7)).join('')}`,
+      `${t.shape.padEnd(12)}${TURN_STAGES.map((s) => String(Math.round((t.app.turnStageShares[s] ?? 0) * 100)).padStart(7)).join('')}`,
     );
   const load1 = os.loadavg();
   const report = {

@@ -19,6 +19,7 @@ import {
   readHistogram,
   type HistogramSnapshot,
 } from '../../packages/observability/src/histogram.ts';
+import { TURN_STAGES } from '../../packages/correlation/src/store/turn-stages.ts';
 
 export interface CommitCounters {
   batches: number;
@@ -61,14 +62,12 @@ export async function dbCounters(pool: pg.Pool): Promise<DbCounters> {
       `SELECT regexp_replace(relname, '_p?\\d.*$', '') AS t, sum(n_tup_ins)::text AS n
          FROM pg_stat_user_tables GROUP BY 1`,
     );
-    const w = await client.query<{ b: string; r: string; f: string }>(
-      `SELECT wal_bytes::text AS b, wal_records::text AS r, wal_fpi::text AS f FROM pg_stat_wal`,
-    );
-    const v = Number(
-      (await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v,
+    const w = await client.query<{ b: string; r: string; f: string; v: number }>(
+      `SELECT wal_bytes::text AS b, wal_records::text AS r, wal_fpi::text AS f,
+              current_setting('server_version_num')::int AS v FROM pg_stat_wal`,
     );
     const c = await client.query<{ n: string }>(
-      v >= 170000
+      w.rows[0]!.v >= 170000
         ? `SELECT (num_timed + num_requested)::text AS n FROM pg_stat_checkpointer`
         : `SELECT (checkpoints_timed + checkpoints_req)::text AS n FROM pg_stat_bgwriter`,
     );
@@ -166,8 +165,7 @@ export interface StageTimes {
   turnStages: { stage: string; share: number; p99: number | null }[];
 }
 
-/** The stages of a correlation turn, in order (TURN_STAGES of @aw/correlation). */
-export const TURN_STAGE_NAMES = ['open', 'read', 'state', 'decide', 'write', 'link', 'close', 'commit'];
+export { TURN_STAGES };
 
 /** Quantiles of what the app's histograms recorded between two scrapes (estimates from buckets). */
 export function stageTimes(before: string | null, after: string | null): StageTimes | null {
@@ -184,7 +182,7 @@ export function stageTimes(before: string | null, after: string | null): StageTi
   const write = delta('aw_ingest_write_seconds');
   const turn = delta('aw_correlation_turn_seconds');
   const turnAlerts = delta('aw_correlation_turn_alerts');
-  const byStage = TURN_STAGE_NAMES.map((stage) => ({
+  const byStage = TURN_STAGES.map((stage) => ({
     stage,
     h: delta('aw_correlation_turn_stage_seconds', { stage }),
   })).filter((x) => x.h && x.h.count > 0);

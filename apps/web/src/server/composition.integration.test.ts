@@ -5,7 +5,7 @@ import { createPrismaClient, type PrismaClient } from '@aw/db';
 import { createTestDatabase } from '@aw/db/testing';
 import { handleIngest } from '@aw/ingest';
 import { createTenants, signedRequest, TEST_ENCRYPTION_KEY } from '@aw/ingest/testing';
-import { WAKE_APPLICATION_NAME } from '@aw/correlation';
+import { TURN_STAGES, WAKE_APPLICATION_NAME } from '@aw/correlation';
 import { appMetrics, histogramDelta, readHistogram } from '@aw/observability';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sessionsNamed, testRoot, until } from '../testing/services';
@@ -100,7 +100,7 @@ describe('process roles', () => {
     expect([turns.count, turns.sum]).toEqual([1, 1]);
     expect(readHistogram(text, 'aw_correlation_turn_seconds')!.sum).toBeGreaterThan(0);
     // And where its time went, stage by stage.
-    for (const stage of ['open', 'read', 'state', 'decide', 'write', 'link', 'close', 'commit'])
+    for (const stage of TURN_STAGES)
       expect(readHistogram(text, 'aw_correlation_turn_stage_seconds', { stage })?.count).toBeGreaterThan(0);
   });
 });

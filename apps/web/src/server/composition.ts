@@ -271,7 +271,7 @@ export function createRoot(o: RootOptions = {}): Root {
   // CORRELATION_THREAD it runs in a worker thread of this process (correlation-thread.ts): the
   // turns no longer hold the event loop the intake and pages answer on.
   const onTurn = (t: { decided: number; seconds: number; stages?: TurnStages }) =>
-    appMetrics().correlationTurn(t.decided, t.seconds, t.stages ? { ...t.stages } : undefined);
+    appMetrics().correlationTurn(t.decided, t.seconds, t.stages);
   const wantsThread = runsWeb && runsWorkers && env.CORRELATION_THREAD === true;
   const threaded = wantsThread && correlationThreadAvailable();
   if (wantsThread && !threaded)

@@ -44,6 +44,7 @@ import {
   type SituationChange,
 } from './situations.ts';
 import { GENERIC_TURN_MAX, inTransaction, isoOrNull, openTurn, qp } from './sql.ts';
+import type { TurnStages } from './turn-stages.ts';
 
 export interface IncidentChangedEvent {
   type: 'incident.created' | 'incident.updated' | 'incident.resolved';
@@ -81,34 +82,7 @@ export interface ApplyResult {
   stages?: TurnStages;
 }
 
-/**
- * A committed turn's time by stage, in seconds, each from the end of the one before it (they add up
- * to the turn): `open` a connection, BEGIN and the opening statement (company lock, tenant wall);
- * `read` the batch and its rules; `state` the fingerprint states and incidents FOR UPDATE; `decide`
- * the engine; `write` aw_correlation_write; `link` the situation linker; `close` closing finished
- * situations; `commit` the COMMIT answered.
- */
-export interface TurnStages {
-  open: number;
-  read: number;
-  state: number;
-  decide: number;
-  write: number;
-  link: number;
-  close: number;
-  commit: number;
-}
-
-export const TURN_STAGES: readonly (keyof TurnStages)[] = [
-  'open',
-  'read',
-  'state',
-  'decide',
-  'write',
-  'link',
-  'close',
-  'commit',
-];
+export { TURN_STAGES, type TurnStages } from './turn-stages.ts';
 
 type Lap = (stage: keyof TurnStages) => void;
 const noLap: Lap = () => {};
