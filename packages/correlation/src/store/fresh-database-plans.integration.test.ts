@@ -137,9 +137,11 @@ describe.each(inject('pgTargets'))(
       // The linker's reads and writes ran (the statements this guards).
       expect(plans.some((p) => p.text.includes('SELECT "incidentId" FROM "IncidentEntityKey"'))).toBe(true);
       expect(plans.some((p) => p.text.startsWith('WITH keys AS'))).toBe(true);
-      // The write function is measured by its statements (auto_explain logs nested ones too); its
-      // own figure is their sum.
-      const own = plans.filter((p) => !p.text.startsWith('SELECT aw_correlation_write'));
+      // The write functions are measured by their statements (auto_explain logs nested ones too);
+      // their own figures are the sums.
+      const own = plans.filter(
+        (p) => !p.text.startsWith('SELECT aw_correlation_write') && !p.text.startsWith('SELECT aw_situation_link_write'),
+      );
       const most = (by: (p: Plan) => number) => [...own].sort((a, b) => by(b) - by(a)).slice(0, 3);
       const read = most((p) => p.buffers);
       expect(

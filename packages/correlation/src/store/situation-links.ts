@@ -142,7 +142,10 @@ export async function linkSituations(
   // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
   const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
   const gains = new Map(gaining.map((g) => [g.inc.id, g.added]));
-  const others = await qp<Record<string, unknown>>(
+  // The situations of the incidents that take part come in the same round trip (they were a read of
+  // their own): those of the batch's incidents (known here) and those of the incidents read.
+  const ownSits = [...new Set(gaining.map((g) => g.inc.situationId).filter((x): x is string => !!x))];
+  const read = await qp<Record<string, unknown>>(
     c,
     // The incidents that share a key of the batch, by index ("IncidentEntityKey": migration
     // 20261130130000_incident_entity_keys; a turn writes its rows itself, triggers on "Incident" for
@@ -153,21 +156,33 @@ export async function linkSituations(
     // The ids go in as one array (an InitPlan, evaluated once), never as a join, and the incidents
     // are found by primary key alone (see Writes.flush): on a database without statistics the
     // prepared statement's plan joined the two as a nested loop that read the keys again for every
-    // incident of the company (0.5-1 s a turn at 1,000 incidents).
-    `SELECT ${SIT_INCIDENT} FROM "Incident"
-      WHERE id = ANY (ARRAY(
-              SELECT "incidentId" FROM "IncidentEntityKey"
-               WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = true
-              UNION
-              SELECT "incidentId" FROM "IncidentEntityKey"
-               WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = false AND "firstSeenAt" >= $3::timestamp))
-        AND (status IN ('OPEN', 'ACKNOWLEDGED')
-             OR (status = 'RESOLVED' AND "lastSeenAt" >= $3::timestamp AND "firstSeenAt" >= $3::timestamp))
-      ORDER BY id`,
-    [companyId, keys, minFrom.toISOString()],
+    // incident of the company (0.5-1 s a turn at 1,000 incidents). The situations likewise, by
+    // primary key from one array. Rows of kind 'i' are incidents, of kind 's' situations.
+    `WITH o AS MATERIALIZED (
+       SELECT ${SIT_INCIDENT} FROM "Incident"
+        WHERE id = ANY (ARRAY(
+                SELECT "incidentId" FROM "IncidentEntityKey"
+                 WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = true
+                UNION
+                SELECT "incidentId" FROM "IncidentEntityKey"
+                 WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = false AND "firstSeenAt" >= $3::timestamp))
+          AND (status IN ('OPEN', 'ACKNOWLEDGED')
+               OR (status = 'RESOLVED' AND "lastSeenAt" >= $3::timestamp AND "firstSeenAt" >= $3::timestamp)))
+     SELECT 'i' AS kind, id, title, asset, "firstSeenAt", "lastSeenAt", status::text AS status, "entityKeys",
+            "situationId", NULL::int AS "incidentCount"
+       FROM o
+     UNION ALL
+     SELECT 's', s.id, NULL::text, NULL::text, s."firstSeenAt", s."lastSeenAt", s.status::text, NULL::text[], NULL::uuid,
+            s."incidentCount"
+       FROM "Situation" s
+      WHERE s.id = ANY (ARRAY(SELECT DISTINCT "situationId" FROM o WHERE "situationId" IS NOT NULL
+                              UNION SELECT unnest($4::uuid[])))
+     ORDER BY 1, 2`,
+    [companyId, keys, minFrom.toISOString(), ownSits],
   );
+  const others = read.rows.filter((r) => r.kind === 'i');
   const index = new KeyIndex();
-  for (const r of others.rows) {
+  for (const r of others) {
     // The batch's own incidents are the objects above (excluded here, not by `id <> ALL(…)`,
     // which compared every row read with every id of the batch).
     if (byId.has(r.id as string)) continue;
@@ -207,16 +222,10 @@ export async function linkSituations(
   const totalFrom = (from: Date) =>
     oldest && from <= oldest ? cap! : base + early.filter((d) => d >= from).length;
 
-  // Situations of every incident that may take part.
-  const sitIds = [...new Set([...byId.values()].map((i) => i.situationId).filter((x): x is string => !!x))];
+  // Situations of every incident that may take part (read with them above).
   const situations = new Map<string, SituationSummary>();
-  if (sitIds.length) {
-    const s = await qp<Record<string, unknown>>(
-      c,
-      `SELECT id, "firstSeenAt", "lastSeenAt", "incidentCount", status FROM "Situation" WHERE id = ANY($1::uuid[])`,
-      [sitIds],
-    );
-    for (const r of s.rows)
+  for (const r of read.rows)
+    if (r.kind === 's')
       situations.set(r.id as string, {
         id: r.id as string,
         firstSeenAt: r.firstSeenAt as Date,
@@ -224,7 +233,6 @@ export async function linkSituations(
         incidentCount: Number(r.incidentCount),
         open: r.status !== 'RESOLVED',
       });
-  }
 
   const w = new Writes();
   const changes = new Map<string, SituationChange>();
@@ -303,105 +311,55 @@ class Writes {
   }
 
   async flush(c: Queryable, mspId: string, companyId: string): Promise<void> {
-    if (this.created.length) {
-      const n = this.created;
-      await qp(
-        c,
-        `INSERT INTO "Situation" (id, "mspId", "companyId", status, title, severity, "incidentCount", "firstSeenAt",
-                "lastSeenAt", "createdAt", "updatedAt")
-         SELECT v.id, $1::uuid, $2::uuid, 'OPEN', v.title, i.severity, 0, v.fs::timestamp, v.ls::timestamp, now(), now()
-           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[]) WITH ORDINALITY
-                AS v(id, title, fs, ls, inc, ord)
-           JOIN "Incident" i ON i.id = v.inc AND i.id = ANY($7::uuid[])
-          ORDER BY v.ord`,
-        [
-          mspId,
-          companyId,
-          n.map((x) => x.id),
-          n.map((x) => x.title),
-          n.map((x) => x.first.toISOString()),
-          n.map((x) => x.t.toISOString()),
-          n.map((x) => x.from),
-        ],
-      );
-    }
     // The new keys and situations of the batch's incidents: one row version per incident (after
     // the new situations exist, for the foreign key), and a row per new key in "IncidentEntityKey"
     // (open state and first-seen time from the incident; the turn's transaction has the table's
     // triggers off: migration 20261130130000_incident_entity_keys).
-    // The statements below find incidents by primary key only (one probe per id in a LATERAL
-    // subquery that conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a
-    // condition on the company: the planner would weigh the company's index on its estimate of the
-    // company's incidents, and for a company new to the statistics (or a database without them)
-    // that estimate is a row or two. Such plans rescanned the arrays once per incident of the MSP
-    // (60-130 ms a turn on a database without statistics) or read the company's incidents once per
-    // key (1.1-1.3 s a turn for a company the statistics had not seen). The turn is walled in to
-    // its company (tenant policies), and the ids come from rows read for it.
+    // Its statements find incidents by primary key only (one probe per id in a LATERAL subquery
+    // that conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a condition on
+    // the company: the planner would weigh the company's index on its estimate of the company's
+    // incidents, and for a company new to the statistics (or a database without them) that estimate
+    // is a row or two. Such plans rescanned the arrays once per incident of the MSP (60-130 ms a turn
+    // on a database without statistics) or read the company's incidents once per key (1.1-1.3 s a
+    // turn for a company the statistics had not seen). The turn is walled in to its company (tenant
+    // policies), and the ids come from rows read for it.
+    // One round trip: aw_situation_link_write (migration 20261202120000_situation_link_write_function)
+    // runs the four writes in order, each only when it has rows.
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
-    if (ids.length)
-      await qp(
-        c,
-        `WITH keys AS (
-           INSERT INTO "IncidentEntityKey" ("incidentId", key, "mspId", "companyId", open, "firstSeenAt")
-           SELECT i.id, v.key, i."mspId", i."companyId", i.status <> 'RESOLVED', i."firstSeenAt"
-             FROM unnest($4::uuid[], $5::text[]) AS v(id, key)
-             CROSS JOIN LATERAL (SELECT * FROM "Incident" i WHERE i.id = v.id OFFSET 0) i
-            WHERE i."companyId" = $6::uuid
-           ON CONFLICT ("incidentId", key) DO NOTHING
-         )
-         UPDATE "Incident" i
-            SET "entityKeys" = CASE WHEN v.k IS NULL THEN i."entityKeys"
-                                    ELSE ARRAY(SELECT jsonb_array_elements_text(v.k::jsonb)) END,
-                "situationId" = COALESCE(v.s, i."situationId"),
-                "updatedAt" = CASE WHEN v.s IS NULL THEN i."updatedAt" ELSE now() END
-           FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS v(id, k, s)
-          WHERE i.id = v.id AND i.id = ANY($1::uuid[])`,
-        [
-          ids,
-          ids.map((id) => {
-            const k = this.keys.get(id);
-            return k ? JSON.stringify(k) : null;
-          }),
-          ids.map((id) => this.assigned.get(id) ?? null),
-          this.added.map((a) => a.id),
-          this.added.map((a) => a.key),
-          companyId,
-        ],
-      );
-    if (this.edges.length) {
-      const e = this.edges;
-      await qp(
-        c,
-        `INSERT INTO "SituationLink" ("companyId", "situationId", "incidentId", "linkedIncidentId", entity, value,
-                explanation, "createdAt")
-         SELECT $1::uuid, v.s, v.inc, v.linked, v.entity, v.value, v.explanation, v.t::timestamp
-           FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])
-                WITH ORDINALITY AS v(s, inc, linked, entity, value, explanation, t, ord)
-          ORDER BY v.ord`,
-        [
-          companyId,
-          e.map((x) => x.e.situationId),
-          e.map((x) => x.e.incidentId),
-          e.map((x) => x.e.linkedIncidentId),
-          e.map((x) => x.e.entity),
-          e.map((x) => x.e.value),
-          e.map((x) => x.e.explanation),
-          e.map((x) => x.t.toISOString()),
-        ],
-      );
-    }
-    if (this.touched.size)
-      await qp(
-        c,
-        `WITH agg AS (
-           SELECT i."situationId" AS id, count(*)::int AS n, min(i."firstSeenAt") AS fs,
-                  (array_agg(i.severity ORDER BY array_position(ARRAY['CRITICAL','HIGH','MEDIUM','LOW','INFO'], i.severity::text)))[1] AS sev
-             FROM "Incident" i WHERE i."situationId" = ANY($1::uuid[]) GROUP BY 1)
-         UPDATE "Situation" s SET "incidentCount" = agg.n, "firstSeenAt" = LEAST(s."firstSeenAt", agg.fs),
-                "lastSeenAt" = GREATEST(s."lastSeenAt", v.t::timestamp), severity = agg.sev, "updatedAt" = now()
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, t) JOIN agg ON agg.id = v.id
-          WHERE s.id = v.id AND s.id = ANY($1::uuid[])`,
-        [[...this.touched.keys()], [...this.touched.values()].map((t) => t.toISOString())],
-      );
+    if (!this.created.length && !ids.length && !this.edges.length && !this.touched.size) return;
+    const n = this.created;
+    const e = this.edges;
+    await qp(
+      c,
+      `SELECT aw_situation_link_write($1::uuid, $2::uuid, $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[],
+              $8::uuid[], $9::text[], $10::uuid[], $11::uuid[], $12::text[], $13::uuid[], $14::uuid[], $15::uuid[],
+              $16::text[], $17::text[], $18::text[], $19::text[], $20::uuid[], $21::text[])`,
+      [
+        mspId,
+        companyId,
+        n.map((x) => x.id),
+        n.map((x) => x.title),
+        n.map((x) => x.first.toISOString()),
+        n.map((x) => x.t.toISOString()),
+        n.map((x) => x.from),
+        ids,
+        ids.map((id) => {
+          const k = this.keys.get(id);
+          return k ? JSON.stringify(k) : null;
+        }),
+        ids.map((id) => this.assigned.get(id) ?? null),
+        this.added.map((a) => a.id),
+        this.added.map((a) => a.key),
+        e.map((x) => x.e.situationId),
+        e.map((x) => x.e.incidentId),
+        e.map((x) => x.e.linkedIncidentId),
+        e.map((x) => x.e.entity),
+        e.map((x) => x.e.value),
+        e.map((x) => x.e.explanation),
+        e.map((x) => x.t.toISOString()),
+        [...this.touched.keys()],
+        [...this.touched.values()].map((t) => t.toISOString()),
+      ],
+    );
   }
 }

@@ -212,4 +212,68 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       await turns.end();
     }
   });
+  it('the situation linker reads and writes in three round trips, whatever it links', async () => {
+    // Three incidents on one asset, one a turn: the second opens a situation with the first (a new
+    // situation, two assignments, an explanation, the count), the third joins it (the situation is
+    // read beside the incidents). The linker sends its incident-and-situation read, the hub count
+    // and aw_situation_link_write: before, the situation read, the new situation, the keys, the
+    // explanations and the counts were a round trip each (six in the second and the third turn).
+    const c = await tenant.company('Linker round trips');
+    const t0 = new Date(Date.now() - 60_000);
+    await storeAlerts(pool, tenant.mspId, c, [
+      { asset: 'app-1', signature: 'host_down', occurredAt: t0 },
+      { asset: 'app-1', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 1000) },
+      { asset: 'app-1', signature: 'cpu_high', occurredAt: new Date(t0.getTime() + 2000) },
+    ]);
+    const turns = createPool(db.url, { max: 1 });
+    const sent: string[] = [];
+    turns.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        const q = a[0] as string | { text: string };
+        sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim());
+        return query(...a);
+      };
+    });
+    try {
+      const linker: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        sent.length = 0;
+        const r = await correlateCompany(turns, c, { batchSize: 1 });
+        expect(r.decided).toBe(1);
+        const w = sent.findIndex((x) => x.startsWith('SELECT aw_correlation_write('));
+        expect(sent.at(-1)).toBe('COMMIT');
+        linker.push(sent.slice(w + 1, -1));
+      }
+      for (const l of linker) {
+        expect(l, JSON.stringify(l)).toHaveLength(3);
+        expect(l[0]).toMatch(/^WITH o AS MATERIALIZED/);
+        expect(l[2]).toMatch(/^SELECT aw_situation_link_write\(/);
+      }
+      const { rows: sits } = await pool.query<{ id: string; n: number; status: string }>(
+        `SELECT id, "incidentCount" AS n, status::text FROM "Situation" WHERE "companyId" = $1`,
+        [c],
+      );
+      expect(sits.map((x) => [x.n, x.status])).toEqual([[3, 'OPEN']]);
+      const { rows: inc } = await pool.query<{ signature: string; sid: string; keys: string[] }>(
+        `SELECT signature, "situationId" AS sid, "entityKeys" AS keys FROM "Incident" WHERE "companyId" = $1 ORDER BY signature`,
+        [c],
+      );
+      expect(inc.map((x) => [x.signature, x.sid, x.keys])).toEqual(
+        ['cpu_high', 'disk_full', 'host_down'].map((sig) => [sig, sits[0]!.id, ['asset=app-1', 'topology=app-1']]),
+      );
+      const { rows: links } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "SituationLink" WHERE "situationId" = $1`,
+        [sits[0]!.id],
+      );
+      expect(links[0]!.n).toBe(3);
+      const { rows: keys } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "IncidentEntityKey" WHERE "companyId" = $1 AND key = 'asset=app-1' AND open`,
+        [c],
+      );
+      expect(keys[0]!.n).toBe(3);
+    } finally {
+      await turns.end();
+    }
+  });
 });
