@@ -140,7 +140,9 @@ describe.each(inject('pgTargets'))(
       // The write functions are measured by their statements (auto_explain logs nested ones too);
       // their own figures are the sums.
       const own = plans.filter(
-        (p) => !p.text.startsWith('SELECT aw_correlation_write') && !p.text.startsWith('SELECT aw_situation_link_write'),
+        (p) =>
+          !p.text.startsWith('SELECT aw_correlation_write') &&
+          !p.text.startsWith('SELECT aw_situation_link_write'),
       );
       const most = (by: (p: Plan) => number) => [...own].sort((a, b) => by(b) - by(a)).slice(0, 3);
       const read = most((p) => p.buffers);

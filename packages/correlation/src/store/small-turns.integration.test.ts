@@ -260,7 +260,11 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
         [c],
       );
       expect(inc.map((x) => [x.signature, x.sid, x.keys])).toEqual(
-        ['cpu_high', 'disk_full', 'host_down'].map((sig) => [sig, sits[0]!.id, ['asset=app-1', 'topology=app-1']]),
+        ['cpu_high', 'disk_full', 'host_down'].map((sig) => [
+          sig,
+          sits[0]!.id,
+          ['asset=app-1', 'topology=app-1'],
+        ]),
       );
       const { rows: links } = await pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "SituationLink" WHERE "situationId" = $1`,
