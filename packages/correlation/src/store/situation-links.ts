@@ -175,7 +175,7 @@ export async function linkSituations(
      SELECT 's', s.id, NULL::text, NULL::text, s."firstSeenAt", s."lastSeenAt", s.status::text, NULL::text[], NULL::uuid,
             s."incidentCount"
        FROM "Situation" s
-      WHERE s.id = ANY (ARRAY(SELECT DISTINCT "situationId" FROM o WHERE "situationId" IS NOT NULL
+      WHERE s.id = ANY (ARRAY(SELECT "situationId" FROM o WHERE "situationId" IS NOT NULL
                               UNION SELECT unnest($4::uuid[])))
      ORDER BY 1, 2`,
     [companyId, keys, minFrom.toISOString(), ownSits],

@@ -35,6 +35,21 @@ const isBatchRead = (p: Plans) =>
   /FROM "Alert" WHERE "companyId" = \$1 AND decision = 'PENDING'/.test(p.statement);
 const isRulesRead = (p: Plans) => /FROM "MaintenanceWindow"/.test(p.statement);
 
+/** A pool of one connection that records the text of every statement it sends, whitespace folded. */
+function recordedPool(url: string): { turns: pg.Pool; sent: string[] } {
+  const turns = createPool(url, { max: 1 });
+  const sent: string[] = [];
+  turns.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+      const q = a[0] as string | { text: string };
+      sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim());
+      return query(...a);
+    };
+  });
+  return { turns, sent };
+}
+
 describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on $name', (target) => {
   let db: { url: string; drop(): Promise<void> };
   let pool: pg.Pool;
@@ -149,16 +164,7 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       { asset: 'db-9', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 2000) },
       { asset: 'web-1', signature: 'host_down', occurredAt: new Date(t0.getTime() + 3000) },
     ]);
-    const turns = createPool(db.url, { max: 1 });
-    const sent: string[] = [];
-    turns.on('connect', (client) => {
-      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-        const q = a[0] as string | { text: string };
-        sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim());
-        return query(...a);
-      };
-    });
+    const { turns, sent } = recordedPool(db.url);
     try {
       const turnsSent: string[][] = [];
       for (let i = 0; i < 4; i++) {
@@ -225,16 +231,7 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       { asset: 'app-1', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 1000) },
       { asset: 'app-1', signature: 'cpu_high', occurredAt: new Date(t0.getTime() + 2000) },
     ]);
-    const turns = createPool(db.url, { max: 1 });
-    const sent: string[] = [];
-    turns.on('connect', (client) => {
-      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
-        const q = a[0] as string | { text: string };
-        sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').trim());
-        return query(...a);
-      };
-    });
+    const { turns, sent } = recordedPool(db.url);
     try {
       const linker: string[][] = [];
       for (let i = 0; i < 3; i++) {
