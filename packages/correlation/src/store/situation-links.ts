@@ -141,10 +141,17 @@ export async function linkSituations(
   // Every other incident that shares a key of the batch: hub counts (first seen in the lookback)
   // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
   const byId = new Map(gaining.map((g) => [g.inc.id, g.inc]));
-  const gains = new Map(gaining.map((g) => [g.inc.id, g.added]));
   // The situations of the incidents that take part come in the same round trip (they were a read of
   // their own): those of the batch's incidents (known here) and those of the incidents read.
   const ownSits = [...new Set(gaining.map((g) => g.inc.situationId).filter((x): x is string => !!x))];
+  // Every key each incident of the batch has or gains, as (id, key) pairs, for the hub count's cap.
+  const pairIds: string[] = [];
+  const pairKeys: string[] = [];
+  for (const g of gaining)
+    for (const k of new Set([...g.inc.entityKeys, ...g.added])) {
+      pairIds.push(g.inc.id);
+      pairKeys.push(k);
+    }
   const read = await qp<Record<string, unknown>>(
     c,
     // The incidents that share a key of the batch, by index ("IncidentEntityKey": migration
@@ -157,7 +164,20 @@ export async function linkSituations(
     // are found by primary key alone (see Writes.flush): on a database without statistics the
     // prepared statement's plan joined the two as a nested loop that read the keys again for every
     // incident of the company (0.5-1 s a turn at 1,000 incidents). The situations likewise, by
-    // primary key from one array. Rows of kind 'i' are incidents, of kind 's' situations.
+    // primary key from one array.
+    // The hub count comes in the same round trip (it was a statement of its own). Incidents first
+    // seen in the lookback decide hubs: a key is a hub when it is on more than hubShare of them. The
+    // most incidents any key can count in this batch is `most` (every key each incident has or
+    // gains: the pairs of the batch's incidents and the keys of those read, whose stored keys the
+    // pairs already hold for the batch's own), so a total of `cap` = floor(most / hubShare) + 1 or
+    // more makes no key a hub, whatever the exact figure: the times are read newest first and the
+    // read stops at `cap` (no cap when hubShare is not positive: $7 is NULL, and so is the LIMIT).
+    // Of the times read, those from the latest lookback start ($8) are counted, and those between
+    // the earliest and the latest start (the batch's span) are kept, to count from any start. The
+    // company is a one-time subquery (an InitPlan), estimated at an average company: as a literal
+    // id unseen by the statistics it was estimated at a row, and the planner read every incident of
+    // the company through another company index (fresh-database-plans.integration.test.ts).
+    // Rows of kind 'h' are the hub count (one row), of kind 'i' incidents, of kind 's' situations.
     `WITH o AS MATERIALIZED (
        SELECT ${SIT_INCIDENT} FROM "Incident"
         WHERE id = ANY (ARRAY(
@@ -167,18 +187,43 @@ export async function linkSituations(
                 SELECT "incidentId" FROM "IncidentEntityKey"
                  WHERE "companyId" = $1 AND key = ANY($2::text[]) AND open = false AND "firstSeenAt" >= $3::timestamp))
           AND (status IN ('OPEN', 'ACKNOWLEDGED')
-               OR (status = 'RESOLVED' AND "lastSeenAt" >= $3::timestamp AND "firstSeenAt" >= $3::timestamp)))
-     SELECT 'i' AS kind, id, title, asset, "firstSeenAt", "lastSeenAt", status::text AS status, "entityKeys",
-            "situationId", NULL::int AS "incidentCount"
+               OR (status = 'RESOLVED' AND "lastSeenAt" >= $3::timestamp AND "firstSeenAt" >= $3::timestamp))),
+     cap AS (
+       SELECT floor(coalesce(max(n), 0) / $7::float8)::int + 1 AS cap
+         FROM (SELECT count(*) AS n
+                 FROM (SELECT id, unnest("entityKeys") AS key FROM o
+                       UNION SELECT * FROM unnest($5::uuid[], $6::text[])) p
+                GROUP BY key) per_key),
+     recent AS (
+       SELECT "firstSeenAt" AS f FROM "Incident"
+        WHERE "companyId" = (SELECT $1::uuid) AND "firstSeenAt" >= $3::timestamp AND "lastSeenAt" >= $3::timestamp
+        ORDER BY "firstSeenAt" DESC LIMIT (SELECT cap FROM cap))
+     SELECT 'h' AS kind, NULL::uuid AS id, NULL::text AS title, NULL::text AS asset, min(f) AS "firstSeenAt",
+            NULL::timestamp AS "lastSeenAt", NULL::text AS status, NULL::text[] AS "entityKeys", NULL::uuid AS "situationId",
+            (count(*) FILTER (WHERE f >= $8::timestamp))::int AS "incidentCount",
+            array_agg(f) FILTER (WHERE f < $8::timestamp) AS early, count(*)::int AS n, (SELECT cap FROM cap) AS cap
+       FROM recent
+     UNION ALL
+     SELECT 'i', id, title, asset, "firstSeenAt", "lastSeenAt", status::text, "entityKeys", "situationId", NULL::int,
+            NULL::timestamp[], NULL::int, NULL::int
        FROM o
      UNION ALL
      SELECT 's', s.id, NULL::text, NULL::text, s."firstSeenAt", s."lastSeenAt", s.status::text, NULL::text[], NULL::uuid,
-            s."incidentCount"
+            s."incidentCount", NULL::timestamp[], NULL::int, NULL::int
        FROM "Situation" s
       WHERE s.id = ANY (ARRAY(SELECT "situationId" FROM o WHERE "situationId" IS NOT NULL
                               UNION SELECT unnest($4::uuid[])))
      ORDER BY 1, 2`,
-    [companyId, keys, minFrom.toISOString(), ownSits],
+    [
+      companyId,
+      keys,
+      minFrom.toISOString(),
+      ownSits,
+      pairIds,
+      pairKeys,
+      config.hubShare > 0 ? config.hubShare : null,
+      maxFrom.toISOString(),
+    ],
   );
   const others = read.rows.filter((r) => r.kind === 'i');
   const index = new KeyIndex();
@@ -191,34 +236,15 @@ export async function linkSituations(
     index.add(inc, inc.entityKeys);
   }
   for (const g of gaining) index.add(g.inc, g.inc.entityKeys);
-  // Incidents first seen in the lookback (hub detection: a key is a hub when it is on more than
-  // hubShare of them). The most incidents any key can count in this batch is `most` (every key each
-  // incident has or gains), so a total of `cap` or more makes no key a hub, whatever the exact
-  // figure: the times are read newest first and the read stops at `cap`. Of the times read, those
-  // from the latest lookback start are counted, and those between the earliest and the latest start
-  // (the batch's span) are kept, to count from any start. The company is a one-time subquery (an
-  // InitPlan), estimated at an average company: as a literal id unseen by the statistics it was
-  // estimated at a row, and the planner read every incident of the company through another company
-  // index (fresh-database-plans.integration.test.ts).
-  const perKey = new Map<string, number>();
-  for (const inc of byId.values())
-    for (const k of new Set([...inc.entityKeys, ...(gains.get(inc.id) ?? [])]))
-      perKey.set(k, (perKey.get(k) ?? 0) + 1);
-  const most = Math.max(0, ...perKey.values());
-  const cap = config.hubShare > 0 ? Math.floor(most / config.hubShare) + 1 : null;
-  const totals = await qp<{ base: string; early: Date[] | null; n: string; oldest: Date | null }>(
-    c,
-    `SELECT count(*) FILTER (WHERE f >= $3::timestamp)::text AS base,
-            array_agg(f) FILTER (WHERE f < $3::timestamp) AS early, count(*)::text AS n, min(f) AS oldest
-       FROM (SELECT "firstSeenAt" AS f FROM "Incident"
-              WHERE "companyId" = (SELECT $1::uuid) AND "firstSeenAt" >= $2::timestamp AND "lastSeenAt" >= $2::timestamp
-              ORDER BY "firstSeenAt" DESC LIMIT $4) s`,
-    [companyId, minFrom.toISOString(), maxFrom.toISOString(), cap],
-  );
-  const base = Number(totals.rows[0]?.base ?? 0);
-  const early = totals.rows[0]?.early ?? [];
+  // The hub count: `base` counted from the latest start, `early` the times before it, `n` times read
+  // of at most `cap` (null: no cap), the oldest of them as the row's "firstSeenAt".
+  const hub = read.rows.find((r) => r.kind === 'h');
+  const base = Number(hub?.incidentCount ?? 0);
+  const early = (hub?.early as Date[] | null) ?? [];
+  const n = Number(hub?.n ?? 0);
+  const cap = hub?.cap == null ? null : Number(hub.cap);
   // Cut short: from a start at or before the oldest time read, there are at least `cap`.
-  const oldest = cap !== null && Number(totals.rows[0]?.n ?? 0) >= cap ? totals.rows[0]!.oldest : null;
+  const oldest = cap !== null && n >= cap ? (hub!.firstSeenAt as Date) : null;
   const totalFrom = (from: Date) =>
     oldest && from <= oldest ? cap! : base + early.filter((d) => d >= from).length;
 
