@@ -144,11 +144,12 @@ export async function linkSituations(
   // The situations of the incidents that take part come in the same round trip (they were a read of
   // their own): those of the batch's incidents (known here) and those of the incidents read.
   const ownSits = [...new Set(gaining.map((g) => g.inc.situationId).filter((x): x is string => !!x))];
-  // Every key each incident of the batch has or gains, as (id, key) pairs, for the hub count's cap.
+  // Every key each incident of the batch has or gains, as (id, key) pairs, for the hub count's cap
+  // (the statement's UNION drops repeats).
   const pairIds: string[] = [];
   const pairKeys: string[] = [];
   for (const g of gaining)
-    for (const k of new Set([...g.inc.entityKeys, ...g.added])) {
+    for (const k of [...g.inc.entityKeys, ...g.added]) {
       pairIds.push(g.inc.id);
       pairKeys.push(k);
     }
@@ -236,15 +237,15 @@ export async function linkSituations(
     index.add(inc, inc.entityKeys);
   }
   for (const g of gaining) index.add(g.inc, g.inc.entityKeys);
-  // The hub count: `base` counted from the latest start, `early` the times before it, `n` times read
-  // of at most `cap` (null: no cap), the oldest of them as the row's "firstSeenAt".
-  const hub = read.rows.find((r) => r.kind === 'h');
-  const base = Number(hub?.incidentCount ?? 0);
-  const early = (hub?.early as Date[] | null) ?? [];
-  const n = Number(hub?.n ?? 0);
-  const cap = hub?.cap == null ? null : Number(hub.cap);
+  // The hub count (an aggregate without GROUP BY: always one row): `base` counted from the latest
+  // start, `early` the times before it, `n` times read of at most `cap` (null: no cap), the oldest of
+  // them as the row's "firstSeenAt".
+  const hub = read.rows.find((r) => r.kind === 'h')!;
+  const base = Number(hub.incidentCount);
+  const early = (hub.early as Date[] | null) ?? [];
+  const cap = hub.cap == null ? null : Number(hub.cap);
   // Cut short: from a start at or before the oldest time read, there are at least `cap`.
-  const oldest = cap !== null && n >= cap ? (hub!.firstSeenAt as Date) : null;
+  const oldest = cap !== null && Number(hub.n) >= cap ? (hub.firstSeenAt as Date) : null;
   const totalFrom = (from: Date) =>
     oldest && from <= oldest ? cap! : base + early.filter((d) => d >= from).length;
 
