@@ -36,6 +36,14 @@ const BUFFERS_PER_ALERT = 40;
  * with its rows costs up to about 100 (PostgreSQL 15); the broken plans threw away 700 to 5,000.
  */
 const DISCARDED_PER_ALERT = 200;
+/**
+ * Rows the touched situations' recount may throw away per alert of the turn. It counts each
+ * situation's members by the situation's id: nothing is joined, so what it throws away is at most
+ * the situations a small table's scan passes over (up to about 4 per alert here). Joined with the
+ * turn's arrays, it read them again for every situation (up to 117 per alert here, 55,000 rows a turn
+ * in the bench), work that grew with the square of the situations a turn touched.
+ */
+const RECOUNT_DISCARDED_PER_ALERT = 10;
 
 /** Rows the plan's nodes read and threw away (filters, join filters), over every loop. */
 function discarded(notice: string): number {
@@ -149,6 +157,12 @@ describe.each(inject('pgTargets'))(
       expect(
         read.filter((p) => p.buffers > BUFFERS_PER_ALERT * PER_TURN),
         JSON.stringify(read),
+      ).toEqual([]);
+      const recounts = plans.filter((p) => /UPDATE "Situation" s SET \(?"incidentCount"/.test(p.text));
+      expect(recounts.length).toBeGreaterThan(0);
+      expect(
+        recounts.filter((p) => p.discarded > RECOUNT_DISCARDED_PER_ALERT * PER_TURN),
+        JSON.stringify(recounts),
       ).toEqual([]);
       const thrown = most((p) => p.discarded);
       expect(

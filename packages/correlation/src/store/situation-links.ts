@@ -351,7 +351,10 @@ class Writes {
     // turn for a company the statistics had not seen). The turn is walled in to its company (tenant
     // policies), and the ids come from rows read for it.
     // One round trip: aw_situation_link_write (migration 20261202120000_situation_link_write_function)
-    // runs the four writes in order, each only when it has rows.
+    // runs the four writes in order, each only when it has rows. The last, the touched situations'
+    // recount, joins nothing (migration 20261203070000_situation_recount_per_situation): each
+    // situation's members are counted by its id in a subquery, and its time comes from a jsonb
+    // object keyed by id, so no plan can rescan the arrays once per situation.
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
     if (!this.created.length && !ids.length && !this.edges.length && !this.touched.size) return;
     const n = this.created;
