@@ -75,6 +75,30 @@ describe('stageTimes', () => {
   it('has no stages for an app that reports none', async () => {
     const m = createAppMetrics();
     m.correlationTurn(10, 0.1);
-    expect(stageTimes(null, await m.render())!.turnStages).toEqual([]);
+    const s = stageTimes(null, await m.render())!;
+    expect(s.turnStages).toEqual([]);
+    // Without the process's default metrics there is no event-loop figure, rather than a zero.
+    expect(s.loopDelayP99).toBeNull();
+    expect(s.loopDelayMax).toBeNull();
+  });
+
+  it("reads the event loop's delay between two scrapes: a 120 ms block shows, and the next window starts afresh", async () => {
+    const m = createAppMetrics({ defaults: true });
+    const before = await m.render();
+    const block = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // Timers must run for the monitor to sample: block the loop between two of them.
+    await new Promise((r) => setTimeout(r, 30));
+    block(120);
+    await new Promise((r) => setTimeout(r, 30));
+    const blocked = stageTimes(before, await m.render())!;
+    expect(blocked.loopDelayMax).toBeGreaterThanOrEqual(100);
+    // The scrape reset the monitor: a quiet window after it shows no such delay.
+    await new Promise((r) => setTimeout(r, 100));
+    const quiet = stageTimes(null, await m.render())!;
+    expect(quiet.loopDelayMax).not.toBeNull();
+    expect(quiet.loopDelayMax!).toBeLessThan(60);
   });
 });

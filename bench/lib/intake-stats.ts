@@ -163,6 +163,14 @@ export interface StageTimes {
    * stages' total, and its p99 in ms. Empty when the app reports no stages.
    */
   turnStages: { stage: string; share: number; p99: number | null }[];
+  /**
+   * The web server's event loop between the two scrapes: the p99 and the largest delay of a timer
+   * beyond its interval, in ms (prom-client's `nodejs_eventloop_lag_*` gauges, from perf_hooks'
+   * monitorEventLoopDelay, reset at every scrape). Every HTTP answer, live event and turn of that process waits behind
+   * such a delay. Null when the app reports no such gauge.
+   */
+  loopDelayP99: number | null;
+  loopDelayMax: number | null;
 }
 
 export { TURN_STAGES };
@@ -201,7 +209,23 @@ export function stageTimes(before: string | null, after: string | null): StageTi
       share: total > 0 ? Math.round((h!.sum / total) * 1000) / 1000 : 0,
       p99: ms(h, 0.99),
     })),
+    loopDelayP99: loopDelayMs(after, 'aw_nodejs_eventloop_lag_p99_seconds'),
+    loopDelayMax: loopDelayMs(after, 'aw_nodejs_eventloop_lag_max_seconds'),
   };
+}
+
+/**
+ * prom-client's event-loop gauges sample with a timer every 10 ms (its default
+ * `eventLoopMonitoringPrecision`, which the app keeps) and record the whole interval between two
+ * ticks, so an idle loop reads 10 ms. The delay is what goes beyond that interval.
+ */
+const LOOP_SAMPLE_MS = 10;
+
+/** An event-loop gauge of a Prometheus text exposition, as the delay in ms (one decimal); null if absent. */
+function loopDelayMs(text: string, name: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  const v = line ? Number(line.slice(name.length + 1).split(' ')[0]) : NaN;
+  return Number.isFinite(v) ? Math.max(0, Math.round((v * 1000 - LOOP_SAMPLE_MS) * 10) / 10) : null;
 }
 
 /**
