@@ -67,9 +67,20 @@ describe('stageTimes', () => {
     expect(s.turnStages.map((x) => x.share)).toEqual([0.1, 0.6, 0.3]);
     // All ten writes fell in the (0.05, 0.1] bucket: p99 interpolated inside it.
     expect(s.turnStages[1]!.p99).toBeCloseTo(99.5, 1);
+    // No live event reached the LISTEN session in the window: no figure, rather than a zero.
+    expect(s.notifyP99).toBeNull();
     // A worker process's turns replace the web server's, stages included.
     const web = { ...s, turnStages: [] };
     expect(withWorkerTurns(web, s)!.turnStages).toEqual(s.turnStages);
+  });
+
+  it("gives the p99 of live events' publication to the LISTEN session between two scrapes", async () => {
+    const m = createAppMetrics();
+    m.realtimeNotified(2); // before the run
+    const before = await m.render();
+    for (let i = 0; i < 100; i++) m.realtimeNotified(0.03);
+    // All hundred fell in the (0.025, 0.05] bucket, none of the one before the run counts.
+    expect(stageTimes(before, await m.render())!.notifyP99).toBeCloseTo(49.8, 1);
   });
 
   it('has no stages for an app that reports none', async () => {

@@ -171,6 +171,11 @@ export interface StageTimes {
    */
   loopDelayP99: number | null;
   loopDelayMax: number | null;
+  /**
+   * Live events' publication (the row's `createdAt`) → the web server's LISTEN session
+   * (aw_realtime_notify_seconds): p99 ms; null when no event reached it.
+   */
+  notifyP99: number | null;
 }
 
 export { TURN_STAGES };
@@ -190,6 +195,7 @@ export function stageTimes(before: string | null, after: string | null): StageTi
   const write = delta('aw_ingest_write_seconds');
   const turn = delta('aw_correlation_turn_seconds');
   const turnAlerts = delta('aw_correlation_turn_alerts');
+  const notify = delta('aw_realtime_notify_seconds');
   const byStage = TURN_STAGES.map((stage) => ({
     stage,
     h: delta('aw_correlation_turn_stage_seconds', { stage }),
@@ -211,6 +217,7 @@ export function stageTimes(before: string | null, after: string | null): StageTi
     })),
     loopDelayP99: loopDelayMs(after, 'aw_nodejs_eventloop_lag_p99_seconds'),
     loopDelayMax: loopDelayMs(after, 'aw_nodejs_eventloop_lag_max_seconds'),
+    notifyP99: notify?.count ? ms(notify, 0.99) : null,
   };
 }
 

@@ -100,6 +100,12 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     help: 'Correlation threads (CORRELATION_THREAD) started again after they died',
     registers,
   });
+  const realtimeNotify = new Histogram({
+    name: 'aw_realtime_notify_seconds',
+    help: "A live event's publication (its row's createdAt) to this process's LISTEN session, before the fan-out to its streams",
+    buckets: secondsBuckets,
+    registers,
+  });
   const sseOpened = new Counter({
     name: 'aw_sse_connections_opened_total',
     help: 'Server-sent-event streams opened on this process',
@@ -194,6 +200,10 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
       turnSeconds.observe(seconds);
       turnAlerts.observe(alerts);
       for (const [stage, s] of Object.entries(stages ?? {})) turnStageSeconds.observe({ stage }, s);
+    },
+    /** A live event reached this process's LISTEN session `seconds` after its publication. */
+    realtimeNotified(seconds: number): void {
+      realtimeNotify.observe(seconds);
     },
     /** The correlation thread died and is being started again. */
     correlationThreadRestarted(): void {

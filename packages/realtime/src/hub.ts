@@ -40,6 +40,13 @@ export interface HubOptions {
   /** At most this many events are caught up after the LISTEN connection was lost (default 1000). */
   maxCatchUp?: number;
   onError?: (err: unknown, where: string) => void;
+  /**
+   * Each event the hub is about to fan out to this process's streams (notified, or read after a
+   * reconnection), with how long after its publication it got there: from its row's `createdAt`
+   * (the start of the publishing transaction) through that transaction's commit and the NOTIFY's
+   * trip to this process's LISTEN session. Must not throw.
+   */
+  onNotified?: (seconds: number) => void;
 }
 
 /** `application_name` of every hub's LISTEN session. */
@@ -223,7 +230,9 @@ export class PgRealtimeHub implements RealtimePublisher, RealtimeSource {
         return x < y ? -1 : x > y ? 1 : 0;
       });
     }
+    const now = this.opts.onNotified ? Date.now() : 0;
     for (const e of events) {
+      if (this.opts.onNotified) this.opts.onNotified(Math.max(0, now - Date.parse(e.createdAt)) / 1000);
       const id = BigInt(e.id);
       if (this.lastSeenId === null || id > this.lastSeenId) this.lastSeenId = id;
       this.emit(e);

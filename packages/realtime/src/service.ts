@@ -31,6 +31,8 @@ export interface RealtimeServiceOptions {
   connectionString: string;
   settings: RealtimeSettings;
   onError?: (err: unknown, where: string) => void;
+  /** The SSE hub's `onNotified` (hub.ts): each event's publication → this process's LISTEN session. */
+  onNotified?: (seconds: number) => void;
 }
 
 export function createRealtimeService(o: RealtimeServiceOptions): RealtimeService {
@@ -48,6 +50,7 @@ export function createRealtimeService(o: RealtimeServiceOptions): RealtimeServic
       connectionString: o.connectionString,
       retentionMs: settings.retentionMs,
       onError,
+      ...(o.onNotified ? { onNotified: o.onNotified } : {}),
     });
     publisher = hub;
     log = hub.log;

@@ -34,6 +34,8 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
   let db: { url: string; drop(): Promise<void> };
   let one: SseInstance;
   let two: SseInstance;
+  // What instance two's hub reported as each event's publication → its LISTEN session (seconds).
+  const notified: number[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(target);
@@ -43,6 +45,7 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
         databaseUrl: db.url,
         sessions,
         options: { heartbeatMs: 200, maxQueueBytes: 1024 * 1024, stallTimeoutMs: 30_000 },
+        onNotified: (s) => notified.push(s),
       }),
     ]);
   });
@@ -118,6 +121,31 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
       log.byIds = byIds;
       staff.close();
     }
+  });
+
+  it("reports each event's time from its publication to the LISTEN session, its publishing transaction included", async () => {
+    const staff = connectSse(two.url, auth('staff-a'));
+    await staff.waitFor((f) => f.some((x) => x.event === 'ready'));
+    notified.splice(0);
+    // Published at once: well under a second. Then an event whose transaction stays open 300 ms
+    // after it began: its createdAt is that start, and its NOTIFY leaves at the commit.
+    await one.hub.publish(incident(mspA, a1, 'prompt'));
+    await staff.waitFor(() => staff.events().length === 1);
+    const c = await one.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await one.hub.publish(incident(mspA, a1, 'held'), { db: c });
+      await new Promise((r) => setTimeout(r, 300));
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+    await staff.waitFor(() => staff.events().length === 2);
+    expect(notified).toHaveLength(2);
+    expect(notified[0]!).toBeLessThan(0.25);
+    expect(notified[1]!).toBeGreaterThanOrEqual(0.29);
+    expect(notified[1]!).toBeLessThan(5);
+    staff.close();
   });
 
   it('refuses a request without a session', async () => {

@@ -149,6 +149,7 @@ export function createRoot(o: RootOptions = {}): Root {
     pool,
     connectionString: url,
     settings: realtimeSettingsFromEnv(source),
+    onNotified: (seconds) => appMetrics().realtimeNotified(seconds),
   });
   owned.push(() => realtime.close());
 

@@ -131,6 +131,7 @@ export async function startSseInstance(opts: {
   sessions: Record<string, SseRequestContext['scope']>;
   options?: SseOptions;
   retentionMs?: number;
+  onNotified?: (seconds: number) => void;
 }): Promise<SseInstance> {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
   const hub = new PgRealtimeHub({
@@ -138,6 +139,7 @@ export async function startSseInstance(opts: {
     connectionString: opts.databaseUrl,
     pruneEveryMs: 0,
     retentionMs: opts.retentionMs,
+    ...(opts.onNotified ? { onNotified: opts.onNotified } : {}),
   });
   await hub.ready();
   const connections: SseConnection[] = [];
