@@ -431,7 +431,7 @@ async function main() {
             ? `  intake: ${r.intake.commits} commits, ${r.intake.requestsPerCommit} req/commit, ${r.intake.dbTransactionsPerRequest} PG xact/req, rows/req ${JSON.stringify(r.intake.rowsPerRequest)}, WAL ${r.intake.walBytesPerAlert} B/alert (${Math.round(r.intake.walFpiShare * 100)} % of records full pages), ${r.intake.checkpoints} checkpoints`
             : '') +
           (r.stages
-            ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms${r.stages.turnStages.length ? ` (share of turn time, p99 ms: ${r.stages.turnStages.map((x) => `${x.stage} ${Math.round(x.share * 100)} % ${x.p99}`).join(', ')})` : ''}, event-loop delay p99/max ${r.stages.loopDelayP99}/${r.stages.loopDelayMax} ms, live events to the LISTEN session p99 ${r.stages.notifyP99} ms`
+            ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms${r.stages.turnStages.length ? ` (share of turn time, p99 ms: ${r.stages.turnStages.map((x) => `${x.stage} ${Math.round(x.share * 100)} % ${x.p99}`).join(', ')})` : ''}, event-loop delay p99/max ${r.stages.loopDelayP99}/${r.stages.loopDelayMax} ms, live events from publication to the statement's answer p99 ${r.stages.publishP99} ms, to the LISTEN session p99 ${r.stages.notifyP99} ms`
             : ''),
       );
       if (r.pgStatements) console.log(statementsTable(`app ${shape}`, r.pgStatements, r.pgSeqScans));
@@ -509,6 +509,7 @@ async function main() {
         loopDelayP99: m('app', (r) => r.stages?.loopDelayP99),
         loopDelayMax: m('app', (r) => r.stages?.loopDelayMax),
         notifyP99: m('app', (r) => r.stages?.notifyP99),
+        publishP99: m('app', (r) => r.stages?.publishP99),
         // Each stage's median share of the turns' time (runs that reported stages).
         turnStageShares: Object.fromEntries(
           TURN_STAGES.map((stage) => [
@@ -560,16 +561,16 @@ async function main() {
     );
   }
   console.log(
-    "\nwhere the app's time went (from its histograms; ms): group commits, a request's time in the writer (its 2xx waits for it), correlation turns, the web server's event-loop delay, live events' publication to its LISTEN session",
+    "\nwhere the app's time went (from its histograms; ms): group commits, a request's time in the writer (its 2xx waits for it), correlation turns, the web server's event-loop delay, live events' publication to the publishing statement's answer and to its LISTEN session",
   );
   console.log(
-    'shape        commit p50  commit p99  writer p50  writer p99  turns  alerts/turn  turn p50  turn p99  loop p99  loop max  notify p99',
+    'shape        commit p50  commit p99  writer p50  writer p99  turns  alerts/turn  turn p50  turn p99  loop p99  loop max  publish p99  notify p99',
   );
   for (const t of table)
     console.log(
       `${t.shape.padEnd(12)} ${String(t.app.commitP50).padStart(10)} ${String(t.app.commitP99).padStart(11)} ${String(t.app.writeP50).padStart(11)} ${String(t.app.writeP99).padStart(11)} ` +
         `${String(t.app.turns).padStart(6)} ${String(t.app.alertsPerTurn).padStart(12)} ${String(t.app.turnP50).padStart(9)} ${String(t.app.turnP99).padStart(9)}` +
-        ` ${String(t.app.loopDelayP99).padStart(9)} ${String(t.app.loopDelayMax).padStart(9)} ${String(t.app.notifyP99).padStart(11)}`,
+        ` ${String(t.app.loopDelayP99).padStart(9)} ${String(t.app.loopDelayMax).padStart(9)} ${String(t.app.publishP99).padStart(12)} ${String(t.app.notifyP99).padStart(11)}`,
     );
   console.log("\nthe correlation turns' time by stage (median share, %; aw_correlation_turn_stage_seconds)");
   console.log(`shape       ${TURN_STAGES.map((s) => s.padStart(7)).join('')}`);

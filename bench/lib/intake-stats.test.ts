@@ -74,13 +74,17 @@ describe('stageTimes', () => {
     expect(withWorkerTurns(web, s)!.turnStages).toEqual(s.turnStages);
   });
 
-  it("gives the p99 of live events' publication to the LISTEN session between two scrapes", async () => {
+  it("gives the p99 of live events' publication to the publishing statement's answer and to the LISTEN session between two scrapes", async () => {
     const m = createAppMetrics();
     m.realtimeNotified(2); // before the run
     const before = await m.render();
     for (let i = 0; i < 100; i++) m.realtimeNotified(0.03);
     // All hundred fell in the (0.025, 0.05] bucket, none of the one before the run counts.
     expect(stageTimes(before, await m.render())!.notifyP99).toBeCloseTo(49.8, 1);
+    expect(stageTimes(before, await m.render())!.publishP99).toBeNull();
+    for (let i = 0; i < 100; i++) m.realtimePublished(0.007);
+    // (0.005, 0.01]: 9.95 ms interpolated inside it, to one decimal.
+    expect(stageTimes(before, await m.render())!.publishP99).toBe(10);
   });
 
   it('has no stages for an app that reports none', async () => {

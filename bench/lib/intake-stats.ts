@@ -176,6 +176,11 @@ export interface StageTimes {
    * (aw_realtime_notify_seconds): p99 ms; null when no event reached it.
    */
   notifyP99: number | null;
+  /**
+   * The web server's live-event statements: their events' publication → the statement's answer,
+   * commit included (aw_realtime_publish_seconds): p99 ms; null when it published nothing.
+   */
+  publishP99: number | null;
 }
 
 export { TURN_STAGES };
@@ -196,6 +201,7 @@ export function stageTimes(before: string | null, after: string | null): StageTi
   const turn = delta('aw_correlation_turn_seconds');
   const turnAlerts = delta('aw_correlation_turn_alerts');
   const notify = delta('aw_realtime_notify_seconds');
+  const publish = delta('aw_realtime_publish_seconds');
   const byStage = TURN_STAGES.map((stage) => ({
     stage,
     h: delta('aw_correlation_turn_stage_seconds', { stage }),
@@ -218,6 +224,7 @@ export function stageTimes(before: string | null, after: string | null): StageTi
     loopDelayP99: loopDelayMs(after, 'aw_nodejs_eventloop_lag_p99_seconds'),
     loopDelayMax: loopDelayMs(after, 'aw_nodejs_eventloop_lag_max_seconds'),
     notifyP99: notify?.count ? ms(notify, 0.99) : null,
+    publishP99: publish?.count ? ms(publish, 0.99) : null,
   };
 }
 

@@ -106,6 +106,12 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     buckets: secondsBuckets,
     registers,
   });
+  const realtimePublish = new Histogram({
+    name: 'aw_realtime_publish_seconds',
+    help: "A live-event statement of this process: its events' publication (their rows' createdAt) to its answer, the commit included",
+    buckets: secondsBuckets,
+    registers,
+  });
   const sseOpened = new Counter({
     name: 'aw_sse_connections_opened_total',
     help: 'Server-sent-event streams opened on this process',
@@ -204,6 +210,10 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
     /** A live event reached this process's LISTEN session `seconds` after its publication. */
     realtimeNotified(seconds: number): void {
       realtimeNotify.observe(seconds);
+    },
+    /** A live-event statement of this process answered `seconds` after its events' publication. */
+    realtimePublished(seconds: number): void {
+      realtimePublish.observe(seconds);
     },
     /** The correlation thread died and is being started again. */
     correlationThreadRestarted(): void {

@@ -33,6 +33,12 @@ export interface RealtimeServiceOptions {
   onError?: (err: unknown, where: string) => void;
   /** The SSE hub's `onNotified` (hub.ts): each event's publication → this process's LISTEN session. */
   onNotified?: (seconds: number) => void;
+  /**
+   * Each successful `publish`/`publishMany` call (one statement), with the time from its events'
+   * publication (their rows' `createdAt`, the start of the publishing transaction) to its answer:
+   * on the default transport, a call without `db` answers after its commit. Must not throw.
+   */
+  onPublished?: (seconds: number) => void;
 }
 
 export function createRealtimeService(o: RealtimeServiceOptions): RealtimeService {
@@ -55,6 +61,11 @@ export function createRealtimeService(o: RealtimeServiceOptions): RealtimeServic
     publisher = hub;
     log = hub.log;
   }
+  // One statement stamps all its rows with the same createdAt (its transaction's start).
+  const published = (events: RealtimeEvent[]) => {
+    if (o.onPublished && events.length)
+      o.onPublished(Math.max(0, Date.now() - Date.parse(events[0]!.createdAt)) / 1000);
+  };
   return {
     settings,
     publisher,
@@ -62,7 +73,9 @@ export function createRealtimeService(o: RealtimeServiceOptions): RealtimeServic
     log,
     async publish(input, opts) {
       try {
-        return await publisher.publish(input, opts);
+        const e = await publisher.publish(input, opts);
+        if (e) published([e]);
+        return e;
       } catch (e) {
         onError(e, `publish ${input.type}`);
         return null;
@@ -71,7 +84,9 @@ export function createRealtimeService(o: RealtimeServiceOptions): RealtimeServic
     async publishMany(inputs, opts) {
       if (!inputs.length) return [];
       try {
-        return await publisher.publishMany(inputs, opts);
+        const events = await publisher.publishMany(inputs, opts);
+        published(events);
+        return events;
       } catch (e) {
         onError(e, `publish ${inputs.length} events`);
         return [];

@@ -4,6 +4,7 @@ import { createTestDatabase } from '@aw/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PublishInput, RealtimeEvent } from './events.ts';
 import { LISTEN_APPLICATION_NAME } from './hub.ts';
+import { createRealtimeService } from './service.ts';
 import { connectSse, startSseInstance, type SseInstance } from './testing/index.ts';
 
 const mspA = randomUUID();
@@ -146,6 +147,43 @@ describe.each(inject('pgTargets'))('SSE over LISTEN/NOTIFY on $name', (target) =
     expect(notified[1]!).toBeGreaterThanOrEqual(0.29);
     expect(notified[1]!).toBeLessThan(5);
     staff.close();
+  });
+
+  it("reports each publishing statement's time from its events' publication to its answer", async () => {
+    const took: number[] = [];
+    const failed: string[] = [];
+    const service = createRealtimeService({
+      pool: one.pool,
+      connectionString: db.url,
+      settings: { transport: 'sse', retentionMs: 3_600_000, heartbeatMs: 15_000 },
+      onPublished: (s) => took.push(s),
+      onError: (_e, where) => failed.push(where),
+    });
+    try {
+      // One statement of three events: one figure. Then a statement in a transaction that began
+      // 300 ms before it: its rows' createdAt is that start.
+      expect(await service.publishMany([1, 2, 3].map((i) => incident(mspA, a1, `many-${i}`)))).toHaveLength(
+        3,
+      );
+      const c = await one.pool.connect();
+      try {
+        await c.query('BEGIN');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await service.publish(incident(mspA, a1, 'late'), { db: c })).not.toBeNull();
+        await c.query('COMMIT');
+      } finally {
+        c.release();
+      }
+      // A statement that fails reports nothing.
+      await service.publishMany([{ ...incident(mspA, a1, 'bad'), mspId: 'not-a-uuid' }]);
+      expect(failed).toEqual(['publish 1 events']);
+      expect(took).toHaveLength(2);
+      expect(took[0]!).toBeLessThan(0.25);
+      expect(took[1]!).toBeGreaterThanOrEqual(0.29);
+      expect(took[1]!).toBeLessThan(5);
+    } finally {
+      await service.close();
+    }
   });
 
   it('refuses a request without a session', async () => {

@@ -150,6 +150,7 @@ export function createRoot(o: RootOptions = {}): Root {
     connectionString: url,
     settings: realtimeSettingsFromEnv(source),
     onNotified: (seconds) => appMetrics().realtimeNotified(seconds),
+    onPublished: (seconds) => appMetrics().realtimePublished(seconds),
   });
   owned.push(() => realtime.close());
 
