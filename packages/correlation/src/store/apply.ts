@@ -10,6 +10,7 @@ import { CorrelationState, type StateChanges } from '../engine/state.ts';
 import type {
   AlertDecisionOut,
   CorrelationConfig,
+  EngineAlert,
   IncidentState,
   InhibitionRuleDef,
 } from '../engine/types.ts';
@@ -35,13 +36,15 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
-import { newSituationIncident, type SituationIncident } from '../engine/situations.ts';
+import { newSituationIncident, type SituationConfig, type SituationIncident } from '../engine/situations.ts';
 import { toSitIncident } from './situation-links.ts';
 import {
   closeFinishedSituations,
-  linkSituations,
+  planSituationLinks,
+  TURN_WRITE_SQL,
   type ClosedSituation,
   type SituationChange,
+  type SituationWrites,
 } from './situations.ts';
 import { GENERIC_TURN_MAX, inTransaction, isoOrNull, openTurn, qp } from './sql.ts';
 import type { TurnStages } from './turn-stages.ts';
@@ -84,6 +87,19 @@ export interface ApplyResult {
 
 export { TURN_STAGES, type TurnStages } from './turn-stages.ts';
 
+/** A situation linker run after the turn's write (the per-incident reference of the tests). */
+export type LinkAfterWrite = (
+  c: pg.PoolClient,
+  p: {
+    mspId: string;
+    companyId: string;
+    config: SituationConfig;
+    alerts: EngineAlert[];
+    decisions: AlertDecisionOut[];
+    newId: () => string;
+  },
+) => Promise<SituationChange[]>;
+
 type Lap = (stage: keyof TurnStages) => void;
 const noLap: Lap = () => {};
 
@@ -91,8 +107,11 @@ export interface CorrelateOptions extends Partial<DecisionBudget> {
   batchSize?: number;
   newId?: () => string;
   logger?: Pick<Console, 'warn'>;
-  /** The situation linker (a test compares the set-based one with one query per incident). */
-  linkSituations?: typeof linkSituations;
+  /**
+   * A situation linker that runs after the turn's write and writes its own results (a test compares
+   * the set-based linker, which decides before the write, with one query per incident).
+   */
+  linkSituations?: LinkAfterWrite;
 }
 
 const warned = new Set<string>();
@@ -146,7 +165,7 @@ async function loadIncidentsForUpdate(
 }
 
 /**
- * The turn's incidents as the situation linker reads them, after the turn's writes: the columns
+ * The turn's incidents as the situation linker takes them, as the turn's writes leave them: the columns
  * aw_correlation_write sets (status, last seen) from the engine's state, the others (title, asset,
  * first seen, entity keys, situation) as read with the incidents, or as inserted for the new ones
  * (no keys, no situation yet). The linker then reads only incidents it does not find here.
@@ -268,7 +287,7 @@ async function applyBatch(
   newId: () => string,
   budget: DecisionBudget,
   logger: Pick<Console, 'warn'>,
-  link: typeof linkSituations = linkSituations,
+  linkAfter: LinkAfterWrite | undefined = undefined,
   lap: Lap = noLap,
 ): Promise<ApplyResult> {
   // The batch read (with the rules) runs on its generic plan whatever the turn's size (openTurn).
@@ -306,18 +325,26 @@ async function applyBatch(
   }
   const changes = state.drain();
   lap('decide');
-  await writeTurn(c, company.mspId, companyId, changes, decisions, alerts);
-  lap('write');
-  const sits = await link(c, {
-    mspId: company.mspId,
-    companyId,
-    config: company.situations,
-    alerts,
-    decisions,
-    newId,
-    known: linkableAfterWrite(state, loaded, changes.created),
-  });
-  lap('link');
+  const linking = { mspId: company.mspId, companyId, config: company.situations, alerts, decisions, newId };
+  let sits: SituationChange[];
+  if (linkAfter) {
+    await writeTurn(c, company.mspId, companyId, changes, decisions, alerts);
+    lap('write');
+    sits = await linkAfter(c, linking);
+    lap('link');
+  } else {
+    // The linker decides first, on the turn's incidents as its writes will leave them, and its
+    // writes go with the turn's: one round trip, one row version per incident.
+    const plan = await planSituationLinks(c, {
+      ...linking,
+      known: linkableAfterWrite(state, loaded, changes.created),
+      created: changes.created,
+    });
+    sits = plan.changes;
+    lap('link');
+    await writeTurn(c, company.mspId, companyId, changes, decisions, alerts, plan.writes);
+    lap('write');
+  }
   const closed = await closeFinishedSituations(c, resolvedOf(changes));
   lap('close');
   return {
@@ -476,7 +503,10 @@ const OPEN_KEY_TAKEN = 'AW409';
  * incidents (one that resolved frees its open key for a new one of this batch), the insert of the
  * new ones, the alert states, the incident events, the held alerts linked to their new incident and
  * the decisions (none from a tick). Everything travels as one JSON document: JSON.stringify instead
- * of pg's escaping of some 40 arrays.
+ * of pg's escaping of some 40 arrays. With the situation linker's writes (`links`), aw_turn_write
+ * (migration 20261203150000_turn_write_links_before) runs them around it in the same round trip: the
+ * new situations first, the turn's incidents with their new keys and situation in the rows written
+ * above, then the other incidents' keys and situation, the links and the situations' counts.
  */
 async function writeTurn(
   c: pg.PoolClient,
@@ -485,6 +515,7 @@ async function writeTurn(
   ch: StateChanges,
   d: AlertDecisionOut[] = [],
   alerts: { id: bigint; occurredAt: Date }[] = [],
+  links: SituationWrites | null = null,
 ): Promise<void> {
   // Decisions name the company and the whole primary key (id, occurredAt): the planner probes each
   // row in the PENDING index of its month's partition by (companyId, id). With the id alone it
@@ -494,10 +525,13 @@ async function writeTurn(
   // A held alert linked twice keeps its first incident, as one UPDATE per link did.
   const linked = new Map<bigint, string>();
   for (const l of ch.links) for (const id of l.alertIds) if (!linked.has(id)) linked.set(id, l.incidentId);
+  // The keys and situation the linker gave an incident the turn writes go in its row.
+  const fromLinker = (id: string) => (links ? links.take(id) : {});
   const doc = {
-    updated: ch.updated.map(incidentRow),
+    updated: ch.updated.map((i) => ({ ...incidentRow(i), ...fromLinker(i.id) })),
     created: ch.created.map((i) => ({
       ...incidentRow(i),
+      ...fromLinker(i.id),
       title: i.title.slice(0, 500),
       asset: i.asset,
       signature: i.signature,
@@ -538,13 +572,15 @@ async function writeTurn(
       reason: x.reason,
     })),
   };
-  if (Object.values(doc).every((rows) => rows.length === 0)) return;
+  if (Object.values(doc).every((rows) => rows.length === 0) && !links) return;
   try {
-    await qp(c, `SELECT aw_correlation_write($1::uuid, $2::uuid, $3::jsonb)`, [
-      mspId,
-      companyId,
-      JSON.stringify(doc),
-    ]);
+    if (links) await qp(c, TURN_WRITE_SQL, [mspId, companyId, JSON.stringify(doc), ...links.args()]);
+    else
+      await qp(c, `SELECT aw_correlation_write($1::uuid, $2::uuid, $3::jsonb)`, [
+        mspId,
+        companyId,
+        JSON.stringify(doc),
+      ]);
   } catch (e) {
     // Exactly once: the batch was read under the company lock, so every alert must still be PENDING
     // and every open key free; the function raises otherwise and the transaction rolls back.

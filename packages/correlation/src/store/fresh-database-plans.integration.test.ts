@@ -149,8 +149,7 @@ describe.each(inject('pgTargets'))(
       // their own figures are the sums.
       const own = plans.filter(
         (p) =>
-          !p.text.startsWith('SELECT aw_correlation_write') &&
-          !p.text.startsWith('SELECT aw_situation_link_write'),
+          !p.text.startsWith('SELECT aw_correlation_write') && !p.text.startsWith('SELECT aw_turn_write'),
       );
       const most = (by: (p: Plan) => number) => [...own].sort((a, b) => by(b) - by(a)).slice(0, 3);
       const read = most((p) => p.buffers);

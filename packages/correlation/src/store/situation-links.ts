@@ -3,8 +3,11 @@
 // incidents that can count towards a hub or be a candidate (those sharing a key of the batch), and
 // their situations are read once; the linking decisions (engine/situations.ts) are then taken
 // incident by incident in memory, in the same order and on the same view as one query per incident
-// would give (each incident sees the keys and situations of the incidents linked before it); the
-// results are written back set-based at the end.
+// would give (each incident sees the keys and situations of the incidents linked before it). The
+// linker runs before the turn's write (apply.ts) and reads the database as it stood before the turn:
+// it takes the turn's incidents from the turn, adds the turn's new incidents to the hub count, and
+// its results are written with the turn's own writes (SituationWrites, aw_turn_write), so that an
+// incident that gains keys or a situation is written once a turn.
 import {
   byFirstSeen,
   entityKeys,
@@ -75,8 +78,17 @@ class KeyIndex {
   }
 }
 
-/** Adds the decided alerts' entity keys to their incidents and links those that gained keys. */
-export async function linkSituations(
+/** What the linker decided for a batch, and the writes that record it (none: nothing to write). */
+export interface SituationPlan {
+  changes: SituationChange[];
+  writes: SituationWrites | null;
+}
+
+/**
+ * Decides what the decided alerts' entity keys add to their incidents and links those that gained
+ * keys, before the turn writes anything: the caller writes `writes` with the turn's own writes.
+ */
+export async function planSituationLinks(
   c: Queryable,
   p: {
     mspId: string;
@@ -86,33 +98,39 @@ export async function linkSituations(
     decisions: AlertDecisionOut[];
     newId: () => string;
     /**
-     * The turn's incidents as they stand after its writes (apply.ts): when it holds every incident
-     * the batch's alerts went to, the linker does not read them again.
+     * The turn's incidents as they will stand after its writes (apply.ts): the linker takes them
+     * from here, never as the database holds them before the write.
      */
-    known?: Map<string, SituationIncident>;
+    known: Map<string, SituationIncident>;
+    /** The turn's new incidents (not in the database yet): they count towards the hub count. */
+    created: { firstSeenAt: Date; lastSeenAt: Date }[];
   },
-): Promise<SituationChange[]> {
+): Promise<SituationPlan> {
   const { companyId, config } = p;
-  if (!config.enabled || !config.entities.length) return [];
+  const none: SituationPlan = { changes: [], writes: null };
+  if (!config.enabled || !config.entities.length) return none;
   const fresh = freshKeys(p.alerts, p.decisions, config);
-  if (!fresh.size) return [];
+  if (!fresh.size) return none;
   // The incidents the batch's alerts went to, in linking order (byFirstSeen, as the read orders
-  // them). From the turn when it has them all, else read.
+  // them). From the turn; one the turn did not load (it did not write it either) is read.
+  const { known } = p;
   const freshIds = [...fresh.keys()];
-  const known = p.known;
-  const incidents =
-    known && freshIds.every((id) => known.has(id))
-      ? freshIds
-          .map((id) => ({ ...known.get(id)!, entityKeys: [...known.get(id)!.entityKeys] }))
-          .sort(byFirstSeen)
-      : (
+  const unknown = freshIds.filter((id) => !known.has(id));
+  const incidents = [
+    ...freshIds
+      .filter((id) => known.has(id))
+      .map((id) => ({ ...known.get(id)!, entityKeys: [...known.get(id)!.entityKeys] })),
+    ...(unknown.length
+      ? (
           await qp<Record<string, unknown>>(
             c,
-            // By primary key alone, as every read and write of incidents by id below (see Writes.flush).
+            // By primary key alone, as every read and write of incidents by id below (see SituationWrites).
             `SELECT ${SIT_INCIDENT} FROM "Incident" WHERE id = ANY($1::uuid[]) ORDER BY "firstSeenAt", id`,
-            [freshIds],
+            [unknown],
           )
-        ).rows.map(toSitIncident);
+        ).rows.map(toSitIncident)
+      : []),
+  ].sort(byFirstSeen);
   // The incidents that gain keys, in linking order, and what they gain.
   const gaining: { inc: SituationIncident; added: string[]; t: Date }[] = [];
   const allKeys = new Set<string>();
@@ -123,20 +141,24 @@ export async function linkSituations(
     gaining.push({ inc, added, t: f.t });
     for (const k of [...inc.entityKeys, ...added]) allKeys.add(k);
   }
-  if (!gaining.length) return [];
+  if (!gaining.length) return none;
   const open = gaining.filter((g) => g.inc.open);
   if (!open.length) {
     // Resolved incidents keep their keys but link to nothing.
-    const w = new Writes();
+    const w = new SituationWrites();
     for (const { inc, added } of gaining) w.setKeys(inc.id, [...inc.entityKeys, ...added].sort(), added);
-    await w.flush(c, p.mspId, companyId);
-    return [];
+    return { changes: [], writes: w };
   }
   const keys = [...allKeys];
   const fromOf = (t: Date) => new Date(t.getTime() - config.hubLookbackMinutes * MIN);
   const froms = open.map((g) => fromOf(g.t).getTime());
   const minFrom = new Date(Math.min(...froms));
   const maxFrom = new Date(Math.max(...froms));
+  // The turn's new incidents that the hub count would read after the write (first and last seen
+  // since the earliest lookback start): the read adds their first-seen times to the database's.
+  const createdTimes = p.created
+    .filter((i) => i.firstSeenAt >= minFrom && i.lastSeenAt >= minFrom)
+    .map((i) => i.firstSeenAt.toISOString());
 
   // Every other incident that shares a key of the batch: hub counts (first seen in the lookback)
   // and candidates (open). The gaining incidents are the objects above, updated as they gain keys.
@@ -162,7 +184,7 @@ export async function linkSituations(
     // or resolved and first and last seen in the lookback. Before, this read every live incident of
     // the company and unnested its keys (11-13 ms a turn at 7,000).
     // The ids go in as one array (an InitPlan, evaluated once), never as a join, and the incidents
-    // are found by primary key alone (see Writes.flush): on a database without statistics the
+    // are found by primary key alone (see SituationWrites): on a database without statistics the
     // prepared statement's plan joined the two as a nested loop that read the keys again for every
     // incident of the company (0.5-1 s a turn at 1,000 incidents). The situations likewise, by
     // primary key from one array.
@@ -196,9 +218,12 @@ export async function linkSituations(
                        UNION SELECT * FROM unnest($5::uuid[], $6::text[])) p
                 GROUP BY key) per_key),
      recent AS (
-       SELECT "firstSeenAt" AS f FROM "Incident"
-        WHERE "companyId" = (SELECT $1::uuid) AND "firstSeenAt" >= $3::timestamp AND "lastSeenAt" >= $3::timestamp
-        ORDER BY "firstSeenAt" DESC LIMIT (SELECT cap FROM cap))
+       SELECT f FROM (
+         SELECT "firstSeenAt" AS f FROM "Incident"
+          WHERE "companyId" = (SELECT $1::uuid) AND "firstSeenAt" >= $3::timestamp AND "lastSeenAt" >= $3::timestamp
+          ORDER BY "firstSeenAt" DESC LIMIT (SELECT cap FROM cap)) d
+       UNION ALL SELECT unnest($9::timestamp[])
+       ORDER BY f DESC LIMIT (SELECT cap FROM cap))
      SELECT 'h' AS kind, NULL::uuid AS id, NULL::text AS title, NULL::text AS asset, min(f) AS "firstSeenAt",
             NULL::timestamp AS "lastSeenAt", NULL::text AS status, NULL::text[] AS "entityKeys", NULL::uuid AS "situationId",
             (count(*) FILTER (WHERE f >= $8::timestamp))::int AS "incidentCount",
@@ -224,6 +249,7 @@ export async function linkSituations(
       pairKeys,
       config.hubShare > 0 ? config.hubShare : null,
       maxFrom.toISOString(),
+      createdTimes,
     ],
   );
   const others = read.rows.filter((r) => r.kind === 'i');
@@ -232,7 +258,13 @@ export async function linkSituations(
     // The batch's own incidents are the objects above (excluded here, not by `id <> ALL(…)`,
     // which compared every row read with every id of the batch).
     if (byId.has(r.id as string)) continue;
-    const inc = toSitIncident(r);
+    // An incident of the turn is read as it stood before the turn's write: take it as the write
+    // leaves it, and keep it only if the read would have kept it after the write (open, or
+    // resolved and first and last seen in the lookback). It was open before the turn (the turn
+    // loads open incidents only), so the read did find it.
+    const turns = known.get(r.id as string);
+    const inc = turns ? { ...turns, entityKeys: [...turns.entityKeys] } : toSitIncident(r);
+    if (turns && !inc.open && !(inc.lastSeenAt >= minFrom && inc.firstSeenAt >= minFrom)) continue;
     byId.set(inc.id, inc);
     index.add(inc, inc.entityKeys);
   }
@@ -261,7 +293,7 @@ export async function linkSituations(
         open: r.status !== 'RESOLVED',
       });
 
-  const w = new Writes();
+  const w = new SituationWrites();
   const changes = new Map<string, SituationChange>();
   for (const { inc, added, t } of gaining) {
     inc.entityKeys = [...inc.entityKeys, ...added].sort();
@@ -293,7 +325,6 @@ export async function linkSituations(
         title: first.title.slice(0, 500),
         first: res.created.firstSeenAt,
         t,
-        from: first.id,
       });
     }
     for (const a of res.assigned) {
@@ -317,16 +348,33 @@ export async function linkSituations(
     }
     for (const e of res.edges) w.edges.push({ e, t });
   }
-  await w.flush(c, p.mspId, companyId);
-  return [...changes.values()];
+  return { changes: [...changes.values()], writes: w };
 }
 
-/** What the batch's linking changed, written set-based in foreign-key order. */
-class Writes {
+/**
+ * What the batch's linking changes, written with the turn's own writes in one round trip
+ * (aw_turn_write, migration 20261203150000_turn_write_links_before), in foreign-key order: the new
+ * situations, then the turn's incidents (each carrying its new keys and situation in the row the
+ * turn writes anyway: `take`), then the rows of "IncidentEntityKey" for the keys gained, the keys and
+ * situation of the incidents the turn does not write (a candidate that joins a new situation), the
+ * links' explanations and the touched situations' counts.
+ * Its statements find incidents by primary key only (one probe per id in a LATERAL subquery that
+ * conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a condition on the
+ * company: the planner would weigh the company's index on its estimate of the company's incidents,
+ * and for a company new to the statistics (or a database without them) that estimate is a row or
+ * two. Such plans rescanned the arrays once per incident of the MSP (60-130 ms a turn on a database
+ * without statistics) or read the company's incidents once per key (1.1-1.3 s a turn for a company
+ * the statistics had not seen). The turn is walled in to its company (tenant policies), and the ids
+ * come from rows read for it. The touched situations' recount joins nothing (migration
+ * 20261203070000_situation_recount_per_situation): each situation's members are counted by its id
+ * in a subquery, and its time comes from a jsonb object keyed by id, so no plan can rescan the
+ * arrays once per situation.
+ */
+export class SituationWrites {
   keys = new Map<string, string[]>();
   /** The keys each incident gains, for "IncidentEntityKey" (the turn keeps it: no trigger). */
   added: { id: string; key: string }[] = [];
-  created: { id: string; title: string; first: Date; t: Date; from: string }[] = [];
+  created: { id: string; title: string; first: Date; t: Date }[] = [];
   assigned = new Map<string, string>();
   edges: { e: SituationEdge; t: Date }[] = [];
   /** Situations that gained incidents, with the latest link time. */
@@ -337,59 +385,53 @@ class Writes {
     for (const key of added) this.added.push({ id, key });
   }
 
-  async flush(c: Queryable, mspId: string, companyId: string): Promise<void> {
-    // The new keys and situations of the batch's incidents: one row version per incident (after
-    // the new situations exist, for the foreign key), and a row per new key in "IncidentEntityKey"
-    // (open state and first-seen time from the incident; the turn's transaction has the table's
-    // triggers off: migration 20261130130000_incident_entity_keys).
-    // Its statements find incidents by primary key only (one probe per id in a LATERAL subquery
-    // that conditions from outside cannot enter, or `id = ANY(<ids>)`), never beside a condition on
-    // the company: the planner would weigh the company's index on its estimate of the company's
-    // incidents, and for a company new to the statistics (or a database without them) that estimate
-    // is a row or two. Such plans rescanned the arrays once per incident of the MSP (60-130 ms a turn
-    // on a database without statistics) or read the company's incidents once per key (1.1-1.3 s a
-    // turn for a company the statistics had not seen). The turn is walled in to its company (tenant
-    // policies), and the ids come from rows read for it.
-    // One round trip: aw_situation_link_write (migration 20261202120000_situation_link_write_function)
-    // runs the four writes in order, each only when it has rows. The last, the touched situations'
-    // recount, joins nothing (migration 20261203070000_situation_recount_per_situation): each
-    // situation's members are counted by its id in a subquery, and its time comes from a jsonb
-    // object keyed by id, so no plan can rescan the arrays once per situation.
+  /**
+   * The keys and situation to write in the row of incident `id` (one the turn writes), taken out of
+   * the writes that follow the turn's.
+   */
+  take(id: string): { keys?: string[]; sit?: string } {
+    const out: { keys?: string[]; sit?: string } = {};
+    const k = this.keys.get(id);
+    const s = this.assigned.get(id);
+    if (k) out.keys = k;
+    if (s) out.sit = s;
+    this.keys.delete(id);
+    this.assigned.delete(id);
+    return out;
+  }
+
+  /** aw_turn_write's arguments after the turn's document ($4 on). */
+  args(): unknown[] {
     const ids = [...new Set([...this.keys.keys(), ...this.assigned.keys()])];
-    if (!this.created.length && !ids.length && !this.edges.length && !this.touched.size) return;
     const n = this.created;
     const e = this.edges;
-    await qp(
-      c,
-      `SELECT aw_situation_link_write($1::uuid, $2::uuid, $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[],
-              $8::uuid[], $9::text[], $10::uuid[], $11::uuid[], $12::text[], $13::uuid[], $14::uuid[], $15::uuid[],
-              $16::text[], $17::text[], $18::text[], $19::text[], $20::uuid[], $21::text[])`,
-      [
-        mspId,
-        companyId,
-        n.map((x) => x.id),
-        n.map((x) => x.title),
-        n.map((x) => x.first.toISOString()),
-        n.map((x) => x.t.toISOString()),
-        n.map((x) => x.from),
-        ids,
-        ids.map((id) => {
-          const k = this.keys.get(id);
-          return k ? JSON.stringify(k) : null;
-        }),
-        ids.map((id) => this.assigned.get(id) ?? null),
-        this.added.map((a) => a.id),
-        this.added.map((a) => a.key),
-        e.map((x) => x.e.situationId),
-        e.map((x) => x.e.incidentId),
-        e.map((x) => x.e.linkedIncidentId),
-        e.map((x) => x.e.entity),
-        e.map((x) => x.e.value),
-        e.map((x) => x.e.explanation),
-        e.map((x) => x.t.toISOString()),
-        [...this.touched.keys()],
-        [...this.touched.values()].map((t) => t.toISOString()),
-      ],
-    );
+    return [
+      n.map((x) => x.id),
+      n.map((x) => x.title),
+      n.map((x) => x.first.toISOString()),
+      n.map((x) => x.t.toISOString()),
+      ids,
+      ids.map((id) => {
+        const k = this.keys.get(id);
+        return k ? JSON.stringify(k) : null;
+      }),
+      ids.map((id) => this.assigned.get(id) ?? null),
+      this.added.map((a) => a.id),
+      this.added.map((a) => a.key),
+      e.map((x) => x.e.situationId),
+      e.map((x) => x.e.incidentId),
+      e.map((x) => x.e.linkedIncidentId),
+      e.map((x) => x.e.entity),
+      e.map((x) => x.e.value),
+      e.map((x) => x.e.explanation),
+      e.map((x) => x.t.toISOString()),
+      [...this.touched.keys()],
+      [...this.touched.values()].map((t) => t.toISOString()),
+    ];
   }
 }
+
+/** aw_turn_write's call: the turn's document ($3) and the linker's writes. */
+export const TURN_WRITE_SQL = `SELECT aw_turn_write($1::uuid, $2::uuid, $3::jsonb, $4::uuid[], $5::text[], $6::text[],
+       $7::text[], $8::uuid[], $9::text[], $10::uuid[], $11::uuid[], $12::text[], $13::uuid[], $14::uuid[],
+       $15::uuid[], $16::text[], $17::text[], $18::text[], $19::text[], $20::uuid[], $21::text[])`;

@@ -4,7 +4,13 @@
 import type { IncidentState } from '../engine/types.ts';
 import { qp, type Queryable } from './sql.ts';
 
-export { linkSituations, type SituationChange } from './situation-links.ts';
+export {
+  planSituationLinks,
+  SituationWrites,
+  TURN_WRITE_SQL,
+  type SituationChange,
+  type SituationPlan,
+} from './situation-links.ts';
 
 /** A situation closed because its last open incidents (`incidentIds`, of the batch) resolved. */
 export interface ClosedSituation {

@@ -174,14 +174,15 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
         turnsSent.push([...sent]);
       }
       // Before its writes every turn sends BEGIN, the opening, the batch with its rules, the states
-      // with the inhibition sources and the incidents; then aw_correlation_write and COMMIT. The
-      // situation linker adds its own when an incident gains entity keys (a new incident here).
+      // with the inhibition sources and the incidents; then its write and COMMIT. When an incident
+      // gains entity keys (a new incident here) the situation linker reads before the write, and the
+      // write is aw_turn_write, which carries the linker's writes too.
       for (const t of turnsSent) {
         expect(t[0]).toBe('BEGIN');
-        expect(
-          t.findIndex((x) => x.startsWith('SELECT aw_correlation_write(')),
-          JSON.stringify(t),
-        ).toBe(5);
+        const linked = t[5]!.startsWith('WITH o AS MATERIALIZED');
+        expect(t[linked ? 6 : 5], JSON.stringify(t)).toMatch(
+          linked ? /^SELECT aw_turn_write\(/ : /^SELECT aw_correlation_write\(/,
+        );
         expect(t.filter((x) => /FROM "MaintenanceWindow"/.test(x) && /FROM "Alert"/.test(x))).toHaveLength(1);
         expect(t.filter((x) => /FROM "AlertState"/.test(x))).toHaveLength(1);
         expect(t.at(-1)).toBe('COMMIT');
@@ -189,8 +190,9 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       // The inhibited alert changes no incident: seven round trips in all. So does the repeat of
       // host_down, which updates its incident: the linker takes the incident from the turn (it
       // gains no entity key) instead of reading it again.
-      expect(turnsSent.map((t) => t.length)[1]).toBe(7);
-      expect(turnsSent.map((t) => t.length)[3], JSON.stringify(turnsSent[3])).toBe(7);
+      // The first turn opens an incident that gains entity keys: eight. The third falls in the
+      // maintenance window and opens none.
+      expect(turnsSent.map((t) => t.length)).toEqual([8, 7, 7, 7]);
       expect(
         turnsSent.flat().filter((x) => /WHERE id = ANY\(\$1::uuid\[\]\) ORDER BY "firstSeenAt"/.test(x)),
       ).toEqual([]);
@@ -218,13 +220,14 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       await turns.end();
     }
   });
-  it('the situation linker reads and writes in two round trips, whatever it links', async () => {
+  it('the situation linker reads in one round trip and writes with the turn, whatever it links', async () => {
     // Three incidents on one asset, one a turn: the second opens a situation with the first (a new
     // situation, two assignments, an explanation, the count), the third joins it (the situation is
     // read beside the incidents). The linker sends one read (incidents, their situations and the
-    // hub count) and aw_situation_link_write: before, the situation read, the hub count, the new
-    // situation, the keys, the explanations and the counts were a round trip each (three in the
-    // first turn, six in the second and the third).
+    // hub count) before the turn's write, and its writes go with the turn's in aw_turn_write: they
+    // were a round trip of their own after the turn's write (aw_situation_link_write), and before
+    // that the situation read, the hub count, the new situation, the keys, the explanations and the
+    // counts were a round trip each (three in the first turn, six in the second and the third).
     const c = await tenant.company('Linker round trips');
     const t0 = new Date(Date.now() - 60_000);
     await storeAlerts(pool, tenant.mspId, c, [
@@ -232,22 +235,41 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       { asset: 'app-1', signature: 'disk_full', occurredAt: new Date(t0.getTime() + 1000) },
       { asset: 'app-1', signature: 'cpu_high', occurredAt: new Date(t0.getTime() + 2000) },
     ]);
+    // Every row version a turn writes of "Incident", by a row trigger (SECURITY DEFINER: the turn
+    // runs as the tenant role). Each incident is written once a turn: the new incident carries its
+    // keys and situation in its INSERT (it was inserted, then updated by the linker's write).
+    await pool.query(`CREATE TABLE aw_test_incident_writes (id uuid, op text)`);
+    await pool.query(`CREATE FUNCTION aw_test_incident_writes() RETURNS trigger LANGUAGE plpgsql
+                        SECURITY DEFINER SET search_path = public AS $$
+                      BEGIN INSERT INTO aw_test_incident_writes VALUES (NEW.id, TG_OP)\x3B RETURN NULL\x3B END $$`);
+    await pool.query(`CREATE TRIGGER aw_test_incident_writes AFTER INSERT OR UPDATE ON "Incident"
+                      FOR EACH ROW EXECUTE FUNCTION aw_test_incident_writes()`);
     const { turns, sent } = recordedPool(db.url);
     try {
       const linker: string[][] = [];
+      const writes: string[][] = [];
       for (let i = 0; i < 3; i++) {
         sent.length = 0;
+        await pool.query(`TRUNCATE aw_test_incident_writes`);
         const r = await correlateCompany(turns, c, { batchSize: 1 });
         expect(r.decided).toBe(1);
-        const w = sent.findIndex((x) => x.startsWith('SELECT aw_correlation_write('));
+        const { rows: written } = await pool.query<{ op: string; n: number }>(
+          `SELECT op, count(*)::int AS n FROM aw_test_incident_writes GROUP BY id, op ORDER BY op, n`,
+        );
+        writes.push(written.map((x) => `${x.op} ${x.n}`));
+        // After the incidents read FOR UPDATE: the linker's read, the one write, COMMIT.
+        const w = sent.findIndex((x) => x.endsWith('FOR UPDATE'));
         expect(sent.at(-1)).toBe('COMMIT');
         linker.push(sent.slice(w + 1, -1));
       }
       for (const l of linker) {
         expect(l, JSON.stringify(l)).toHaveLength(2);
         expect(l[0]).toMatch(/^WITH o AS MATERIALIZED/);
-        expect(l[1]).toMatch(/^SELECT aw_situation_link_write\(/);
+        expect(l[1]).toMatch(/^SELECT aw_turn_write\(/);
       }
+      // One version per incident and turn: the new incident's INSERT; in the second turn also the
+      // first incident, which the turn did not write, joining the new situation.
+      expect(writes).toEqual([['INSERT 1'], ['INSERT 1', 'UPDATE 1'], ['INSERT 1']]);
       const { rows: sits } = await pool.query<{ id: string; n: number; status: string }>(
         `SELECT id, "incidentCount" AS n, status::text FROM "Situation" WHERE "companyId" = $1`,
         [c],
@@ -276,6 +298,9 @@ describe.each(inject('pgTargets'))('turns of one alert with a backlog waiting on
       expect(keys[0]!.n).toBe(3);
     } finally {
       await turns.end();
+      await pool.query(`DROP TABLE aw_test_incident_writes`);
+      await pool.query(`DROP TRIGGER aw_test_incident_writes ON "Incident"`);
+      await pool.query(`DROP FUNCTION aw_test_incident_writes()`);
     }
   });
 });
