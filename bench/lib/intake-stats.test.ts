@@ -63,10 +63,11 @@ describe('stageTimes', () => {
     for (let i = 0; i < 10; i++) m.correlationTurn(10, 0.1, { open: 0.01, write: 0.06, link: 0.03 });
     const s = stageTimes(before, await m.render())!;
     expect(s.turns).toBe(10);
-    expect(s.turnStages.map((x) => x.stage)).toEqual(['open', 'write', 'link']);
-    expect(s.turnStages.map((x) => x.share)).toEqual([0.1, 0.6, 0.3]);
+    // In the turn's order (TURN_STAGES): the linker decides before the write.
+    expect(s.turnStages.map((x) => x.stage)).toEqual(['open', 'link', 'write']);
+    expect(s.turnStages.map((x) => x.share)).toEqual([0.1, 0.3, 0.6]);
     // All ten writes fell in the (0.05, 0.1] bucket: p99 interpolated inside it.
-    expect(s.turnStages[1]!.p99).toBeCloseTo(99.5, 1);
+    expect(s.turnStages[2]!.p99).toBeCloseTo(99.5, 1);
     // No live event reached the LISTEN session in the window: no figure, rather than a zero.
     expect(s.notifyP99).toBeNull();
     // A worker process's turns replace the web server's, stages included.

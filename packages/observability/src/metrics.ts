@@ -79,7 +79,7 @@ export function createAppMetrics(o: { defaults?: boolean } = {}) {
   });
   const turnStageSeconds = new Histogram({
     name: 'aw_correlation_turn_stage_seconds',
-    help: 'One correlation turn by stage (open, read, state, decide, write, link, close, commit); the stages of a turn add up to it',
+    help: 'One correlation turn by stage (open, read, state, decide, link, write, close, commit); the stages of a turn add up to it',
     labelNames: ['stage'],
     buckets: secondsBuckets,
     registers,
