@@ -58,7 +58,13 @@ export async function prepareTemplate(adminUrl: string): Promise<string> {
   return url.toString();
 }
 
-export async function startEmbedded17(opts: { extraFlags?: string[] } = {}): Promise<StartedTarget> {
+export async function startEmbedded17(
+  opts: {
+    extraFlags?: string[];
+    /** Prepares the template database (default: prepareTemplate, every migration applied). */
+    prepare?: (adminUrl: string) => Promise<string>;
+  } = {},
+): Promise<StartedTarget> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aw-pg17-'));
   chmodSync(dir, 0o755); // the server may run as the `postgres` user (when we are root)
   const port = await freePort();
@@ -68,8 +74,20 @@ export async function startEmbedded17(opts: { extraFlags?: string[] } = {}): Pro
     password: randomBytes(12).toString('hex'),
     database: 'postgres',
     ...(opts.extraFlags ? { extraFlags: opts.extraFlags } : {}),
+  }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
-  const templateUrl = await prepareTemplate(server.url);
+  let templateUrl: string;
+  try {
+    templateUrl = await (opts.prepare ?? prepareTemplate)(server.url);
+  } catch (e) {
+    // A migration that fails to apply must not leave the server running (the test run stops only
+    // the targets it got back).
+    await server.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     name: 'postgres-17-embedded',
     templateUrl,
@@ -177,16 +195,22 @@ export async function startPostgres15(binDir: string): Promise<StartedTarget> {
 /** Starts every target this machine supports. */
 export async function startTargets(): Promise<StartedTarget[]> {
   const targets: StartedTarget[] = [await startEmbedded17()];
-  const bin15 = findPostgres15Bin();
-  if (bin15) targets.push(await startPostgres15(bin15));
-  else if (process.env.CI === 'true')
-    throw new Error(
-      'CI=true but PostgreSQL 15 is not installed (apt-get install -y postgresql): refusing to skip it.',
-    );
-  else
-    console.warn(
-      '[test] PostgreSQL 15 not installed: integration tests run on the embedded PostgreSQL 17 only.',
-    );
+  try {
+    const bin15 = findPostgres15Bin();
+    if (bin15) targets.push(await startPostgres15(bin15));
+    else if (process.env.CI === 'true')
+      throw new Error(
+        'CI=true but PostgreSQL 15 is not installed (apt-get install -y postgresql): refusing to skip it.',
+      );
+    else
+      console.warn(
+        '[test] PostgreSQL 15 not installed: integration tests run on the embedded PostgreSQL 17 only.',
+      );
+  } catch (e) {
+    // The caller gets no targets to stop: stop what started.
+    for (const t of targets) await t.stop().catch(() => undefined);
+    throw e;
+  }
   return targets;
 }
 
