@@ -10,7 +10,6 @@ import { CorrelationState, type StateChanges } from '../engine/state.ts';
 import type {
   AlertDecisionOut,
   CorrelationConfig,
-  EngineAlert,
   IncidentState,
   InhibitionRuleDef,
 } from '../engine/types.ts';
@@ -36,13 +35,14 @@ import {
   type DecisionBudget,
   type FailureRecord,
 } from './budget.ts';
-import { newSituationIncident, type SituationConfig, type SituationIncident } from '../engine/situations.ts';
+import { newSituationIncident, type SituationIncident } from '../engine/situations.ts';
 import { toSitIncident } from './situation-links.ts';
 import {
   closeFinishedSituations,
   planSituationLinks,
   TURN_WRITE_SQL,
   type ClosedSituation,
+  type LinkInput,
   type SituationChange,
   type SituationWrites,
 } from './situations.ts';
@@ -88,17 +88,7 @@ export interface ApplyResult {
 export { TURN_STAGES, type TurnStages } from './turn-stages.ts';
 
 /** A situation linker run after the turn's write (the per-incident reference of the tests). */
-export type LinkAfterWrite = (
-  c: pg.PoolClient,
-  p: {
-    mspId: string;
-    companyId: string;
-    config: SituationConfig;
-    alerts: EngineAlert[];
-    decisions: AlertDecisionOut[];
-    newId: () => string;
-  },
-) => Promise<SituationChange[]>;
+export type LinkAfterWrite = (c: pg.PoolClient, p: LinkInput) => Promise<SituationChange[]>;
 
 type Lap = (stage: keyof TurnStages) => void;
 const noLap: Lap = () => {};
@@ -325,7 +315,14 @@ async function applyBatch(
   }
   const changes = state.drain();
   lap('decide');
-  const linking = { mspId: company.mspId, companyId, config: company.situations, alerts, decisions, newId };
+  const linking: LinkInput = {
+    mspId: company.mspId,
+    companyId,
+    config: company.situations,
+    alerts,
+    decisions,
+    newId,
+  };
   let sits: SituationChange[];
   if (linkAfter) {
     await writeTurn(c, company.mspId, companyId, changes, decisions, alerts);

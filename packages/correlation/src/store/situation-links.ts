@@ -78,6 +78,16 @@ class KeyIndex {
   }
 }
 
+/** A batch as the situation linker takes it: the turn's alerts and their decisions. */
+export interface LinkInput {
+  mspId: string;
+  companyId: string;
+  config: SituationConfig;
+  alerts: EngineAlert[];
+  decisions: AlertDecisionOut[];
+  newId: () => string;
+}
+
 /** What the linker decided for a batch, and the writes that record it (none: nothing to write). */
 export interface SituationPlan {
   changes: SituationChange[];
@@ -90,13 +100,7 @@ export interface SituationPlan {
  */
 export async function planSituationLinks(
   c: Queryable,
-  p: {
-    mspId: string;
-    companyId: string;
-    config: SituationConfig;
-    alerts: EngineAlert[];
-    decisions: AlertDecisionOut[];
-    newId: () => string;
+  p: LinkInput & {
     /**
      * The turn's incidents as they will stand after its writes (apply.ts): the linker takes them
      * from here, never as the database holds them before the write.

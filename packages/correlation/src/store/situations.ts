@@ -8,6 +8,7 @@ export {
   planSituationLinks,
   SituationWrites,
   TURN_WRITE_SQL,
+  type LinkInput,
   type SituationChange,
   type SituationPlan,
 } from './situation-links.ts';

@@ -9,8 +9,7 @@ import {
   type SituationIncident,
   type SituationSummary,
 } from '../engine/situations.ts';
-import type { AlertDecisionOut, EngineAlert } from '../engine/types.ts';
-import type { SituationChange } from '../store/situation-links.ts';
+import type { LinkInput, SituationChange } from '../store/situation-links.ts';
 import { q, type Queryable } from '../store/sql.ts';
 
 const MIN = 60_000;
@@ -31,17 +30,7 @@ function toSitIncident(r: Record<string, unknown>): SituationIncident {
 }
 
 /** Adds the decided alerts' entity keys to their incidents and links those that gained keys. */
-export async function linkSituationsPerIncident(
-  c: Queryable,
-  p: {
-    mspId: string;
-    companyId: string;
-    config: SituationConfig;
-    alerts: EngineAlert[];
-    decisions: AlertDecisionOut[];
-    newId: () => string;
-  },
-): Promise<SituationChange[]> {
+export async function linkSituationsPerIncident(c: Queryable, p: LinkInput): Promise<SituationChange[]> {
   const { companyId, config } = p;
   if (!config.enabled || !config.entities.length) return [];
   const byId = new Map(p.alerts.map((a) => [a.id, a]));
