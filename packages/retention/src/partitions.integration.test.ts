@@ -1,7 +1,8 @@
 // The worker's partition upkeep on a real PostgreSQL: two workers creating the months ahead at the
 // same time create each once and leave no gap, an alert stored in the default partition (a time
 // past every month) is moved into its month when that month is created (same id, dedup intact),
-// and a month the worker created is walled per tenant like "Alert" when read directly.
+// a month the worker created is walled per tenant like "Alert" when read directly, and every month
+// computes no statistics for the wide JSON columns (migration 20261203193000).
 import type pg from 'pg';
 import { createPool } from '@aw/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -117,6 +118,50 @@ describe.each(inject('pgTargets'))('alert partitions on $name', (target) => {
     } finally {
       c.release();
     }
+  });
+
+  it('computes no statistics for the wide columns on any month, those the migration made and those the worker made since', async () => {
+    // By now the months of the migration, those the tests above created (by PARTITION OF, and by
+    // ATTACH for the month far-1 was moved into) and the default partition all exist.
+    const WIDE = ['raw', 'labels', 'annotations', 'decisionReason', 'summary'];
+    const targets = await pools[0]!.query<{ rel: string; col: string; target: number | null }>(
+      `SELECT c.relname AS rel, a.attname AS col, nullif(coalesce(a.attstattarget::int, -1), -1) AS target
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = ANY($1::text[] || ARRAY['companyId'])
+        WHERE i.inhparent = '"Alert"'::regclass`,
+      [WIDE],
+    );
+    const rels = new Set(targets.rows.map((r) => r.rel));
+    expect(rels.has(DEFAULT_PARTITION)).toBe(true);
+    expect(rels.has(partitionName(later(600)))).toBe(true); // made by ATTACH, holding far-1
+    expect(rels.has(partitionName(later(400)))).toBe(true); // made by PARTITION OF
+    expect(rels.size).toBeGreaterThan(10);
+    for (const r of targets.rows)
+      expect([r.rel, r.col, r.target]).toEqual([r.rel, r.col, r.col === 'companyId' ? null : 0]);
+
+    // ANALYZE then keeps the statistics the plans read and none for the wide columns.
+    const month = partitionName(later(600));
+    await pools[0]!.query(`ANALYZE "${month}"`);
+    const stats = await pools[0]!.query<{ col: string }>(
+      `SELECT attname AS col FROM pg_stats WHERE tablename = $1 ORDER BY 1`,
+      [month],
+    );
+    const cols = stats.rows.map((r) => r.col);
+    expect(cols).toEqual(expect.arrayContaining(['companyId', 'dedupKey', 'fingerprint', 'occurredAt']));
+    for (const w of WIDE) expect(cols).not.toContain(w);
+
+    const others = await pools[0]!.query<{ col: string; target: number | null }>(
+      `SELECT attrelid::regclass::text || '.' || attname AS col, nullif(coalesce(attstattarget::int, -1), -1) AS target FROM pg_attribute
+        WHERE (attrelid = '"AlertState"'::regclass AND attname IN ('labels', 'transitions', 'fingerprint'))
+           OR (attrelid = '"RealtimeEvent"'::regclass AND attname IN ('payload', 'mspId')) ORDER BY 1`,
+    );
+    expect(others.rows).toEqual([
+      { col: '"AlertState".fingerprint', target: null },
+      { col: '"AlertState".labels', target: 0 },
+      { col: '"AlertState".transitions', target: 0 },
+      { col: '"RealtimeEvent".mspId', target: null },
+      { col: '"RealtimeEvent".payload', target: 0 },
+    ]);
   });
 
   it("the worker's start creates the months ahead, and its sweep drops the empty old ones and schedules the next", async () => {

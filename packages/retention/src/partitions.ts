@@ -120,5 +120,8 @@ async function createPartition(client: pg.PoolClient, p: TAlertPartition): Promi
     await client.query(`CREATE TABLE "${p.name}" PARTITION OF "Alert" FOR VALUES ${bounds}`);
   }
   await client.query('SELECT aw_enable_tenant_rls($1)', [p.name]);
+  // A new partition does not take its parent's per-column statistics targets: no statistics for
+  // the wide columns no statement filters on (migration 20261203193000_wide_columns_without_statistics).
+  await client.query(`SELECT aw_alert_partition_statistics(format('%I', $1::text)::regclass)`, [p.name]);
   return moved;
 }
