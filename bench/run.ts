@@ -21,7 +21,7 @@ import { createTestDatabase, freePort } from '@aw/db/testing';
 import { createApiKey, rotateWebhookSecret } from '@aw/ingest';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
 import { backlogSampler, badSignaturesStored, serialReplayViolations, waitDecided } from './lib/checks.ts';
-import { fire, prepare, type Target } from './lib/load.ts';
+import { fire, prepare, slowEpisodes, type SlowEpisode, type Target } from './lib/load.ts';
 import {
   commitCounters,
   dbCounters,
@@ -139,6 +139,8 @@ interface RunResult {
   loadgenCores: number;
   /** Group commits, PostgreSQL transactions and rows per request (app only; bench/lib/intake-stats.ts). */
   intake?: IntakeStats;
+  /** Paced runs: the three stretches with the most requests over 50 ms (bench/lib/load.ts `slowEpisodes`). */
+  slowEpisodes?: SlowEpisode[];
 }
 const violations: string[] = [];
 
@@ -335,7 +337,7 @@ async function main() {
       if (target === 'app' && PG_STATEMENTS) await resetStatements(pool);
       const scans0 = target === 'app' && PG_STATEMENTS ? await tableScans(pool) : null;
       const {
-        value: { res, statuses, sent, answeredAt, spanSeconds },
+        value: { res, statuses, sent, answeredAt, spanSeconds, latencyByIdx },
         cores: loadgenCores,
       } = await withOwnCpu(() =>
         fire(url, reqs, {
@@ -375,6 +377,7 @@ async function main() {
           : {}),
         peakRssMiB: peak,
         loadgenCores,
+        ...(paced && latencyByIdx ? { slowEpisodes: slowEpisodes(latencyByIdx, paced).slice(0, 3) } : {}),
       };
       if (target === 'app') {
         const expected = sentReqs.filter((x) => !x.bad).reduce((s, x) => s + x.alerts, 0);
@@ -434,6 +437,15 @@ async function main() {
             ? `  commit p50/p99 ${r.stages.commitP50}/${r.stages.commitP99} ms, in the writer ${r.stages.writeP50}/${r.stages.writeP99} ms, ${r.stages.turns} turns of ${r.stages.alertsPerTurn} alerts p50/p99 ${r.stages.turnP50}/${r.stages.turnP99} ms${r.stages.turnStages.length ? ` (share of turn time, p99 ms: ${r.stages.turnStages.map((x) => `${x.stage} ${Math.round(x.share * 100)} % ${x.p99}`).join(', ')})` : ''}, event-loop delay p99/max ${r.stages.loopDelayP99}/${r.stages.loopDelayMax} ms, live events from publication to the statement's answer p99 ${r.stages.publishP99} ms, to the LISTEN session p99 ${r.stages.notifyP99} ms`
             : ''),
       );
+      if (r.slowEpisodes?.length)
+        console.log(
+          `       the stretches with the most requests over 50 ms (seconds into the run): ` +
+            r.slowEpisodes
+              .map(
+                (e) => `at ${e.fromSeconds} s for ${e.spanMs} ms, ${e.requests} requests, max ${e.maxMs} ms`,
+              )
+              .join('; '),
+        );
       if (r.pgStatements) console.log(statementsTable(`app ${shape}`, r.pgStatements, r.pgSeqScans));
     };
 

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firePaced, type Prepared } from './load.ts';
+import { firePaced, slowEpisodes, type Prepared } from './load.ts';
 
 interface Recorder {
   url: string;
@@ -81,6 +81,8 @@ describe('firePaced', () => {
     expect(out.statuses.get(202)).toBe(5);
     expect(out.res.latency.p99).toBeGreaterThanOrEqual(50 + 40 * 4 - 1);
     expect(out.res.latency.p50).toBeGreaterThanOrEqual(50 + 40 * 2 - 1);
+    // Each request's own latency, by index: the same growth, request by request.
+    for (let k = 0; k < 5; k++) expect(out.latencyByIdx![k]).toBeGreaterThanOrEqual(50 + 40 * k - 1);
   });
 
   it('reports non-2xx answers and keeps 2xx times only for 2xx answers', async () => {
@@ -102,5 +104,50 @@ describe('firePaced', () => {
     const out = await firePaced(url, requests(3), { connections: 2, rate: 1000 });
     expect(out.res.errors).toBe(3);
     expect(out.statuses.size).toBe(0);
+  });
+});
+
+describe('slowEpisodes', () => {
+  /** Latencies of a run at `rate`/s: `base` ms everywhere, `slow` over [from, to) by index. */
+  const run = (n: number, slow: [number, number, number][], base = 5) => {
+    const l = new Float64Array(n).fill(base);
+    for (const [from, to, ms] of slow) for (let i = from; i < to; i++) l[i] = ms;
+    return l;
+  };
+
+  it('groups slow requests by due time, longest stretch first, and places them in the run', () => {
+    // 1,000/s: request i is due at i ms. Two stretches: 10 requests at 0.2 s, 300 at 4.0 s.
+    const l = run(10_000, [
+      [200, 210, 80],
+      [4000, 4300, 120],
+    ]);
+    l[4100] = 400;
+    expect(slowEpisodes(l, 1000)).toEqual([
+      { fromSeconds: 4, spanMs: 299, requests: 300, maxMs: 400 },
+      { fromSeconds: 0.2, spanMs: 9, requests: 10, maxMs: 80 },
+    ]);
+  });
+
+  it('keeps stretches apart when the gap between their slow requests is the gap or more', () => {
+    // At 100/s requests are due 10 ms apart: slow requests 4 apart (40 ms) join, 6 apart (60 ms) do not.
+    const l = run(100, [
+      [10, 11, 70],
+      [14, 15, 70],
+      [20, 21, 90],
+    ]);
+    expect(slowEpisodes(l, 100, { gapMs: 50 })).toEqual([
+      { fromSeconds: 0.1, spanMs: 40, requests: 2, maxMs: 70 },
+      { fromSeconds: 0.2, spanMs: 0, requests: 1, maxMs: 90 },
+    ]);
+  });
+
+  it('leaves out requests at or under the threshold and those that got no answer', () => {
+    const l = run(50, [[0, 50, 50]]);
+    l[7] = NaN;
+    expect(slowEpisodes(l, 1000)).toEqual([]);
+    l[9] = 50.5;
+    expect(slowEpisodes(l, 1000, { thresholdMs: 50 })).toEqual([
+      { fromSeconds: 0.01, spanMs: 0, requests: 1, maxMs: 50.5 },
+    ]);
   });
 });

@@ -69,6 +69,11 @@ export interface Fired {
    * its figure is a floor of whole seconds, not the rate.
    */
   spanSeconds: number;
+  /**
+   * Paced runs: each request's latency from its due time (ms; NaN when it got no answer), by
+   * request index. Request i was due i / rate seconds after the start.
+   */
+  latencyByIdx?: Float64Array;
 }
 
 /**
@@ -139,6 +144,51 @@ export function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
+export interface SlowEpisode {
+  /** Due time of its first slow request, in seconds from the run's start. */
+  fromSeconds: number;
+  /** From the due time of its first slow request to that of its last, in ms. */
+  spanMs: number;
+  /** Requests slower than the threshold in it. */
+  requests: number;
+  maxMs: number;
+}
+
+/**
+ * The stretches of a paced run in which requests were slower than `thresholdMs`, grouped by due
+ * time (slow requests due less than `gapMs` apart belong to one), longest first. A paced run's p99
+ * is set by a few such stretches: where they fall in the run says what to look for in the server's
+ * logs at that time. Requests that got no answer (NaN) are left out.
+ */
+export function slowEpisodes(
+  latencyByIdx: Float64Array,
+  rate: number,
+  opts: { thresholdMs?: number; gapMs?: number } = {},
+): SlowEpisode[] {
+  const threshold = opts.thresholdMs ?? 50;
+  const gap = opts.gapMs ?? 50;
+  const out: (SlowEpisode & { lastDue: number })[] = [];
+  for (let i = 0; i < latencyByIdx.length; i++) {
+    const l = latencyByIdx[i]!;
+    if (!(l > threshold)) continue;
+    const due = (i * 1000) / rate;
+    const last = out[out.length - 1];
+    if (last && due - last.lastDue < gap) {
+      last.lastDue = due;
+      last.requests++;
+      last.maxMs = Math.max(last.maxMs, l);
+    } else out.push({ fromSeconds: due / 1000, spanMs: 0, requests: 1, maxMs: l, lastDue: due });
+  }
+  return out
+    .map(({ lastDue, ...e }) => ({
+      ...e,
+      fromSeconds: Math.round(e.fromSeconds * 100) / 100,
+      spanMs: Math.round(lastDue - e.fromSeconds * 1000),
+      maxMs: Math.round(e.maxMs * 10) / 10,
+    }))
+    .sort((a, b) => b.requests - a.requests || a.fromSeconds - b.fromSeconds);
+}
+
 /** `pct`, rounded to 0.1. */
 const percentile = (xs: number[], p: number) => Math.round(pct(xs, p) * 10) / 10;
 
@@ -171,6 +221,7 @@ export async function firePaced(
   const statuses = new Map<number, number>();
   const answeredAt = new Float64Array(reqs.length).fill(NaN);
   const latencies: number[] = [];
+  const latencyByIdx = new Float64Array(reqs.length).fill(NaN);
   let errors = 0;
   let timeouts = 0;
   let non2xx = 0;
@@ -195,6 +246,7 @@ export async function firePaced(
         if (status !== null) {
           lastAnswer = t;
           latencies.push(t - due);
+          latencyByIdx[i] = t - due;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status >= 200 && status < 300) answeredAt[i] = t;
           else non2xx++;
@@ -241,5 +293,6 @@ export async function firePaced(
     sent,
     answeredAt,
     spanSeconds: span,
+    latencyByIdx,
   };
 }
