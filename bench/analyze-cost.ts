@@ -9,24 +9,18 @@
 // Each round ANALYZEs the alert partition and "AlertState" once per setting; the figure is the
 // backend's CPU time (/proc), the median over the rounds. The wide columns are the ones the
 // migrations left with a statistics target of 0; the reference sets them back to the default.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createTestDatabase } from '@aw/db/testing';
 import { CorrelationWorker } from '../packages/correlation/src/store/worker.ts';
 import { createTenant } from '../packages/correlation/src/testing/fixtures.ts';
 import { startEmbedded17 } from '../packages/db/src/testing/postgres.ts';
+import { cpuMicros } from './lib/procs.ts';
 import { alertStream } from './lib/stream.ts';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 100_000);
 const ROUNDS = 5;
-const TICK_MS = 10; // USER_HZ = 100 on Linux
-
-/** utime + stime of a process, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
-}
+/** The backend's CPU time so far, in ms (it has no children: its tree is itself). */
+const cpuMs = (pid: number) => cpuMicros([pid]) / 1000;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 

@@ -167,7 +167,7 @@ export function slowEpisodes(
 ): SlowEpisode[] {
   const threshold = opts.thresholdMs ?? 50;
   const gap = opts.gapMs ?? 50;
-  const out: (SlowEpisode & { lastDue: number })[] = [];
+  const out: { firstDue: number; lastDue: number; requests: number; maxMs: number }[] = [];
   for (let i = 0; i < latencyByIdx.length; i++) {
     const l = latencyByIdx[i]!;
     if (!(l > threshold)) continue;
@@ -177,16 +177,16 @@ export function slowEpisodes(
       last.lastDue = due;
       last.requests++;
       last.maxMs = Math.max(last.maxMs, l);
-    } else out.push({ fromSeconds: due / 1000, spanMs: 0, requests: 1, maxMs: l, lastDue: due });
+    } else out.push({ firstDue: due, lastDue: due, requests: 1, maxMs: l });
   }
   return out
-    .map(({ lastDue, ...e }) => ({
-      ...e,
-      fromSeconds: Math.round(e.fromSeconds * 100) / 100,
-      spanMs: Math.round(lastDue - e.fromSeconds * 1000),
+    .sort((a, b) => b.requests - a.requests || a.firstDue - b.firstDue)
+    .map((e) => ({
+      fromSeconds: Math.round(e.firstDue / 10) / 100,
+      spanMs: Math.round(e.lastDue - e.firstDue),
+      requests: e.requests,
       maxMs: Math.round(e.maxMs * 10) / 10,
-    }))
-    .sort((a, b) => b.requests - a.requests || a.fromSeconds - b.fromSeconds);
+    }));
 }
 
 /** `pct`, rounded to 0.1. */
@@ -220,7 +220,7 @@ export async function firePaced(
   const headers = reqs.map((r) => ({ ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) }));
   const statuses = new Map<number, number>();
   const answeredAt = new Float64Array(reqs.length).fill(NaN);
-  const latencies: number[] = [];
+  // Each answered request's latency from its due time, by index (NaN: no answer).
   const latencyByIdx = new Float64Array(reqs.length).fill(NaN);
   let errors = 0;
   let timeouts = 0;
@@ -245,7 +245,6 @@ export async function firePaced(
         const t = performance.now();
         if (status !== null) {
           lastAnswer = t;
-          latencies.push(t - due);
           latencyByIdx[i] = t - due;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status >= 200 && status < 300) answeredAt[i] = t;
@@ -281,6 +280,7 @@ export async function firePaced(
   });
   agent.destroy();
   const span = (lastAnswer - started) / 1000;
+  const latencies = Array.from(latencyByIdx).filter((l) => !Number.isNaN(l));
   return {
     res: {
       duration: span,
